@@ -1,0 +1,64 @@
+# Council Platform. The two commands: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test install assets browser lint format bench migrate stop-db clean check lock
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check uv==0.13.8
+	VIRTUAL_ENV=$(VENV) $(UV) pip sync -q requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# Front-end assets from the npm registry (GOV.UK Frontend, axe-core); served by the platform.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+assets: node_modules/.installed
+
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+lock:
+	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock -q
+
+migrate: install
+	DJANGO_SETTINGS_MODULE=platform_core.settings.dev $(PY) manage.py migrate_platform
+
+run: install migrate
+	DJANGO_SETTINGS_MODULE=platform_core.settings.dev $(PY) manage.py seed_demo
+	@echo "Serving on port $(PORT). Stop with Ctrl-C."
+	DJANGO_SETTINGS_MODULE=platform_core.settings.dev PLATFORM_PORT=$(PORT) $(VENV)/bin/gunicorn platform_core.wsgi:application \
+		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	DJANGO_SETTINGS_MODULE=platform_core.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	DJANGO_SETTINGS_MODULE=platform_core.settings.test $(PY) -m bench.run $(BENCH_ARGS)
+
+stop-db:
+	-$(PY) -m platform_core.embedded stop
+
+clean: stop-db
+	rm -rf var static_build test-output

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "cms"
+    label = "cms"
+    verbose_name = "Website"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,104 @@
+"""Shared fixtures: two provisioned councils (A and B), clients signed in as each council's staff.
+
+The councils are provisioned once per test session by the template clone, and committed, so
+every test (and the in-process live server for browser tests) sees them. Tests run inside a
+transaction that is rolled back, so what a test writes never reaches the next one.
+"""
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_context
+
+COUNCIL_A = {"name": "Alphaford Council", "slug": "alphaford", "gss_code": "E06000901", "tier": "unitary", "region": "north-west"}
+COUNCIL_B = {"name": "Betaby Council", "slug": "betaby", "gss_code": "E06000902", "tier": "unitary", "region": "south-east"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tenants.actions import ensure_platform_tenant, provision_council
+    from tenants.models import Council
+    from tenants.template import build_template
+
+    with django_db_blocker.unblock():
+        ensure_platform_tenant()
+        build_template()
+        for spec in (COUNCIL_A, COUNCIL_B):
+            if not Council.objects.filter(slug=spec["slug"]).exists():
+                provision_council(**spec, admin_email=f"admin@{spec['slug']}.example", notify=False)
+
+
+@pytest.fixture
+def council_a(db):
+    from tenants.models import Council
+
+    return Council.objects.get(slug=COUNCIL_A["slug"])
+
+
+@pytest.fixture
+def council_b(db):
+    from tenants.models import Council
+
+    return Council.objects.get(slug=COUNCIL_B["slug"])
+
+
+@pytest.fixture
+def platform_host():
+    from django.conf import settings
+
+    return settings.PLATFORM_DOMAIN
+
+
+def _staff_client(council, groups=("Council administrators",), username=None):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    username = username or f"staff@{council.slug}.example"
+    with schema_context(council.schema_name):
+        user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": username, "is_staff": True})
+        user.groups.set(Group.objects.filter(name__in=groups))
+        client = Client(HTTP_HOST=council.primary_domain)
+        client.force_login(user)
+    client.user = user
+    client.council = council
+    return client
+
+
+@pytest.fixture
+def staff_client_factory(db):
+    """``staff_client_factory(council, groups=(...))`` → a client signed in on that council's domain."""
+    return _staff_client
+
+
+@pytest.fixture
+def client_a(council_a):
+    return _staff_client(council_a)
+
+
+@pytest.fixture
+def client_b(council_b):
+    return _staff_client(council_b)
+
+
+@pytest.fixture
+def anon_client_a(council_a):
+    return Client(HTTP_HOST=council_a.primary_domain)
+
+
+@pytest.fixture
+def platform_staff_client(db, platform_host):
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    user = get_user_model().objects.create_user("operator@platform.example", is_staff=True, password=None)
+    token = Token.objects.create(user=user)
+    client = APIClient(HTTP_HOST=platform_host)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def in_council():
+    """``with in_council(council): ...`` runs ORM code in that council's schema."""
+    return lambda council: schema_context(council.schema_name)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "intelligence.masterdata"
+    label = "masterdata"
+    verbose_name = "Master data"
+    default_auto_field = "django.db.models.BigAutoField"

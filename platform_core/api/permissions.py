@@ -1,0 +1,39 @@
+from django.db import connection
+from rest_framework.permissions import BasePermission
+
+
+class IsCouncilStaff(BasePermission):
+    """Signed in as staff of the council whose domain this is. Users live in the council's own
+    schema, so a user of another council cannot even authenticate here; this also refuses the
+    platform's public schema."""
+
+    def has_permission(self, request, view):
+        tenant = getattr(connection, "tenant", None)
+        return bool(
+            request.user and request.user.is_authenticated and request.user.is_active
+            and tenant is not None and not getattr(tenant, "is_public", True)
+        )
+
+
+class IsPlatformStaff(BasePermission):
+    """Platform operators: staff users of the public schema, on the platform domain."""
+
+    def has_permission(self, request, view):
+        tenant = getattr(connection, "tenant", None)
+        return bool(
+            request.user and request.user.is_authenticated and request.user.is_staff
+            and tenant is not None and getattr(tenant, "is_public", False)
+        )
+
+
+class HasGroup(IsCouncilStaff):
+    """Council staff in one of ``view.required_groups`` (council administrators always pass)."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        required = set(getattr(view, "required_groups", ()))
+        if not required or request.user.is_superuser:
+            return True
+        names = set(request.user.groups.values_list("name", flat=True))
+        return bool(names & (required | {"Council administrators"}))

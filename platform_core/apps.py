@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PlatformCoreConfig(AppConfig):
+    name = "platform_core"
+    verbose_name = "Platform core"
+
+    def ready(self):
+        from . import observability
+
+        observability.configure()

@@ -1,0 +1,8 @@
+from django.conf import settings
+from django.db import connection
+
+
+def platform(request):
+    tenant = getattr(connection, "tenant", None)
+    council = tenant if tenant is not None and not getattr(tenant, "is_public", True) else None
+    return {"council": council, "PLATFORM_DOMAIN": settings.PLATFORM_DOMAIN}

@@ -1,0 +1,310 @@
+"""Settings shared by every environment.
+
+Everything that differs between a laptop and production comes from the environment; each
+external part has an embedded default so that ``make run`` works on a fresh machine
+(see docs/configuration.md and the "Defaults" table in the architecture).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = env_bool("DEBUG", False)
+
+PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", "platform.localhost")
+# Councils live at <slug>.<COUNCIL_DOMAIN_SUFFIX>; in development that is northshire.localhost.
+COUNCIL_DOMAIN_SUFFIX = env("COUNCIL_DOMAIN_SUFFIX", PLATFORM_DOMAIN.split(".", 1)[-1])
+PLATFORM_PORT = env("PLATFORM_PORT", "8000")
+ALLOWED_HOSTS = (env("ALLOWED_HOSTS") or f".{COUNCIL_DOMAIN_SUFFIX},{PLATFORM_DOMAIN}").split(",")
+
+# --- Tenancy -------------------------------------------------------------------------------
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "billing",
+    "intelligence.benchmarking",
+    "platform_core",
+    # Django and third-party apps that exist in both public and council schemas.
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "corsheaders",
+]
+
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "rest_framework.authtoken",
+    # Council apps
+    "cms",
+    "records",
+    "intelligence.warehouse",
+    "intelligence.masterdata",
+    "commissioning",
+    # Wagtail
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Council"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "platform_core.urls_public"
+ROOT_URLCONF = "platform_core.urls_tenant"
+DEFAULT_NOT_FOUND_TENANT_VIEW = "platform_core.views.unknown_host"
+# Councils are provisioned by cloning a fully prepared template schema (tenants/template.py).
+TENANT_TEMPLATE_SCHEMA = "council_template"
+TENANT_BASE_SCHEMA = TENANT_TEMPLATE_SCHEMA
+TENANT_CREATION_FAKES_MIGRATIONS = True
+
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+
+def database_settings() -> dict:
+    url = env("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))
+    else:
+        from platform_core.embedded import embedded_database
+
+        config = embedded_database(VAR_DIR)
+    config["ENGINE"] = "django_tenants.postgresql_backend"
+    return {"default": config}
+
+
+DATABASES = database_settings()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+MIDDLEWARE = [
+    "platform_core.middleware.CouncilTenantMiddleware",
+    "platform_core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "platform_core" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "platform_core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "platform_core.wsgi.application"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "static_build"
+STATICFILES_DIRS = [p for p in [BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"] if p.exists()]
+# GOV.UK Frontend's CSS asks for fonts and images at /assets/; served from this folder.
+WHITENOISE_ROOT = BASE_DIR / "platform_core" / "public_root"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env("MEDIA_ROOT", str(VAR_DIR / "media"))
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # files live at MEDIA_ROOT/<schema>/...
+
+
+def storage_settings() -> dict:
+    """Tenant-aware storage: every stored name is prefixed by the council's schema."""
+    bucket = env("AWS_STORAGE_BUCKET_NAME")
+    if bucket:
+        default = {
+            "BACKEND": "platform_core.storage.TenantS3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+                "region_name": env("AWS_S3_REGION_NAME", "eu-west-2"),
+                "default_acl": None,
+                "file_overwrite": False,
+                "querystring_auth": True,
+                "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "300")),
+            },
+        }
+    else:
+        default = {"BACKEND": "platform_core.storage.TenantFileSystemStorage"}
+    return {
+        "default": default,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
+
+
+STORAGES = storage_settings()
+WHITENOISE_USE_FINDERS = True
+
+# --- Caches: every key carries the schema (django_tenants.cache.make_key) ----------------------
+_cache_common = {
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+}
+REDIS_CACHE_URL = env("CACHE_URL")
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL, **_cache_common},
+        "renditions": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL, **_cache_common},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default", **_cache_common},
+        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renditions", **_cache_common},
+    }
+
+# --- Celery: tenant-schemas-celery carries the schema on every task ---------------------------
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Search ------------------------------------------------------------------------------------
+OPENSEARCH_URL = env("OPENSEARCH_URL")
+if OPENSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "platform_core.search.opensearch",
+            "URLS": [OPENSEARCH_URL],
+            "INDEX": env("OPENSEARCH_INDEX_PREFIX", "council"),
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# --- Wagtail ------------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "Council Platform"
+WAGTAILADMIN_BASE_URL = f"http://{PLATFORM_DOMAIN}"
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Wagtail's background tasks stay immediate: django-tasks would lose the council's schema.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- API ----------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "platform_core.api.pagination.PlatformPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "platform_core.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "1200/min", "api_key": "6000/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Council Platform API",
+    "DESCRIPTION": "Platform, council and benchmarking APIs.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+CORS_URLS_REGEX = r"^/(api/v1/benchmarks|openreferral)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+
+# --- Security headers -------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+    # Wagtail's admin and the Django console need inline scripts and styles.
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/console/", "/api/schema/docs/"],
+}
+
+# --- Observability ---------------------------------------------------------------------------------
+SENTRY_DSN = env("SENTRY_DSN")
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "modelsearch": {"level": "WARNING"},
+    },
+}
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@council-platform.localhost")
+
+# Slugs a council may never take: they collide with platform hosts.
+RESERVED_COUNCIL_SLUGS = {"www", "platform", "api", "admin", "public", "static", "media", "mail", "template"}

@@ -1,0 +1,31 @@
+"""URLs on the platform's own domain (public schema): site, sign-up, console, platform API."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from platform_core import views
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", tenant_views.platform_home, name="platform-home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("join/", tenant_views.council_signup, name="council-signup"),
+    path("join/thanks/", tenant_views.council_signup_thanks, name="council-signup-thanks"),
+    path(
+        "console/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="platform/set_password.html", success_url="/console/"
+        ),
+        name="console-set-password",
+    ),
+    path("console/", admin.site.urls),
+    path("platform/api/v1/", include("tenants.api.urls")),
+    path("api/v1/", include("platform_core.api.urls_public")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/docs/", SpectacularRedocView.as_view(url_name="schema"), name="schema-docs"),
+]
+
+handler404 = "platform_core.views.page_not_found"
+handler500 = "platform_core.views.server_error"

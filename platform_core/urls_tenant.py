@@ -1,0 +1,20 @@
+"""URLs on a council's own domain (schema = that council)."""
+
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from platform_core import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("media/<path:name>", views.serve_media, name="media"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", include("platform_core.api.urls_tenant")),
+    path("", include(wagtail_urls)),
+]
+
+handler404 = "platform_core.views.page_not_found"
+handler500 = "platform_core.views.server_error"

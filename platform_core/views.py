@@ -1,0 +1,48 @@
+"""Platform-wide views: health, media served per council, branded error pages."""
+
+import mimetypes
+
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """Liveness and readiness: the database answers and the request's schema is set."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "schema": connection.schema_name})
+
+
+def serve_media(request, name: str):
+    """Serve a file from the *current council's* storage only (filesystem default).
+
+    The name is resolved under the council's schema by the tenant-aware storage, so a path that
+    exists for another council is simply not found here. On S3 files are served by presigned URLs.
+    """
+    if ".." in name.split("/") or name.startswith("/"):
+        raise Http404("No such file")
+    if not default_storage.exists(name):
+        raise Http404("No such file")
+    content_type, _ = mimetypes.guess_type(name)
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+def unknown_host(request):
+    """No council has this host: the platform's own 404, never another council's site."""
+    response = TemplateResponse(request, "platform/unknown_host.html", {"host": request.get_host()}, status=404)
+    return response.render()
+
+
+def page_not_found(request, exception=None):
+    return TemplateResponse(request, "404.html", {"request_path": request.path}, status=404).render()
+
+
+def server_error(request):
+    return TemplateResponse(request, "500.html", {}, status=500).render()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "records"
+    label = "records"
+    verbose_name = "Records"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,226 @@
+"""Business operations on councils. Views, the API, the console and commands all call these."""
+
+from dataclasses import dataclass
+
+import structlog
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tenants.utils import schema_context, schema_exists
+
+from . import cloning
+from .models import Council, CouncilRequest, Domain, Tier, council_url
+from .template import build_template, prepare_template_contents, template_schema
+from .validators import validate_tier_matches_gss
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class ProvisionedCouncil:
+    council: Council
+    admin_email: str
+    set_password_url: str
+
+
+def council_domain(slug: str) -> str:
+    return f"{slug}.{settings.COUNCIL_DOMAIN_SUFFIX}"
+
+
+def validate_new_council(*, name, slug, gss_code, tier, region="", admin_email="") -> dict:
+    """Check everything a new council needs before anything is written; raise one ValidationError
+    naming every bad field."""
+    errors: dict[str, list] = {}
+    council = Council(
+        name=name, slug=slug, gss_code=gss_code, tier=tier, region=region or "",
+        schema_name=Council.schema_name_for(slug or "x"),
+    )
+    try:
+        council.full_clean(exclude=["schema_name"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors.get("gss_code") and not errors.get("tier"):
+        try:
+            validate_tier_matches_gss(tier, gss_code)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "slug" not in errors:
+        if Domain.objects.filter(domain=council_domain(slug)).exists():
+            errors.setdefault("slug", []).append(f"The domain {council_domain(slug)} is already taken.")
+        elif schema_exists(council.schema_name):
+            errors.setdefault("slug", []).append(f"A schema for {slug!r} already exists.")
+    if admin_email is not None:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(admin_email)
+        except ValidationError:
+            errors.setdefault("admin_email", []).append(f"{admin_email!r} is not an email address.")
+    if errors:
+        raise ValidationError(errors)
+    return {"council": council}
+
+
+def provision_council(
+    *, name: str, slug: str, gss_code: str, tier: str, admin_email: str, region: str = "",
+    method: str = "clone", notify: bool = True,
+) -> ProvisionedCouncil:
+    """Create a council: its row and domain in public, its schema, site, home page, groups and
+    first administrator. All in one transaction: if any step fails nothing is left behind.
+
+    ``method="migrate"`` runs every migration instead of copying the template (the slow path,
+    kept for the benchmark and for recovery when the template is unavailable).
+    """
+    council = validate_new_council(
+        name=name, slug=slug, gss_code=gss_code, tier=tier, region=region, admin_email=admin_email
+    )["council"]
+    with transaction.atomic():
+        council.save()
+        Domain.objects.create(domain=council_domain(slug), tenant=council, is_primary=True)
+        if method == "clone":
+            if not schema_exists(template_schema()):
+                build_template()
+            cloning.clone_schema(template_schema(), council.schema_name)
+        elif method == "migrate":
+            _migrate_new_schema(council.schema_name)
+        else:
+            raise ValueError(f"unknown provisioning method {method!r}")
+        with schema_context(council.schema_name):
+            url = personalise_council(council, admin_email)
+    log.info("council.provisioned", council=council.slug, schema=council.schema_name, method=method)
+    if notify:
+        transaction.on_commit(lambda: _send_welcome(council, admin_email, url))
+    return ProvisionedCouncil(council=council, admin_email=admin_email, set_password_url=url)
+
+
+def _migrate_new_schema(schema: str) -> None:
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{schema}"')
+    call_command("migrate_schemas", schema_name=schema, tenant=True, interactive=False, verbosity=0)
+    with schema_context(schema):
+        prepare_template_contents()
+
+
+def personalise_council(council: Council, admin_email: str) -> str:
+    """Per-council rows after the copy: site hostname and name, home page, first administrator.
+    Runs in the council's schema. Returns the first administrator's set-password link."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import Site
+
+    from cms.models import HomePage
+
+    domain = council_domain(council.slug)
+    HomePage.objects.filter(depth=2).update(title=council.name, draft_title=council.name)
+    Site.objects.filter(is_default_site=True).update(hostname=domain, site_name=council.name, port=80)
+    return create_council_admin(council, admin_email, groups=[Group.objects.get(name="Council administrators")])
+
+
+def create_council_admin(council: Council, email: str, groups=()) -> str:
+    """A council administrator with no password yet; returns a link to set one (one use, expires)."""
+    User = get_user_model()
+    user = User(username=email, email=email, is_staff=True, is_superuser=True)
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(*groups)
+    return set_password_url(user, council_domain(council.slug), "/admin/password_reset/confirm")
+
+
+def set_password_url(user, domain: str, prefix: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return council_url(domain, f"{prefix}/{uid}/{token}/")
+
+
+def _send_welcome(council: Council, email: str, url: str) -> None:
+    send_mail(
+        subject=f"Your Council Platform workspace for {council.name} is ready",
+        message=(
+            f"{council.name} now has its workspace at {council.site_url()}.\n\n"
+            f"Set your password to sign in: {url}\n\nThe link works once and expires in "
+            f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def ensure_platform_tenant() -> Council:
+    """The public schema's own tenant row and the platform domain (idempotent)."""
+    platform, _ = Council.objects.get_or_create(
+        schema_name="public",
+        defaults={"name": "Council Platform", "slug": "platform", "tier": Tier.OTHER, "gss_code": None},
+    )
+    Domain.objects.update_or_create(
+        domain=settings.PLATFORM_DOMAIN, defaults={"tenant": platform, "is_primary": True}
+    )
+    return platform
+
+
+def set_council_status(council: Council, status: str, reason: str = "") -> Council:
+    if status not in Council.Status.values:
+        raise ValidationError({"status": [f"{status!r} is not one of {', '.join(Council.Status.values)}."]})
+    council.status = status
+    council.status_reason = reason
+    council.save(update_fields=["status", "status_reason"])
+    log.info("council.status_changed", council=council.slug, status=status)
+    return council
+
+
+def suspend_council(council: Council, reason: str = "") -> Council:
+    return set_council_status(council, Council.Status.SUSPENDED, reason)
+
+
+def reactivate_council(council: Council) -> Council:
+    return set_council_status(council, Council.Status.ACTIVE)
+
+
+def request_council(**fields) -> CouncilRequest:
+    """A council asks for a workspace (sign-up page). Validated now so approval cannot fail on input."""
+    validate_new_council(
+        name=fields.get("name"), slug=fields.get("slug"), gss_code=fields.get("gss_code"),
+        tier=fields.get("tier"), region=fields.get("region", ""), admin_email=fields.get("contact_email"),
+    )
+    if CouncilRequest.objects.filter(slug=fields.get("slug"), status=CouncilRequest.Status.PENDING).exists():
+        raise ValidationError({"slug": [f"A request for {fields.get('slug')!r} is already waiting for approval."]})
+    request = CouncilRequest(**fields)
+    request.full_clean()
+    request.save()
+    return request
+
+
+def approve_council_request(council_request: CouncilRequest, approver) -> ProvisionedCouncil:
+    if council_request.status != CouncilRequest.Status.PENDING:
+        raise ValidationError({"status": [f"This request is already {council_request.status}."]})
+    with transaction.atomic():
+        result = provision_council(
+            name=council_request.name, slug=council_request.slug, gss_code=council_request.gss_code,
+            tier=council_request.tier, region=council_request.region, admin_email=council_request.contact_email,
+        )
+        council_request.status = CouncilRequest.Status.APPROVED
+        council_request.council = result.council
+        council_request.decided_by = approver
+        council_request.decided_at = timezone.now()
+        council_request.save()
+    return result
+
+
+def reject_council_request(council_request: CouncilRequest, approver) -> CouncilRequest:
+    council_request.status = CouncilRequest.Status.REJECTED
+    council_request.decided_by = approver
+    council_request.decided_at = timezone.now()
+    council_request.save()
+    return council_request
+
+
+__all__ = [
+    "Tier", "approve_council_request", "provision_council", "reactivate_council", "reject_council_request",
+    "request_council", "suspend_council",
+]

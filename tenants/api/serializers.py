@@ -1,0 +1,35 @@
+from rest_framework import serializers
+
+from tenants.models import Council, Region, Tier
+
+
+class CouncilSerializer(serializers.ModelSerializer):
+    domains = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Council
+        fields = ["slug", "name", "gss_code", "tier", "region", "status", "schema_name", "domains", "url", "created_at"]
+
+    def get_domains(self, obj) -> list[str]:
+        return [d.domain for d in obj.domains.all()]
+
+    def get_url(self, obj) -> str:
+        return obj.site_url()
+
+
+class ProvisionCouncilSerializer(serializers.Serializer):
+    """Shape only; the rules (uniqueness, GSS prefixes, reserved slugs) live in the action."""
+
+    name = serializers.CharField(max_length=200)
+    slug = serializers.CharField(max_length=40)
+    gss_code = serializers.CharField(max_length=20)
+    tier = serializers.ChoiceField(choices=Tier.choices)
+    region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
+    admin_email = serializers.EmailField()
+
+
+class ProvisionedCouncilSerializer(serializers.Serializer):
+    council = CouncilSerializer()
+    admin_email = serializers.EmailField()
+    set_password_url = serializers.CharField()

@@ -1,0 +1,116 @@
+"""The list of councils and their domains: the shared (public schema) side of tenancy."""
+
+from django.conf import settings
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_public_schema_name
+
+from .validators import validate_council_slug, validate_gss_code
+
+
+class Tier(models.TextChoices):
+    COUNTY = "county", "County council"
+    DISTRICT = "district", "District council"
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN = "metropolitan", "Metropolitan borough"
+    LONDON_BOROUGH = "london-borough", "London borough"
+    OTHER = "other", "Other"
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "north-east", "North East"
+    NORTH_WEST = "north-west", "North West"
+    YORKSHIRE = "yorkshire-and-the-humber", "Yorkshire and The Humber"
+    EAST_MIDLANDS = "east-midlands", "East Midlands"
+    WEST_MIDLANDS = "west-midlands", "West Midlands"
+    EAST = "east-of-england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+
+
+class Council(TenantMixin):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=40, unique=True, validators=[validate_council_slug])
+    gss_code = models.CharField(
+        "GSS code", max_length=9, unique=True, null=True, validators=[validate_gss_code]
+    )  # null only for the platform's own (public) tenant
+    tier = models.CharField(max_length=20, choices=Tier.choices)
+    region = models.CharField(max_length=40, choices=Region.choices, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Schemas are made by tenants.actions.provision_council (template clone), never on save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == get_public_schema_name()
+
+    @property
+    def primary_domain(self) -> str | None:
+        domain = next((d for d in self.domains.all() if d.is_primary), None)
+        return domain.domain if domain else None
+
+    def site_url(self) -> str:
+        return council_url(self.primary_domain or "")
+
+    @staticmethod
+    def schema_name_for(slug: str) -> str:
+        return "c_" + slug.replace("-", "_")
+
+
+class Domain(DomainMixin):
+    def __str__(self):
+        return self.domain
+
+
+class CouncilRequest(models.Model):
+    """A council asking for a workspace from the platform's sign-up page; approved in the console."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=40, validators=[validate_council_slug])
+    gss_code = models.CharField("GSS code", max_length=9, validators=[validate_gss_code])
+    tier = models.CharField(max_length=20, choices=Tier.choices)
+    region = models.CharField(max_length=40, choices=Region.choices, blank=True)
+    contact_name = models.CharField(max_length=200)
+    contact_email = models.EmailField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.SET_NULL)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_status_display()})"
+
+
+def council_url(domain: str, path: str = "/") -> str:
+    port = settings.PLATFORM_PORT
+    scheme = "http" if settings.DEBUG or domain.endswith(".localhost") else "https"
+    port_part = f":{port}" if port not in ("80", "443", "") and scheme == "http" else ""
+    return f"{scheme}://{domain}{port_part}{path}"

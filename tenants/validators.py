@@ -1,0 +1,74 @@
+"""Validation of the identifiers a council is onboarded with (see docs STANDARDS: ONS GSS codes)."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+# GSS entity prefixes of local authorities (and their areas) that a council tenant may carry.
+COUNCIL_GSS_PREFIXES = {
+    "E06": "unitary authority",
+    "E07": "shire district",
+    "E08": "metropolitan district",
+    "E09": "London borough",
+    "E10": "county",
+    "W06": "Welsh unitary authority",
+    "S12": "Scottish council area",
+    "N09": "Northern Ireland district",
+}
+# Which GSS prefixes a tier may carry.
+TIER_PREFIXES = {
+    "county": {"E10"},
+    "district": {"E07"},
+    "unitary": {"E06", "W06", "S12", "N09"},
+    "metropolitan": {"E08"},
+    "london-borough": {"E09"},
+    "other": set(COUNCIL_GSS_PREFIXES),
+}
+GSS_RE = re.compile(r"^[ENSW]\d{2}\d{6}$")
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
+
+
+def validate_gss_code(value: str) -> None:
+    if not isinstance(value, str) or len(value) != 9 or not GSS_RE.match(value):
+        raise ValidationError(
+            "%(value)r is not a GSS code: expected 9 characters, a prefix such as E06 and 6 digits.",
+            code="invalid_gss_code",
+            params={"value": value},
+        )
+    if value[:3] not in COUNCIL_GSS_PREFIXES:
+        raise ValidationError(
+            "%(value)r has prefix %(prefix)s, which is not a council's; expected one of %(known)s.",
+            code="unknown_gss_prefix",
+            params={"value": value, "prefix": value[:3], "known": ", ".join(sorted(COUNCIL_GSS_PREFIXES))},
+        )
+
+
+def validate_council_slug(value: str) -> None:
+    if not isinstance(value, str) or not SLUG_RE.match(value) or "--" in value:
+        raise ValidationError(
+            "%(value)r is not a valid slug: use 3-40 lower-case letters, digits and single hyphens, "
+            "starting with a letter.",
+            code="invalid_slug",
+            params={"value": value},
+        )
+    if value in settings.RESERVED_COUNCIL_SLUGS:
+        raise ValidationError(
+            "%(value)r is reserved for the platform; choose another slug.",
+            code="reserved_slug",
+            params={"value": value},
+        )
+
+
+def validate_tier_matches_gss(tier: str, gss_code: str) -> None:
+    allowed = TIER_PREFIXES.get(tier)
+    if allowed and gss_code[:3] not in allowed:
+        raise ValidationError(
+            {
+                "gss_code": ValidationError(
+                    "%(value)r does not match tier %(tier)r: expected a code starting %(allowed)s.",
+                    code="tier_mismatch",
+                    params={"value": gss_code, "tier": tier, "allowed": " or ".join(sorted(allowed))},
+                )
+            }
+        )

@@ -1,0 +1,29 @@
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from . import actions
+from .forms import CouncilSignupForm
+from .models import Council
+
+
+def platform_home(request):
+    councils = Council.objects.filter(status=Council.Status.ACTIVE).prefetch_related("domains")
+    return render(request, "tenants/platform_home.html", {"councils": councils})
+
+
+def council_signup(request):
+    form = CouncilSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.request_council(**form.cleaned_data)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return redirect("council-signup-thanks")
+    return render(request, "tenants/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def council_signup_thanks(request):
+    return render(request, "tenants/signup_thanks.html")
