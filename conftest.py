@@ -9,8 +9,20 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-COUNCIL_A = {"name": "Alphaford Council", "slug": "alphaford", "gss_code": "E06000901", "tier": "unitary", "region": "north-west"}
-COUNCIL_B = {"name": "Betaby Council", "slug": "betaby", "gss_code": "E06000902", "tier": "unitary", "region": "south-east"}
+COUNCIL_A = {
+    "name": "Alphaford Council",
+    "slug": "alphaford",
+    "gss_code": "E06000901",
+    "tier": "unitary",
+    "region": "north-west",
+}
+COUNCIL_B = {
+    "name": "Betaby Council",
+    "slug": "betaby",
+    "gss_code": "E06000902",
+    "tier": "unitary",
+    "region": "south-east",
+}
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +66,9 @@ def _staff_client(council, groups=("Council administrators",), username=None):
 
     username = username or f"staff@{council.slug}.example"
     with schema_context(council.schema_name):
-        user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": username, "is_staff": True})
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": username, "is_staff": True}
+        )
         user.groups.set(Group.objects.filter(name__in=groups))
         client = Client(HTTP_HOST=council.primary_domain)
         client.force_login(user)
@@ -90,7 +104,9 @@ def platform_staff_client(db, platform_host):
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    user = get_user_model().objects.create_user("operator@platform.example", is_staff=True, password=None)
+    user = get_user_model().objects.create_user(
+        "operator@platform.example", is_staff=True, password=None
+    )
     token = Token.objects.create(user=user)
     client = APIClient(HTTP_HOST=platform_host)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")

@@ -16,5 +16,3 @@ class HomePage(Page):
 
     def __str__(self):
         return self.title
-
-

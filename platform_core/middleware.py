@@ -25,7 +25,7 @@ class CouncilTenantMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         council = request.tenant
-        if council.schema_name == connection.get_schema() and not council.is_public:
+        if council.schema_name == connection.schema_name and not council.is_public:
             if council.status == council.Status.SUSPENDED:
                 connection.set_schema_to_public()
                 return TemplateResponse(

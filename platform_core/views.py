@@ -28,20 +28,28 @@ def serve_media(request, name: str):
     if not default_storage.exists(name):
         raise Http404("No such file")
     content_type, _ = mimetypes.guess_type(name)
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream"
+    )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
     return response
 
 
 def unknown_host(request):
     """No council has this host: the platform's own 404, never another council's site."""
-    response = TemplateResponse(request, "platform/unknown_host.html", {"host": request.get_host()}, status=404)
+    response = TemplateResponse(
+        request, "platform/unknown_host.html", {"host": request.get_host()}, status=404
+    )
     return response.render()
 
 
 def page_not_found(request, exception=None):
-    return TemplateResponse(request, "404.html", {"request_path": request.path}, status=404).render()
+    return TemplateResponse(
+        request, "404.html", {"request_path": request.path}, status=404
+    ).render()
 
 
 def server_error(request):

@@ -38,7 +38,11 @@ def validate_new_council(*, name, slug, gss_code, tier, region="", admin_email="
     naming every bad field."""
     errors: dict[str, list] = {}
     council = Council(
-        name=name, slug=slug, gss_code=gss_code, tier=tier, region=region or "",
+        name=name,
+        slug=slug,
+        gss_code=gss_code,
+        tier=tier,
+        region=region or "",
         schema_name=Council.schema_name_for(slug or "x"),
     )
     try:
@@ -52,7 +56,9 @@ def validate_new_council(*, name, slug, gss_code, tier, region="", admin_email="
             errors.update(exc.message_dict)
     if "slug" not in errors:
         if Domain.objects.filter(domain=council_domain(slug)).exists():
-            errors.setdefault("slug", []).append(f"The domain {council_domain(slug)} is already taken.")
+            errors.setdefault("slug", []).append(
+                f"The domain {council_domain(slug)} is already taken."
+            )
         elif schema_exists(council.schema_name):
             errors.setdefault("slug", []).append(f"A schema for {slug!r} already exists.")
     if admin_email is not None:
@@ -68,8 +74,15 @@ def validate_new_council(*, name, slug, gss_code, tier, region="", admin_email="
 
 
 def provision_council(
-    *, name: str, slug: str, gss_code: str, tier: str, admin_email: str, region: str = "",
-    method: str = "clone", notify: bool = True,
+    *,
+    name: str,
+    slug: str,
+    gss_code: str,
+    tier: str,
+    admin_email: str,
+    region: str = "",
+    method: str = "clone",
+    notify: bool = True,
 ) -> ProvisionedCouncil:
     """Create a council: its row and domain in public, its schema, site, home page, groups and
     first administrator. All in one transaction: if any step fails nothing is left behind.
@@ -104,6 +117,9 @@ def _migrate_new_schema(schema: str) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema}"')
+        # Migrations run inside provisioning's transaction; checking foreign keys at once avoids
+        # PostgreSQL's "pending trigger events" when a later migration alters a table just filled.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("migrate_schemas", schema_name=schema, tenant=True, interactive=False, verbosity=0)
     with schema_context(schema):
         prepare_template_contents()
@@ -119,8 +135,12 @@ def personalise_council(council: Council, admin_email: str) -> str:
 
     domain = council_domain(council.slug)
     HomePage.objects.filter(depth=2).update(title=council.name, draft_title=council.name)
-    Site.objects.filter(is_default_site=True).update(hostname=domain, site_name=council.name, port=80)
-    return create_council_admin(council, admin_email, groups=[Group.objects.get(name="Council administrators")])
+    Site.objects.filter(is_default_site=True).update(
+        hostname=domain, site_name=council.name, port=80
+    )
+    return create_council_admin(
+        council, admin_email, groups=[Group.objects.get(name="Council administrators")]
+    )
 
 
 def create_council_admin(council: Council, email: str, groups=()) -> str:
@@ -156,7 +176,12 @@ def ensure_platform_tenant() -> Council:
     """The public schema's own tenant row and the platform domain (idempotent)."""
     platform, _ = Council.objects.get_or_create(
         schema_name="public",
-        defaults={"name": "Council Platform", "slug": "platform", "tier": Tier.OTHER, "gss_code": None},
+        defaults={
+            "name": "Council Platform",
+            "slug": "platform",
+            "tier": Tier.OTHER,
+            "gss_code": None,
+        },
     )
     Domain.objects.update_or_create(
         domain=settings.PLATFORM_DOMAIN, defaults={"tenant": platform, "is_primary": True}
@@ -166,7 +191,9 @@ def ensure_platform_tenant() -> Council:
 
 def set_council_status(council: Council, status: str, reason: str = "") -> Council:
     if status not in Council.Status.values:
-        raise ValidationError({"status": [f"{status!r} is not one of {', '.join(Council.Status.values)}."]})
+        raise ValidationError(
+            {"status": [f"{status!r} is not one of {', '.join(Council.Status.values)}."]}
+        )
     council.status = status
     council.status_reason = reason
     council.save(update_fields=["status", "status_reason"])
@@ -185,11 +212,19 @@ def reactivate_council(council: Council) -> Council:
 def request_council(**fields) -> CouncilRequest:
     """A council asks for a workspace (sign-up page). Validated now so approval cannot fail on input."""
     validate_new_council(
-        name=fields.get("name"), slug=fields.get("slug"), gss_code=fields.get("gss_code"),
-        tier=fields.get("tier"), region=fields.get("region", ""), admin_email=fields.get("contact_email"),
+        name=fields.get("name"),
+        slug=fields.get("slug"),
+        gss_code=fields.get("gss_code"),
+        tier=fields.get("tier"),
+        region=fields.get("region", ""),
+        admin_email=fields.get("contact_email"),
     )
-    if CouncilRequest.objects.filter(slug=fields.get("slug"), status=CouncilRequest.Status.PENDING).exists():
-        raise ValidationError({"slug": [f"A request for {fields.get('slug')!r} is already waiting for approval."]})
+    if CouncilRequest.objects.filter(
+        slug=fields.get("slug"), status=CouncilRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            {"slug": [f"A request for {fields.get('slug')!r} is already waiting for approval."]}
+        )
     request = CouncilRequest(**fields)
     request.full_clean()
     request.save()
@@ -201,8 +236,12 @@ def approve_council_request(council_request: CouncilRequest, approver) -> Provis
         raise ValidationError({"status": [f"This request is already {council_request.status}."]})
     with transaction.atomic():
         result = provision_council(
-            name=council_request.name, slug=council_request.slug, gss_code=council_request.gss_code,
-            tier=council_request.tier, region=council_request.region, admin_email=council_request.contact_email,
+            name=council_request.name,
+            slug=council_request.slug,
+            gss_code=council_request.gss_code,
+            tier=council_request.tier,
+            region=council_request.region,
+            admin_email=council_request.contact_email,
         )
         council_request.status = CouncilRequest.Status.APPROVED
         council_request.council = result.council
@@ -221,6 +260,11 @@ def reject_council_request(council_request: CouncilRequest, approver) -> Council
 
 
 __all__ = [
-    "Tier", "approve_council_request", "provision_council", "reactivate_council", "reject_council_request",
-    "request_council", "suspend_council",
+    "Tier",
+    "approve_council_request",
+    "provision_council",
+    "reactivate_council",
+    "reject_council_request",
+    "request_council",
+    "suspend_council",
 ]

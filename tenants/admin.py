@@ -57,11 +57,14 @@ class CouncilRequestAdmin(admin.ModelAdmin):
             try:
                 result = actions.approve_council_request(council_request, request.user)
             except ValidationError as exc:
-                self.message_user(request, f"{council_request.name}: {'; '.join(exc.messages)}", messages.ERROR)
+                self.message_user(
+                    request, f"{council_request.name}: {'; '.join(exc.messages)}", messages.ERROR
+                )
             else:
                 self.message_user(
-                    request, f"Provisioned {result.council.name} at {result.council.site_url()}; "
-                    f"the administrator was emailed a set-password link."
+                    request,
+                    f"Provisioned {result.council.name} at {result.council.site_url()}; "
+                    f"the administrator was emailed a set-password link.",
                 )
 
     @admin.action(description="Reject selected requests")

@@ -43,7 +43,9 @@ def _build_script(template: str) -> CloneScript:
             [template],
         )
         if cursor.fetchone()[0]:
-            raise RuntimeError(f"template schema {template} has functions; cloning does not copy them")
+            raise RuntimeError(
+                f"template schema {template} has functions; cloning does not copy them"
+            )
         cursor.execute(
             """SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = %s AND c.relkind IN ('v', 'm', 'p', 'f')""",
@@ -51,7 +53,9 @@ def _build_script(template: str) -> CloneScript:
         )
         unsupported = cursor.fetchall()
         if unsupported:
-            raise RuntimeError(f"template schema {template} has relations cloning does not copy: {unsupported}")
+            raise RuntimeError(
+                f"template schema {template} has relations cloning does not copy: {unsupported}"
+            )
 
         cursor.execute(
             """SELECT c.oid, c.relname, c.reltuples FROM pg_class c
@@ -121,7 +125,12 @@ def _build_script(template: str) -> CloneScript:
             )
             # pg_get_indexdef always qualifies the table; point it at the new schema instead.
             for (definition,) in cursor.fetchall():
-                for prefix in (f" ON {template}.", f" ON {src}.", f" ON ONLY {template}.", f" ON ONLY {src}."):
+                for prefix in (
+                    f" ON {template}.",
+                    f" ON {src}.",
+                    f" ON ONLY {template}.",
+                    f" ON ONLY {src}.",
+                ):
                     definition = definition.replace(prefix, prefix.rsplit(" ", 1)[0] + " ", 1)
                 if template in definition:
                     raise RuntimeError(f"cannot re-target index definition: {definition}")

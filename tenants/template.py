@@ -12,20 +12,37 @@ from django_tenants.utils import schema_context, schema_exists
 
 DEFAULT_GROUPS = {
     # group name: (Wagtail admin access, page permissions, extra "app_label.codename" perms)
-    "Editors": (True, ["add_page", "change_page"], ["wagtailimages.add_image", "wagtaildocs.add_document"]),
+    "Editors": (
+        True,
+        ["add_page", "change_page"],
+        ["wagtailimages.add_image", "wagtaildocs.add_document"],
+    ),
     "Moderators": (
         True,
         ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-        ["wagtailimages.add_image", "wagtailimages.change_image", "wagtaildocs.add_document", "wagtaildocs.change_document"],
+        [
+            "wagtailimages.add_image",
+            "wagtailimages.change_image",
+            "wagtaildocs.add_document",
+            "wagtaildocs.change_document",
+        ],
     ),
     "Records managers": (True, [], []),
     "Analysts": (True, [], []),
     "Council administrators": (
         True,
         ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
-        ["auth.add_user", "auth.change_user", "auth.delete_user", "wagtailimages.add_image",
-         "wagtailimages.change_image", "wagtailimages.delete_image", "wagtaildocs.add_document",
-         "wagtaildocs.change_document", "wagtaildocs.delete_document"],
+        [
+            "auth.add_user",
+            "auth.change_user",
+            "auth.delete_user",
+            "wagtailimages.add_image",
+            "wagtailimages.change_image",
+            "wagtailimages.delete_image",
+            "wagtaildocs.add_document",
+            "wagtaildocs.change_document",
+            "wagtaildocs.delete_document",
+        ],
     ),
 }
 TEMPLATE_HOSTNAME = "template.invalid"
@@ -40,7 +57,9 @@ def build_template(verbosity: int = 0) -> None:
     schema = template_schema()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    call_command("migrate_schemas", schema_name=schema, tenant=True, interactive=False, verbosity=verbosity)
+    call_command(
+        "migrate_schemas", schema_name=schema, tenant=True, interactive=False, verbosity=verbosity
+    )
     with schema_context(schema), transaction.atomic():
         prepare_template_contents()
 
@@ -48,12 +67,20 @@ def build_template(verbosity: int = 0) -> None:
 def prepare_template_contents() -> None:
     """Rows every council starts with. Idempotent; runs inside the template (or a new) schema."""
     from django.contrib.auth.models import Group, Permission
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Page,
+        Site,
+    )
 
     from cms.models import HomePage
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS platform_template_version (version integer NOT NULL)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS platform_template_version (version integer NOT NULL)"
+        )
         cursor.execute("DELETE FROM platform_template_version")
         cursor.execute("INSERT INTO platform_template_version VALUES (1)")
 
@@ -68,25 +95,38 @@ def prepare_template_contents() -> None:
         home = root.add_child(instance=HomePage(title="Home", slug="home", live=True))
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": TEMPLATE_HOSTNAME, "port": 80, "root_page": home, "site_name": "Council"},
+        defaults={
+            "hostname": TEMPLATE_HOSTNAME,
+            "port": 80,
+            "root_page": home,
+            "site_name": "Council",
+        },
     )
 
-    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
     root_collection = Collection.get_first_root_node()
     for name, (access, page_perms, extra) in DEFAULT_GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         perms = [admin_access] if access else []
         for dotted in extra:
             app_label, codename = dotted.split(".")
-            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            perms.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         group.permissions.add(*perms)
         for codename in page_perms:
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            )
             GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
         for dotted in extra:
             app_label, codename = dotted.split(".")
             if app_label in {"wagtailimages", "wagtaildocs"}:
-                permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                permission = Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission
                 )

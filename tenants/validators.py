@@ -40,7 +40,11 @@ def validate_gss_code(value: str) -> None:
         raise ValidationError(
             "%(value)r has prefix %(prefix)s, which is not a council's; expected one of %(known)s.",
             code="unknown_gss_prefix",
-            params={"value": value, "prefix": value[:3], "known": ", ".join(sorted(COUNCIL_GSS_PREFIXES))},
+            params={
+                "value": value,
+                "prefix": value[:3],
+                "known": ", ".join(sorted(COUNCIL_GSS_PREFIXES)),
+            },
         )
 
 
@@ -68,7 +72,11 @@ def validate_tier_matches_gss(tier: str, gss_code: str) -> None:
                 "gss_code": ValidationError(
                     "%(value)r does not match tier %(tier)r: expected a code starting %(allowed)s.",
                     code="tier_mismatch",
-                    params={"value": gss_code, "tier": tier, "allowed": " or ".join(sorted(allowed))},
+                    params={
+                        "value": gss_code,
+                        "tier": tier,
+                        "allowed": " or ".join(sorted(allowed)),
+                    },
                 )
             }
         )

@@ -22,7 +22,9 @@ def council_signup(request):
                     form.add_error(field if field in form.fields else None, message)
         else:
             return redirect("council-signup-thanks")
-    return render(request, "tenants/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "tenants/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def council_signup_thanks(request):

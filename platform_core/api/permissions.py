@@ -10,8 +10,11 @@ class IsCouncilStaff(BasePermission):
     def has_permission(self, request, view):
         tenant = getattr(connection, "tenant", None)
         return bool(
-            request.user and request.user.is_authenticated and request.user.is_active
-            and tenant is not None and not getattr(tenant, "is_public", True)
+            request.user
+            and request.user.is_authenticated
+            and request.user.is_active
+            and tenant is not None
+            and not getattr(tenant, "is_public", True)
         )
 
 
@@ -21,8 +24,11 @@ class IsPlatformStaff(BasePermission):
     def has_permission(self, request, view):
         tenant = getattr(connection, "tenant", None)
         return bool(
-            request.user and request.user.is_authenticated and request.user.is_staff
-            and tenant is not None and getattr(tenant, "is_public", False)
+            request.user
+            and request.user.is_authenticated
+            and request.user.is_staff
+            and tenant is not None
+            and getattr(tenant, "is_public", False)
         )
 
 

@@ -1,3 +1,7 @@
-"""Open APIs on the platform domain, mounted at /api/v1/ (benchmarking adds its include here)."""
+"""Open APIs on the platform domain, mounted at /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("benchmarks/", include("intelligence.benchmarking.api.urls")),
+]

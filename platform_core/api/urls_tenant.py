@@ -1,9 +1,11 @@
-"""Council APIs, mounted at /api/v1/ on each council's domain. Each app adds its own include."""
+"""Council APIs, mounted at /api/v1/ on each council's domain."""
 
-from django.urls import path
+from django.urls import include, path
 
 from platform_core.api.views import whoami
 
 urlpatterns = [
     path("me/", whoami, name="api-me"),
+    path("records/", include("records.api.urls")),
+    path("warehouse/", include("intelligence.warehouse.api.urls")),
 ]

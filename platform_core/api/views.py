@@ -7,7 +7,12 @@ from rest_framework.response import Response
 
 @extend_schema(
     responses=inline_serializer(
-        "Me", {"username": serializers.CharField(), "council": serializers.CharField(), "groups": serializers.ListField()}
+        "Me",
+        {
+            "username": serializers.CharField(),
+            "council": serializers.CharField(),
+            "groups": serializers.ListField(),
+        },
     )
 )
 @api_view(["GET"])

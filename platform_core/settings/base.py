@@ -151,7 +151,10 @@ WSGI_APPLICATION = "platform_core.wsgi.application"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -165,7 +168,9 @@ USE_TZ = True
 # --- Static and media files ------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_build"
-STATICFILES_DIRS = [p for p in [BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"] if p.exists()]
+STATICFILES_DIRS = [
+    p for p in [BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"] if p.exists()
+]
 # GOV.UK Frontend's CSS asks for fonts and images at /assets/; served from this folder.
 WHITENOISE_ROOT = BASE_DIR / "platform_core" / "public_root"
 MEDIA_URL = "/media/"
@@ -208,13 +213,29 @@ _cache_common = {
 REDIS_CACHE_URL = env("CACHE_URL")
 if REDIS_CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL, **_cache_common},
-        "renditions": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL, **_cache_common},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            **_cache_common,
+        },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            **_cache_common,
+        },
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default", **_cache_common},
-        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renditions", **_cache_common},
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+            **_cache_common,
+        },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
+            **_cache_common,
+        },
     }
 
 # --- Celery: tenant-schemas-celery carries the schema on every task ---------------------------
@@ -307,4 +328,14 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@council-platform.localhost")
 
 # Slugs a council may never take: they collide with platform hosts.
-RESERVED_COUNCIL_SLUGS = {"www", "platform", "api", "admin", "public", "static", "media", "mail", "template"}
+RESERVED_COUNCIL_SLUGS = {
+    "www",
+    "platform",
+    "api",
+    "admin",
+    "public",
+    "static",
+    "media",
+    "mail",
+    "template",
+}

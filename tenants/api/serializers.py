@@ -9,7 +9,18 @@ class CouncilSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Council
-        fields = ["slug", "name", "gss_code", "tier", "region", "status", "schema_name", "domains", "url", "created_at"]
+        fields = [
+            "slug",
+            "name",
+            "gss_code",
+            "tier",
+            "region",
+            "status",
+            "schema_name",
+            "domains",
+            "url",
+            "created_at",
+        ]
 
     def get_domains(self, obj) -> list[str]:
         return [d.domain for d in obj.domains.all()]

@@ -17,7 +17,9 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_field = "slug"
     queryset = Council.objects.exclude(schema_name="public").prefetch_related("domains")
 
-    @extend_schema(request=ProvisionCouncilSerializer, responses={201: ProvisionedCouncilSerializer})
+    @extend_schema(
+        request=ProvisionCouncilSerializer, responses={201: ProvisionedCouncilSerializer}
+    )
     def create(self, request):
         payload = ProvisionCouncilSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -22,11 +22,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             result = actions.provision_council(
-                name=options["name"], slug=options["slug"], gss_code=options["gss_code"],
-                tier=options["tier"], region=options["region"], admin_email=options["admin_email"],
+                name=options["name"],
+                slug=options["slug"],
+                gss_code=options["gss_code"],
+                tier=options["tier"],
+                region=options["region"],
+                admin_email=options["admin_email"],
                 method=options["method"],
             )
         except ValidationError as exc:
             raise validation_to_command_error(exc) from exc
-        self.stdout.write(self.style.SUCCESS(f"Provisioned {result.council.name} at {result.council.site_url()}"))
-        self.stdout.write(f"Administrator {result.admin_email} sets a password at:\n  {result.set_password_url}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Provisioned {result.council.name} at {result.council.site_url()}")
+        )
+        self.stdout.write(
+            f"Administrator {result.admin_email} sets a password at:\n  {result.set_password_url}"
+        )

@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
 
 from tenants import actions
-from tenants.demo import DEMO_CONTENT_HOOKS, DEMO_COUNCILS
+from tenants.demo import DEMO_COUNCILS, demo_content_hooks
 from tenants.models import Council, council_url
 
 
@@ -25,26 +24,34 @@ class Command(BaseCommand):
                 result = actions.provision_council(**spec, admin_email=admin_email, notify=False)
                 council = result.council
             with schema_context(council.schema_name):
-                for hook in DEMO_CONTENT_HOOKS:
-                    import_string(hook)(council)
+                for seed in demo_content_hooks():
+                    seed(council)
                 sign_in = self._sign_in(council, admin_email)
-            lines.append(f"{council.name + ':':32} {council.site_url()}  (admin: {council.site_url()}admin/)")
+            lines.append(
+                f"{council.name + ':':32} {council.site_url()}  (admin: {council.site_url()}admin/)"
+            )
             lines.append(f"  sign in as {admin_email}: {sign_in}")
         self.stdout.write("\n".join(lines))
 
     def _platform_admin(self):
         User = get_user_model()
         email = "admin@platform.localhost"
-        user, created = User.objects.get_or_create(username=email, defaults={"email": email, "is_staff": True, "is_superuser": True})
+        user, created = User.objects.get_or_create(
+            username=email, defaults={"email": email, "is_staff": True, "is_superuser": True}
+        )
         if created:
             user.set_unusable_password()
             user.save()
         if user.has_usable_password():
             return email, "use the password you set"
-        return email, "set a password at " + actions.set_password_url(user, settings.PLATFORM_DOMAIN, "/console/password-reset")
+        return email, "set a password at " + actions.set_password_url(
+            user, settings.PLATFORM_DOMAIN, "/console/password-reset"
+        )
 
     def _sign_in(self, council, email):
         user = get_user_model().objects.filter(username=email).first()
         if user is None or user.has_usable_password():
             return "use the password you set"
-        return "set a password at " + actions.set_password_url(user, council.primary_domain, "/admin/password_reset/confirm")
+        return "set a password at " + actions.set_password_url(
+            user, council.primary_domain, "/admin/password_reset/confirm"
+        )

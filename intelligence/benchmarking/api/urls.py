@@ -1,0 +1,3 @@
+"""URLs arrive with this app's issue."""
+
+urlpatterns: list = []
