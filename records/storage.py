@@ -46,7 +46,12 @@ def _storage_errors() -> tuple:
 def object_key(name: str) -> str:
     """The full object key (with the council's schema) of a stored name."""
     storage = default_storage
-    return storage._normalize_name(storage._clean_name(name)) if is_s3() else storage.path(name)
+    if not is_s3():
+        return storage.path(name)
+    from storages.utils import clean_name
+
+    key = storage._normalize_name(clean_name(name))
+    return key + "/" if name.endswith("/") and not key.endswith("/") else key
 
 
 def save_content(name: str, fileobj, retain_until: datetime | None = None) -> str:
