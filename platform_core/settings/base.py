@@ -60,6 +60,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "rest_framework.authtoken",
+    "platform_core.audit",
     # Council apps
     "cms",
     "records",
@@ -70,6 +71,7 @@ TENANT_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -338,4 +340,20 @@ RESERVED_COUNCIL_SLUGS = {
     "media",
     "mail",
     "template",
+}
+
+# --- Records ------------------------------------------------------------------------------------
+# Uploads above this size go to a temporary file, never whole into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(env("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
+RECORDS_MAX_UPLOAD_BYTES = int(env("RECORDS_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
+RECORDS_MAX_UNCOMPRESSED_BYTES = int(env("RECORDS_MAX_UNCOMPRESSED_BYTES", str(512 * 1024**2)))
+RECORDS_MAX_COMPRESSION_RATIO = int(env("RECORDS_MAX_COMPRESSION_RATIO", "100"))
+RECORDS_DOWNLOAD_URL_SECONDS = int(env("RECORDS_DOWNLOAD_URL_SECONDS", "60"))
+# S3 Object Lock on record versions: "GOVERNANCE" or "COMPLIANCE" (bucket must have it enabled).
+RECORDS_OBJECT_LOCK_MODE = env("RECORDS_OBJECT_LOCK_MODE")
+RECORDS_OBJECT_LOCK_DAYS = int(env("RECORDS_OBJECT_LOCK_DAYS", "365"))
+CELERY_BEAT_SCHEDULE["records-daily-disposal"] = {
+    "task": "records.daily_disposal",
+    "schedule": 24 * 60 * 60,
 }
