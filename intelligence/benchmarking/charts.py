@@ -33,8 +33,8 @@ def peer_bar_chart(payload: dict) -> SafeString:
     bars = format_html_join(
         "",
         '<g><text x="{}" y="{}" text-anchor="end" font-size="12" font-weight="{}" fill="#0b0c0c">{}</text>'
-        '<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{}: {}</title></rect>'
-        '<text x="{:.1f}" y="{}" font-size="12" fill="#0b0c0c">{}</text></g>',
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
+        '<text x="{}" y="{}" font-size="12" fill="#0b0c0c">{}</text></g>',
         (
             (
                 LABEL_WIDTH - 6,
@@ -43,12 +43,12 @@ def peer_bar_chart(payload: dict) -> SafeString:
                 p["council"][:32],
                 LABEL_WIDTH,
                 GAP + i * (BAR_HEIGHT + GAP),
-                max(plot * max(p["value"], 0) / high, 1),
+                round(max(plot * max(p["value"], 0) / high, 1), 1),
                 BAR_HEIGHT,
                 "#0b0c0c" if p["gss_code"] == own_code else "#1d70b8",
                 p["council"],
                 _fmt(p["value"]),
-                LABEL_WIDTH + max(plot * max(p["value"], 0) / high, 1) + 4,
+                round(LABEL_WIDTH + max(plot * max(p["value"], 0) / high, 1) + 4, 1),
                 GAP + i * (BAR_HEIGHT + GAP) + BAR_HEIGHT - 4,
                 _fmt(p["value"]),
             )
@@ -57,9 +57,9 @@ def peer_bar_chart(payload: dict) -> SafeString:
     )
     median = ""
     if payload["median"] is not None and payload["median"] >= 0:
-        mx = LABEL_WIDTH + plot * payload["median"] / high
+        mx = round(LABEL_WIDTH + plot * payload["median"] / high, 1)
         median = format_html(
-            '<line x1="{:.1f}" x2="{:.1f}" y1="0" y2="{}" stroke="#f47738" stroke-width="2" '
+            '<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#f47738" stroke-width="2" '
             'stroke-dasharray="4 3"><title>Group median {}</title></line>',
             mx,
             mx,

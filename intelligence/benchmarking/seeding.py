@@ -161,7 +161,7 @@ def seed_pool(
                 for y, (label, start) in enumerate(periods):
                     value = level * (1 + trend) ** y * rng.uniform(0.95, 1.05)
                     numerator = denominator = None
-                    if kind in ("rate", "percentage"):
+                    if kind in ("rate", "percentage") and not metric.is_context:
                         denominator = float(
                             rng.choice([rng.randint(3, 40), rng.randint(200, 20000)])
                         )

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from .models import AREA_PREFIXES, Area, ImportBatch, Kpi, KpiTarget, Metric
 from .periods import PeriodError, parse_period
+from .tenancy import current_council_code
 
 CSV_COLUMNS = ["metric_id", "area_code", "period", "value", "numerator", "denominator"]
 REQUIRED_COLUMNS = CSV_COLUMNS[:4]
@@ -161,8 +162,9 @@ def validate_observations(
         if not record or (len(record) == 1 and not record[0].strip()):
             continue  # blank line
         problems = []
-        if len(record) != width:
-            problems.append(f"expected {width} columns, found {len(record)}")
+        if not len(REQUIRED_COLUMNS) <= len(record) <= width:
+            expected = str(width) if width == len(REQUIRED_COLUMNS) else f"4 to {width}"
+            problems.append(f"expected {expected} columns, found {len(record)}")
         else:
             metric_id, area_code, period_label, value_text = (c.strip() for c in record[:4])
             metric_pk = metrics.get(metric_id)
@@ -185,8 +187,8 @@ def validate_observations(
             numbers = []
             for name, text, required in (
                 ("value", value_text, True),
-                ("numerator", record[4] if width > 4 else "", False),
-                ("denominator", record[5] if width > 5 else "", False),
+                ("numerator", record[4] if len(record) > 4 else "", False),
+                ("denominator", record[5] if len(record) > 5 else "", False),
             ):
                 try:
                     numbers.append(_number(text, name, required))
@@ -239,7 +241,7 @@ def import_observations(
     ``source`` is text, bytes, or a file-like object of either.
     """
     if council_code is None:
-        council_code = getattr(connection.tenant, "gss_code", None)
+        council_code = current_council_code()
     lines = _text_lines(source)
     rows, errors, truncated = validate_observations(lines, council_code)
     if errors:

@@ -60,10 +60,10 @@ def line_chart(
     step = plot_w / max(len(labels) - 1, 1)
 
     def x(i):
-        return PAD_LEFT + i * step
+        return round(PAD_LEFT + i * step, 1)
 
     def y(v):
-        return PAD_TOP + plot_h * (1 - (v - low) / (high - low))
+        return round(PAD_TOP + plot_h * (1 - (v - low) / (high - low)), 1)
 
     colours = {"value": "#1d70b8", "target": "#505a5f", "median": "#f47738"}
     parts = []
@@ -71,21 +71,21 @@ def line_chart(
     for v in (low, (low + high) / 2, high):
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
-                '<text x="{}" y="{:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">{}</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b1b4b6" stroke-width="1"/>'
+                '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#0b0c0c">{}</text>',
                 PAD_LEFT,
                 WIDTH - PAD_RIGHT,
                 y(v),
                 y(v),
                 PAD_LEFT - 6,
-                y(v) + 4,
+                round(y(v) + 4, 1),
                 _fmt(v),
             )
         )
     for i, label in enumerate(labels):
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="12" fill="#0b0c0c">{}</text>',
+                '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#0b0c0c">{}</text>',
                 x(i),
                 HEIGHT - PAD_BOTTOM + 18,
                 label,
@@ -107,7 +107,7 @@ def line_chart(
         parts.append(
             format_html_join(
                 "",
-                '<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}"><title>{}</title></circle>',
+                '<circle cx="{}" cy="{}" r="4" fill="{}"><title>{}</title></circle>',
                 ((px, py, colour, name) for px, py in points),
             )
         )
@@ -144,9 +144,9 @@ def line_chart(
 def kpi_cards(limit_periods: int = 8) -> list[KpiCard]:
     """Every KPI with its council-level values, targets and status over the latest periods.
     Runs in the council's schema (the page is on the council's own site)."""
-    from django.db import connection
+    from .tenancy import current_council_code
 
-    council_code = getattr(connection.tenant, "gss_code", None)
+    council_code = current_council_code()
     kpis = list(Kpi.objects.select_related("metric").prefetch_related("targets"))
     observations: dict[int, list[Observation]] = {}
     for obs in Observation.objects.filter(

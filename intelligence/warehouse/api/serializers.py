@@ -62,10 +62,10 @@ class KpiSerializer(serializers.ModelSerializer):
         return data
 
     def get_latest(self, kpi) -> dict | None:
-        from django.db import connection
+        from ..tenancy import current_council_code
 
         obs = (
-            Observation.objects.filter(metric=kpi.metric, area_code=connection.tenant.gss_code)
+            Observation.objects.filter(metric=kpi.metric, area_code=current_council_code())
             .order_by("-period_start")
             .first()
         )
