@@ -118,3 +118,14 @@ def platform_staff_client(db, platform_host):
 def in_council():
     """``with in_council(council): ...`` runs ORM code in that council's schema."""
     return lambda council: schema_context(council.schema_name)
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests():
+    """A request through the test client leaves the connection on that council's schema; every
+    test starts (and ends) on the public schema so nothing depends on the order tests run in."""
+    from django.db import connection
+
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()

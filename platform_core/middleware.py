@@ -6,6 +6,7 @@ import structlog
 from django.db import connection
 from django.template.response import TemplateResponse
 from django_tenants.middleware.main import TenantMainMiddleware
+from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 
 class CouncilTenantMiddleware(TenantMainMiddleware):
@@ -54,3 +55,13 @@ class RequestContextMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class CouncilRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects, for council sites only: the public schema has no Wagtail tables."""
+
+    def process_response(self, request, response):
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.is_public:
+            return response
+        return super().process_response(request, response)

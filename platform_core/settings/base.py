@@ -126,7 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "platform_core.middleware.CouncilRedirectMiddleware",
 ]
 
 TEMPLATES = [
