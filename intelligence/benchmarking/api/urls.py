@@ -1,10 +1,17 @@
 """Public benchmarking API, mounted at /api/v1/benchmarks/ on the platform domain."""
 
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 
 urlpatterns = [
+    # The platform domain's OpenAPI schema (its /api/schema/ describes the council URLconf).
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(urlconf="platform_core.urls_public"),
+        name="benchmarks-schema",
+    ),
     path("metrics/", views.MetricListView.as_view(), name="benchmarks-metrics"),
     path(
         "metrics/<str:metric_id>/values/",

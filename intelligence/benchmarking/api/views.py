@@ -59,7 +59,7 @@ class PoolAPIView(APIView):
         response.render()
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         response["ETag"] = etag
-        last_modified = self.last_modified.timestamp() if self.last_modified else None
+        last_modified = int(self.last_modified.timestamp()) if self.last_modified else None
         if last_modified:
             response["Last-Modified"] = http_date(last_modified)
         private = viewer_council_id(request) is not None

@@ -40,7 +40,7 @@ class KpiSerializer(serializers.ModelSerializer):
         source="metric", slug_field="metric_id", queryset=Metric.objects.all()
     )
     title = serializers.CharField(required=False, allow_blank=True)
-    targets = serializers.DictField(child=serializers.FloatField(), required=False)
+    targets = serializers.DictField(child=serializers.FloatField(), required=False, write_only=True)
     latest = serializers.SerializerMethodField()
 
     class Meta:
