@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/", admin.site.urls),
     path("platform/api/v1/", include("tenants.api.urls")),
     path("api/v1/", include("platform_core.api.urls_public")),
+    path("benchmarks/", include("intelligence.benchmarking.urls_site")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/docs/", SpectacularRedocView.as_view(url_name="schema"), name="schema-docs"),
 ]

@@ -357,3 +357,11 @@ CELERY_BEAT_SCHEDULE["records-daily-disposal"] = {
     "task": "records.daily_disposal",
     "schedule": 24 * 60 * 60,
 }
+
+# --- Intelligence (warehouse and benchmarking pool) --------------------------------------------
+# Nearest-neighbour group size (CIPFA's method uses 15) and the nightly publish to the pool.
+BENCHMARK_NEAREST_NEIGHBOURS = 15
+CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
+    "task": "intelligence.benchmarking.tasks.publish_all_councils",
+    "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
+}

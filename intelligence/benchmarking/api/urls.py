@@ -1,3 +1,31 @@
-"""URLs arrive with this app's issue."""
+"""Public benchmarking API, mounted at /api/v1/benchmarks/ on the platform domain."""
 
-urlpatterns: list = []
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
+urlpatterns = [
+    # The platform domain's OpenAPI schema (its /api/schema/ describes the council URLconf).
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(urlconf="platform_core.urls_public"),
+        name="benchmarks-schema",
+    ),
+    path("metrics/", views.MetricListView.as_view(), name="benchmarks-metrics"),
+    path(
+        "metrics/<str:metric_id>/values/",
+        views.MetricValuesView.as_view(),
+        name="benchmarks-values",
+    ),
+    path(
+        "metrics/<str:metric_id>/compare/<str:gss_code>/",
+        views.CompareView.as_view(),
+        name="benchmarks-compare",
+    ),
+    path(
+        "metrics/<str:metric_id>/series/<str:gss_code>/",
+        views.SeriesView.as_view(),
+        name="benchmarks-series",
+    ),
+]

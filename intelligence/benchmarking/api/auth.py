@@ -1,0 +1,63 @@
+"""API keys for the public benchmarking API: ``Authorization: Api-Key <key>`` or ``X-Api-Key``.
+
+No key: open read of published values at the anonymous rate. A key: its own (higher) rate. A
+key issued to a council (by its administrator, on the council's own domain) also shows that
+council its own values still under embargo.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.throttling import SimpleRateThrottle
+
+from ..models import ApiKey
+
+
+def _raw_key(request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header.lower().startswith("api-key "):
+        return header[8:].strip()
+    return request.META.get("HTTP_X_API_KEY") or None
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        raw = _raw_key(request)
+        if raw is None:
+            return None
+        key = (
+            ApiKey.objects.filter(key_hash=ApiKey.hash(raw), active=True)
+            .only("pk", "council_id", "rate")
+            .first()
+        )
+        if key is None:
+            raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
+        return AnonymousUser(), key
+
+    def authenticate_header(self, request):
+        return "Api-Key"
+
+
+def viewer_council_id(request) -> int | None:
+    auth = getattr(request, "auth", None)
+    return auth.council_id if isinstance(auth, ApiKey) else None
+
+
+class PoolRateThrottle(SimpleRateThrottle):
+    """Per key at the key's rate (or the "api_key" rate); per client address otherwise."""
+
+    scope = "anon"
+
+    def allow_request(self, request, view):
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        self.scope = "api_key" if key else "anon"
+        self.rate = (key.rate if key and key.rate else None) or self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            ident = f"key-{request.auth.pk}"
+        else:
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": f"pool-{self.scope}", "ident": ident}

@@ -1,0 +1,156 @@
+"""The public benchmarking API on the platform domain: open read of published values, JSON or
+CSV (``?format=csv``), ETag/Last-Modified caching, API keys for higher rate limits.
+
+These are not council APIs (no council's schema is involved: the pool lives in ``public``), so
+they do not use TenantViewSet; every read goes through ``access.py``.
+"""
+
+import hashlib
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from platform_core.api.errors import error_response
+from platform_core.api.pagination import PlatformPagination
+
+from ..access import BadParameter, access_member, access_metric
+from ..models import PoolMetric
+from ..queries import compare_payload, resolve_period, series_payload, value_dict, value_rows
+from . import serializers as s
+from .auth import ApiKeyAuthentication, PoolRateThrottle, viewer_council_id
+from .renderers import CSVRenderer
+
+PERIOD = OpenApiParameter(
+    "period", str, description="2025-26, 2025-26 Q1, 2025-04 or 2025-04-30; default the latest"
+)
+GROUP = OpenApiParameter(
+    "group", str, description="all (default), tier, region, nearest, or a custom group id"
+)
+FORMAT = OpenApiParameter("format", str, enum=["json", "csv"])
+
+
+class PoolAPIView(APIView):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [PoolRateThrottle]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    last_modified: datetime | None = None
+
+    def handle_exception(self, exc):
+        if isinstance(exc, BadParameter):
+            response = error_response(
+                "invalid", f"Invalid input. {exc.name}: {exc}", 400, {exc.name: [str(exc)]}
+            )
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        response.render()
+        etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+        response["ETag"] = etag
+        last_modified = int(self.last_modified.timestamp()) if self.last_modified else None
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified)
+        private = viewer_council_id(request) is not None
+        response["Cache-Control"] = "private, max-age=0" if private else "public, max-age=60"
+        response["Vary"] = "Accept, Authorization, X-Api-Key"
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        return conditional
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = PlatformPagination()
+        return self._paginator
+
+    def csv_requested(self) -> bool:
+        return getattr(self.request.accepted_renderer, "format", "") == "csv"
+
+
+class MetricListView(PoolAPIView):
+    @extend_schema(responses=s.MetricSerializer(many=True), parameters=[FORMAT])
+    def get(self, request):
+        """Metrics in the pool, with how many councils report each."""
+        council_id = viewer_council_id(request)
+        today = timezone.localdate()
+        visible = Q(values__embargo_until__isnull=True) | Q(values__embargo_until__lte=today)
+        if council_id:
+            visible |= Q(values__member__council_id=council_id)
+        queryset = PoolMetric.objects.annotate(
+            councils_reporting=Count("values__member", filter=visible, distinct=True)
+        ).order_by("metric_id")
+        self.last_modified = max(
+            (m for m in PoolMetric.objects.values_list("last_published_at", flat=True) if m),
+            default=None,
+        )
+        if self.csv_requested():
+            return Response(s.MetricSerializer(queryset, many=True).data)
+        paginator = self.paginator
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(s.MetricSerializer(page, many=True).data)
+
+
+class MetricValuesView(PoolAPIView):
+    @extend_schema(responses=s.ValueSerializer(many=True), parameters=[PERIOD, FORMAT])
+    def get(self, request, metric_id):
+        """Every council's published value of the metric for one period."""
+        metric = access_metric(metric_id)
+        council_id = viewer_council_id(request)
+        period = resolve_period(metric, request.query_params.get("period"), council_id)
+        self.last_modified = metric.last_published_at
+        rows = value_rows(metric, period, council_id) if period else []
+        if self.csv_requested():
+            return Response([value_dict(r) for r in rows])
+        page = self.paginator.paginate_queryset(rows, request, view=self)
+        response = self.paginator.get_paginated_response([value_dict(r) for r in page])
+        response.data["metric"] = metric_id
+        response.data["period"] = period
+        return response
+
+
+class CompareView(PoolAPIView):
+    @extend_schema(responses=s.CompareSerializer, parameters=[PERIOD, GROUP, FORMAT])
+    def get(self, request, metric_id, gss_code):
+        """A council against its peers: value, rank (1 = best), quartile, median and quartiles."""
+        metric = access_metric(metric_id)
+        member = access_member(gss_code)
+        self.last_modified = metric.last_published_at
+        return Response(
+            compare_payload(
+                metric,
+                member,
+                period=request.query_params.get("period"),
+                group=request.query_params.get("group", "all"),
+                viewer_council_id=viewer_council_id(request),
+            )
+        )
+
+
+class SeriesView(PoolAPIView):
+    @extend_schema(responses=s.SeriesSerializer, parameters=[GROUP, FORMAT])
+    def get(self, request, metric_id, gss_code):
+        """A council's time series with its group's median and quartiles for each period."""
+        metric = access_metric(metric_id)
+        member = access_member(gss_code)
+        self.last_modified = metric.last_published_at
+        return Response(
+            series_payload(
+                metric,
+                member,
+                group=request.query_params.get("group", "all"),
+                viewer_council_id=viewer_council_id(request),
+            )
+        )

@@ -1,0 +1,238 @@
+"""The council's warehouse API at /api/v1/warehouse/ on its own domain."""
+
+from django.db import connection
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from intelligence.benchmarking.api.renderers import CSVRenderer
+from platform_core.api.viewsets import (
+    TenantGenericViewSet,
+    TenantReadOnlyViewSet,
+    TenantViewSet,
+)
+
+from .. import actions
+from ..models import Area, AreaKind, Kpi, Metric, Observation
+from ..needs import rank_needs
+from ..periods import PeriodError, parse_period
+from . import serializers as s
+
+ANALYSTS = ("Analysts",)
+ADMINS = ("Council administrators",)
+
+
+class MetricViewSet(TenantViewSet):
+    """The council's metrics. ``shared`` opts a metric in to the benchmarking pool."""
+
+    serializer_class = s.MetricSerializer
+    lookup_field = "metric_id"
+    lookup_value_regex = r"[a-z0-9][a-z0-9_.-]*"
+    required_groups = ANALYSTS
+
+    def scoped_queryset(self):
+        return Metric.objects.all()
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.save_metric(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = actions.save_metric(
+            metric=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        actions.delete_metric(instance)
+
+
+class AreaViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
+    serializer_class = s.AreaSerializer
+    lookup_field = "code"
+    required_groups = ANALYSTS
+
+    def scoped_queryset(self):
+        return Area.objects.all()
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.save_area(**serializer.validated_data)
+
+
+class ObservationViewSet(mixins.ListModelMixin, TenantGenericViewSet):
+    """Observations, filtered by ``metric``, ``area`` and ``period``; ``?format=csv`` exports
+    every matching row (in the import's column order) without pagination."""
+
+    serializer_class = s.ObservationSerializer
+    required_groups = ANALYSTS
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def scoped_queryset(self):
+        queryset = Observation.objects.select_related("metric").order_by(
+            "metric__metric_id", "area_code", "period_start"
+        )
+        params = self.request.query_params
+        if params.get("metric"):
+            queryset = queryset.filter(metric__metric_id=params["metric"])
+        if params.get("area"):
+            queryset = queryset.filter(area_code=params["area"])
+        if params.get("period"):
+            try:
+                parse_period(params["period"])
+            except PeriodError as exc:
+                raise ValidationError({"period": [str(exc)]}) from None
+            queryset = queryset.filter(period=params["period"])
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("metric", str),
+            OpenApiParameter("area", str),
+            OpenApiParameter("period", str),
+            OpenApiParameter("format", str, enum=["json", "csv"]),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", "") == "csv":
+            return self._csv(self.get_queryset())
+        return super().list(request, *args, **kwargs)
+
+    def _csv(self, queryset):
+        import csv
+
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="observations.csv"'
+        writer = csv.writer(response, lineterminator="\n")
+        writer.writerow(actions.CSV_COLUMNS)
+        for row in queryset.values_list(
+            "metric__metric_id", "area_code", "period", "value", "numerator", "denominator"
+        ).iterator(chunk_size=5000):
+            writer.writerow(["" if v is None else v for v in row])
+        return response
+
+
+class KpiViewSet(TenantViewSet):
+    serializer_class = s.KpiSerializer
+    required_groups = ANALYSTS
+
+    def scoped_queryset(self):
+        return Kpi.objects.select_related("metric").prefetch_related("targets")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = actions.save_kpi(**data)
+
+    def perform_update(self, serializer):
+        data = {"metric": serializer.instance.metric, **serializer.validated_data}
+        serializer.instance = actions.save_kpi(**data)
+
+
+class ImportViewSet(TenantGenericViewSet):
+    """Upload a CSV (``metric_id,area_code,period,value[,numerator,denominator]``). The whole
+    file is checked first; a bad file imports nothing and every bad row is listed by line."""
+
+    serializer_class = s.ImportUploadSerializer
+    required_groups = ANALYSTS
+
+    def scoped_queryset(self):
+        return Observation.objects.none()
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            result = actions.import_observations(
+                upload.read(), filename=upload.name, user=request.user
+            )
+        except UnicodeDecodeError:
+            raise ValidationError({"file": ["the file is not UTF-8 text"]}) from None
+        except actions.ImportErrors as exc:
+            messages = [f"line {line}: {reason}" for line, reason in exc.errors]
+            if exc.truncated:
+                messages.append("more bad rows were not listed")
+            raise ValidationError({"file": messages}) from None
+        return Response(result.__dict__, status=status.HTTP_201_CREATED)
+
+
+class NeedsViewSet(TenantGenericViewSet):
+    """Areas ranked by need over the given indicators (``?metrics=a,b&period=2025-26&level=ward``)."""
+
+    required_groups = ANALYSTS
+    serializer_class = s.AreaSerializer
+
+    def scoped_queryset(self):
+        return Area.objects.all()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("metrics", str, required=True),
+            OpenApiParameter("period", str, required=True),
+            OpenApiParameter("level", str, enum=["ward", "lsoa"]),
+        ]
+    )
+    def list(self, request):
+        params = request.query_params
+        errors = {}
+        metric_ids = [m for m in params.get("metrics", "").split(",") if m]
+        if not metric_ids:
+            errors["metrics"] = ["give one or more metric ids, separated by commas"]
+        try:
+            period = parse_period(params.get("period", "")).label
+        except PeriodError as exc:
+            errors["period"] = [str(exc)]
+        level = params.get("level", AreaKind.WARD)
+        if level not in (AreaKind.WARD, AreaKind.LSOA):
+            errors["level"] = [f"{level!r} is not ward or lsoa"]
+        if errors:
+            raise ValidationError(errors)
+        try:
+            ranks = rank_needs(metric_ids, period=period, level=level)
+        except LookupError as exc:
+            raise ValidationError(
+                {"metrics": [f"unknown metric(s): {', '.join(exc.args[0])}"]}
+            ) from None
+        return Response({"period": period, "level": level, "results": [r.__dict__ for r in ranks]})
+
+
+class PoolViewSet(TenantGenericViewSet):
+    """The council's side of the benchmarking pool: publish now, and API keys for its staff
+    (a council key shows the council its own embargoed values in the public API)."""
+
+    required_groups = ADMINS
+    serializer_class = s.PublishSerializer
+
+    def scoped_queryset(self):
+        return Metric.objects.none()
+
+    @extend_schema(request=s.PublishSerializer)
+    @action(detail=False, methods=["post"])
+    def publish(self, request):
+        from intelligence.benchmarking.actions import publish_council
+
+        serializer = s.PublishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = publish_council(
+            connection.tenant, embargo_until=serializer.validated_data.get("embargo_until")
+        )
+        return Response(result.__dict__)
+
+    @extend_schema(request=s.PoolKeySerializer)
+    @action(detail=False, methods=["get", "post"], url_path="keys")
+    def keys(self, request):
+        from intelligence.benchmarking.actions import issue_api_key
+        from intelligence.benchmarking.models import ApiKey
+
+        if request.method == "GET":
+            keys = ApiKey.objects.filter(council_id=connection.tenant.pk, active=True)
+            return Response(
+                [{"name": k.name, "prefix": k.prefix, "created_at": k.created_at} for k in keys]
+            )
+        serializer = s.PoolKeySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key, raw = issue_api_key(name=serializer.validated_data["name"], council=connection.tenant)
+        return Response(
+            {"name": key.name, "prefix": key.prefix, "key": raw}, status=status.HTTP_201_CREATED
+        )

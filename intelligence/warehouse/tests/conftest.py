@@ -1,0 +1,33 @@
+import pytest
+
+
+@pytest.fixture
+def metrics_a(council_a, in_council):
+    """Three metrics in council A's warehouse: a shared count, a shared rate, a private score."""
+    from intelligence.warehouse.actions import save_metric
+
+    with in_council(council_a):
+        return {
+            "count": save_metric(
+                metric_id="homeless-households",
+                title="Homeless households",
+                kind="count",
+                polarity="lower",
+                shared=True,
+            ),
+            "rate": save_metric(
+                metric_id="recycling-rate",
+                title="Household waste recycled",
+                kind="percentage",
+                polarity="higher",
+                unit="%",
+                shared=True,
+            ),
+            "score": save_metric(
+                metric_id="imd-score",
+                title="Deprivation score",
+                kind="score",
+                polarity="lower",
+                category="needs",
+            ),
+        }
