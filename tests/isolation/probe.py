@@ -77,7 +77,9 @@ def tenant_routes(urlconf: str | None = None) -> list[Route]:
                 for m in _PARAM_RE.finditer(text):
                     params[m.group("name")] = m.group("conv") or "str"
                 template = _PARAM_RE.sub(lambda m: "{" + m.group("name") + "}", text)
-                routes.append(Route("/" + template, f"{namespace}{p.name}" if p.name else None, params))
+                routes.append(
+                    Route("/" + template, f"{namespace}{p.name}" if p.name else None, params)
+                )
 
     walk(resolver.url_patterns, "", "")
     return routes
@@ -136,7 +138,9 @@ def probe(client_b, seeds: dict[str, dict], routes: list[Route] | None = None) -
             given = named.get(name, defaults.get(name))
             values_a[name] = _value(conv, given, missing=False, any_int=defaults.get("__int__"))
             numeric = str(values_a[name]).isdigit()
-            values_missing[name] = MISSING_INT if numeric else _value(conv, given, missing=True, any_int=None)
+            values_missing[name] = (
+                MISSING_INT if numeric else _value(conv, given, missing=True, any_int=None)
+            )
         if any(v is None for v in values_a.values()):
             report.unseeded.append(f"{route.name or '-'} {route.path}")
             continue
@@ -146,7 +150,9 @@ def probe(client_b, seeds: dict[str, dict], routes: list[Route] | None = None) -
         response_missing = client_b.get(path_missing)
         report.checked += 1
         if response_a.status_code >= 500:
-            report.failures.append(f"{path_a}: {response_a.status_code} for B asking for A's object")
+            report.failures.append(
+                f"{path_a}: {response_a.status_code} for B asking for A's object"
+            )
         elif response_a.status_code != response_missing.status_code:
             report.failures.append(
                 f"{path_a}: B asking for A's object got {response_a.status_code}, "
