@@ -1,5 +1,6 @@
 """Keep the anonymous page cache honest: any change visitors could see invalidates it."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -7,7 +8,8 @@ from cms import cache as page_cache
 
 
 def _invalidate(**kwargs):
-    page_cache.invalidate()
+    # After commit: a request between the change and its commit must not re-cache old content.
+    transaction.on_commit(page_cache.invalidate)
 
 
 def connect() -> None:
