@@ -1,7 +1,6 @@
 """URLs on a council's own domain (schema = that council)."""
 
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -13,7 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("platform_core.api.urls_tenant")),
-    path("", include(wagtail_urls)),
+    # The council website: search, sitemap, robots, then Wagtail pages behind the page cache.
+    path("", include("cms.urls")),
 ]
 
 handler404 = "platform_core.views.page_not_found"

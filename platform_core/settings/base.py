@@ -39,6 +39,7 @@ ALLOWED_HOSTS = (env("ALLOWED_HOSTS") or f".{COUNCIL_DOMAIN_SUFFIX},{PLATFORM_DO
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "cms.commons",
     "billing",
     "intelligence.benchmarking",
     "platform_core",
@@ -70,6 +71,9 @@ TENANT_APPS = [
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
