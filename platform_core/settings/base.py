@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", BASE_DIR / "var"))
@@ -75,7 +76,6 @@ TENANT_APPS = [
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
     "wagtail.contrib.settings",
-    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -367,5 +367,5 @@ CELERY_BEAT_SCHEDULE["records-daily-disposal"] = {
 BENCHMARK_NEAREST_NEIGHBOURS = 15
 CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
     "task": "intelligence.benchmarking.tasks.publish_all_councils",
-    "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
+    "schedule": crontab(hour=2, minute=30),
 }
