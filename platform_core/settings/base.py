@@ -54,6 +54,7 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
 ]
 
@@ -292,6 +293,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Platform, council and benchmarking APIs.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # API docs pages load their JavaScript from the platform, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 CORS_URLS_REGEX = r"^/(api/v1/benchmarks|openreferral)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
