@@ -219,9 +219,17 @@ def _store_version(actor, record: Record, upload, number: int) -> RecordVersion:
 
 
 def _enqueue_extraction(version_id: int) -> None:
+    from django_tenants.utils import schema_context
+
     from .tasks import extract_text
 
-    transaction.on_commit(lambda: extract_text.delay(version_id))
+    schema = connection.schema_name  # the callback may run after the caller left the schema
+
+    def enqueue():
+        with schema_context(schema):
+            extract_text.delay(version_id)
+
+    transaction.on_commit(enqueue)
 
 
 def _name(actor) -> str:

@@ -161,6 +161,8 @@ class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, TenantGenericView
     def search(self, request):
         """Full-text search in titles, descriptions and the text of the content."""
         results = search_records(request.user, request.query_params.get("q", ""))
+        if hasattr(results, "prefetch_related"):
+            results = results.prefetch_related("versions", "holds", "related")
         page = self.paginate_queryset(results)
         return self.get_paginated_response(
             s.RecordSerializer(page, many=True, context={"request": request}).data

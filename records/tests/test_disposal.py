@@ -252,7 +252,9 @@ def test_council_b_cannot_see_or_act_on_council_a_holds_and_batches(
         assert hold.active
 
 
-def test_destroying_a_governance_locked_version_bypasses_the_lock(council_a, file_plan_a, declare, s3, settings):
+def test_destroying_a_governance_locked_version_bypasses_the_lock(
+    council_a, file_plan_a, declare, s3, settings
+):
     settings.RECORDS_OBJECT_LOCK_MODE = "GOVERNANCE"
     record = declare(council_a, file_plan_a["minutes"])
     with schema_context(council_a.schema_name):
