@@ -54,4 +54,5 @@ def seed(council) -> dict:
         "records-policy-detail": {"pk": policy.pk},
         "records-action-item-detail": {"pk": action_item.pk},
         "records-audit-detail": {"seq": entry.seq},
+        "records_detail": rec,
     }
