@@ -201,7 +201,9 @@ def _store_version(actor, record: Record, upload, number: int) -> RecordVersion:
         retain_until=retain_until,
     )
     # Upload last, inside the transaction: if the store fails, the rows roll back with it.
-    storage.save_content(key, upload, retain_until=retain_until)
+    storage.save_content(
+        key, upload, retain_until=retain_until, content_type=inspected.content_type
+    )
     audit(
         "version.created",
         record,
@@ -242,10 +244,9 @@ def _name(actor) -> str:
 def declare_record(actor, *, upload, related=(), **metadata) -> Record:
     """Declare a record: its metadata row and its first version, stored immutably."""
     fields = {k: v for k, v in metadata.items() if k in RECORD_FIELDS and v is not None}
-    record = Record(created_by=_name(actor), **fields)
-    record.save()
+    record = Record(created_by=_name(actor), created_at=timezone.now(), **fields)
     record.disposal_due = compute_disposal_due(record)
-    record.save(update_fields=["disposal_due"])
+    record.save()
     if related:
         record.related.set(related)
     audit(
@@ -663,7 +664,8 @@ def export_transfer_package(actor, records, batch=None) -> str:
             package.writestr("metadata.json", meta_bytes)
             manifest.append(f"{hashlib.sha256(meta_bytes).hexdigest()}  metadata.json")
             package.writestr("manifest-sha256.txt", "\n".join(manifest) + "\n")
-        storage.save_content(name, spool)
+        spool.size = spool.tell()
+        storage.save_content(name, spool, content_type="application/zip")
     with transaction.atomic():
         for record in records:
             record.status = Record.Status.TRANSFERRED

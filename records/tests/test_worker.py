@@ -128,11 +128,16 @@ def test_extraction_runs_in_a_real_worker_for_the_right_council(
     from records.tasks import extract_text
 
     council, record, version = committed_record
-    saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=BROKER, task_always_eager=False)
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
     try:
-        with django_db_blocker.unblock(), schema_context(council.schema_name):
-            extract_text.apply_async(args=[version.pk], queue=worker)
+        # An explicit connection: the app's pooled producer may already point elsewhere.
+        with (
+            django_db_blocker.unblock(),
+            schema_context(council.schema_name),
+            app.connection_for_write(BROKER) as conn,
+        ):
+            extract_text.apply_async(args=[version.pk], queue=worker, connection=conn)
             deadline = time.monotonic() + TIMEOUT
             text = ""
             while time.monotonic() < deadline and not text:
@@ -142,7 +147,7 @@ def test_extraction_runs_in_a_real_worker_for_the_right_council(
             found = Record.objects.filter(search_vector="flood").values_list("pk", flat=True)
             assert list(found) == [record.pk]
     finally:
-        app.conf.update(saved)
+        app.conf.task_always_eager = saved
 
 
 @pytest.mark.django_db
