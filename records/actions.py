@@ -201,7 +201,9 @@ def _store_version(actor, record: Record, upload, number: int) -> RecordVersion:
         retain_until=retain_until,
     )
     # Upload last, inside the transaction: if the store fails, the rows roll back with it.
-    storage.save_content(key, upload, retain_until=retain_until)
+    storage.save_content(
+        key, upload, retain_until=retain_until, content_type=inspected.content_type
+    )
     audit(
         "version.created",
         record,
@@ -219,9 +221,17 @@ def _store_version(actor, record: Record, upload, number: int) -> RecordVersion:
 
 
 def _enqueue_extraction(version_id: int) -> None:
+    from django_tenants.utils import schema_context
+
     from .tasks import extract_text
 
-    transaction.on_commit(lambda: extract_text.delay(version_id))
+    schema = connection.schema_name  # the callback may run after the caller left the schema
+
+    def enqueue():
+        with schema_context(schema):
+            extract_text.delay(version_id)
+
+    transaction.on_commit(enqueue)
 
 
 def _name(actor) -> str:
@@ -234,10 +244,9 @@ def _name(actor) -> str:
 def declare_record(actor, *, upload, related=(), **metadata) -> Record:
     """Declare a record: its metadata row and its first version, stored immutably."""
     fields = {k: v for k, v in metadata.items() if k in RECORD_FIELDS and v is not None}
-    record = Record(created_by=_name(actor), **fields)
-    record.save()
+    record = Record(created_by=_name(actor), created_at=timezone.now(), **fields)
     record.disposal_due = compute_disposal_due(record)
-    record.save(update_fields=["disposal_due"])
+    record.save()
     if related:
         record.related.set(related)
     audit(
@@ -655,7 +664,8 @@ def export_transfer_package(actor, records, batch=None) -> str:
             package.writestr("metadata.json", meta_bytes)
             manifest.append(f"{hashlib.sha256(meta_bytes).hexdigest()}  metadata.json")
             package.writestr("manifest-sha256.txt", "\n".join(manifest) + "\n")
-        storage.save_content(name, spool)
+        spool.size = spool.tell()
+        storage.save_content(name, spool, content_type="application/zip")
     with transaction.atomic():
         for record in records:
             record.status = Record.Status.TRANSFERRED

@@ -54,25 +54,55 @@ def object_key(name: str) -> str:
     return key + "/" if name.endswith("/") and not key.endswith("/") else key
 
 
-def save_content(name: str, fileobj, retain_until: datetime | None = None) -> str:
-    """Store content under exactly ``name`` (a fresh random id); 503 if the store is down."""
+SINGLE_PUT_BYTES = 8 * 1024 * 1024
+
+
+def save_content(
+    name: str, fileobj, retain_until: datetime | None = None, content_type: str = ""
+) -> str:
+    """Store content under exactly ``name`` (a fresh random id); 503 if the store is down.
+
+    On S3 the object is written directly (no existence check: the name is a new random id):
+    one PUT up to 8 MB, above that a multipart upload that reads one 8 MB part at a time, so
+    a large file never sits in memory. Object Lock retention goes with the write itself.
+    """
     fileobj.seek(0)
     try:
-        saved = default_storage.save(name, File(fileobj, name=name))
-        if saved != name:  # pragma: no cover - a random id never collides
-            raise OSError(f"stored as {saved!r} instead of {name!r}")
-        mode = getattr(settings, "RECORDS_OBJECT_LOCK_MODE", None)
-        if mode and retain_until and is_s3():
-            default_storage.connection.meta.client.put_object_retention(
-                Bucket=default_storage.bucket_name,
-                Key=object_key(name),
-                Retention={"Mode": mode.upper(), "RetainUntilDate": retain_until},
-            )
+        if is_s3():
+            _put_s3(name, fileobj, retain_until, content_type)
+        else:
+            saved = default_storage.save(name, File(fileobj, name=name))
+            if saved != name:  # pragma: no cover - a random id never collides
+                raise OSError(f"stored as {saved!r} instead of {name!r}")
     except _storage_errors() as exc:
         raise StorageUnavailable(
             f"The record store cannot be reached ({type(exc).__name__}); nothing was stored."
         ) from exc
     return name
+
+
+def _put_s3(name: str, fileobj, retain_until, content_type: str) -> None:
+    from boto3.s3.transfer import TransferConfig
+
+    client = default_storage.connection.meta.client
+    extra: dict = {"ContentType": content_type or "application/octet-stream"}
+    mode = getattr(settings, "RECORDS_OBJECT_LOCK_MODE", None)
+    if mode and retain_until:
+        extra |= {"ObjectLockMode": mode.upper(), "ObjectLockRetainUntilDate": retain_until}
+    size = getattr(fileobj, "size", None)
+    if size is not None and size <= SINGLE_PUT_BYTES:
+        client.put_object(
+            Bucket=default_storage.bucket_name, Key=object_key(name), Body=fileobj, **extra
+        )
+        return
+    config = TransferConfig(
+        multipart_threshold=SINGLE_PUT_BYTES,
+        multipart_chunksize=SINGLE_PUT_BYTES,
+        use_threads=False,
+    )
+    client.upload_fileobj(
+        fileobj, default_storage.bucket_name, object_key(name), ExtraArgs=extra, Config=config
+    )
 
 
 def open_content(name: str):

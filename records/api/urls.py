@@ -5,7 +5,8 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 
-router = SimpleRouter()
+# Path converters (not regexes): typed ids, and routes the isolation probe can fill in.
+router = SimpleRouter(use_regex_path=False)
 router.register("classes", views.FilePlanClassViewSet, basename="records-class")
 router.register("records", views.RecordViewSet, basename="records-record")
 router.register("holds", views.LegalHoldViewSet, basename="records-hold")

@@ -23,6 +23,10 @@ from . import serializers as s
 MANAGERS = ("Records managers",)
 
 
+class IntLookup:
+    lookup_value_converter = "int"
+
+
 class ManagerWritesMixin:
     """Safe methods for any council staff; anything else for records managers."""
 
@@ -34,7 +38,11 @@ class ManagerWritesMixin:
 
 
 class FilePlanClassViewSet(
-    ManagerWritesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantGenericViewSet
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
 ):
     serializer_class = s.FilePlanClassSerializer
 
@@ -55,7 +63,7 @@ class FilePlanClassViewSet(
         return Response(self.get_serializer(file_class).data)
 
 
-class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, TenantGenericViewSet):
+class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
     serializer_class = s.RecordSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -131,7 +139,7 @@ class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, TenantGenericView
         return Response(s.RecordVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(302, "application/octet-stream"): None})
-    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)/download")
+    @action(detail=True, methods=["get"], url_path="versions/<int:number>/download")
     def download(self, request, pk=None, number=None):
         """The version's content: a short-lived presigned URL (302) on S3, streamed otherwise.
         Every call is a read of content in the audit log."""
@@ -161,13 +169,17 @@ class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, TenantGenericView
     def search(self, request):
         """Full-text search in titles, descriptions and the text of the content."""
         results = search_records(request.user, request.query_params.get("q", ""))
+        if hasattr(results, "prefetch_related"):
+            results = results.prefetch_related("versions", "holds", "related")
         page = self.paginate_queryset(results)
         return self.get_paginated_response(
             s.RecordSerializer(page, many=True, context={"request": request}).data
         )
 
 
-class LegalHoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantGenericViewSet):
+class LegalHoldViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, IntLookup, TenantGenericViewSet
+):
     serializer_class = s.LegalHoldSerializer
     required_groups = MANAGERS
 
@@ -197,7 +209,9 @@ class LegalHoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantG
         return Response(self.get_serializer(hold).data)
 
 
-class DisposalBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantGenericViewSet):
+class DisposalBatchViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, IntLookup, TenantGenericViewSet
+):
     serializer_class = s.DisposalBatchSerializer
     required_groups = MANAGERS
 
@@ -216,7 +230,7 @@ class DisposalBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         )
 
     @extend_schema(request=s.DecideItemSerializer, responses=s.DisposalItemSerializer)
-    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)/decide")
+    @action(detail=True, methods=["post"], url_path="items/<int:item_id>/decide")
     def decide(self, request, pk=None, item_id=None):
         batch = self.get_object()
         item = batch.items.filter(pk=item_id).select_related("record", "batch").first()
@@ -243,7 +257,11 @@ class DisposalBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
 
 
 class DecisionViewSet(
-    ManagerWritesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantGenericViewSet
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
 ):
     serializer_class = s.DecisionSerializer
 
@@ -275,7 +293,11 @@ class DecisionViewSet(
 
 
 class PolicyViewSet(
-    ManagerWritesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantGenericViewSet
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
 ):
     serializer_class = s.PolicySerializer
 
@@ -298,7 +320,11 @@ class PolicyViewSet(
 
 
 class ActionItemViewSet(
-    ManagerWritesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantGenericViewSet
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
 ):
     serializer_class = s.ActionItemSerializer
 
@@ -322,7 +348,7 @@ class ActionItemViewSet(
         return Response(self.get_serializer(item).data)
 
 
-class AuditEntryViewSet(TenantReadOnlyViewSet):
+class AuditEntryViewSet(IntLookup, TenantReadOnlyViewSet):
     """The council's audit log (records managers)."""
 
     serializer_class = s.AuditEntrySerializer
