@@ -17,6 +17,7 @@ from tenants.models import Council
 
 from .disclosure import protect
 from .models import ApiKey, NearestNeighbour, PeerGroup, PoolMember, PoolMetric, PoolValue
+from .snapshot import bump_version
 
 log = structlog.get_logger(__name__)
 
@@ -123,6 +124,7 @@ def publish_council(council: Council, *, embargo_until: date | None = None) -> P
         )
         if any(m.category == "context" for m in metrics) or withdrawn_metrics:
             compute_nearest_neighbours()
+        bump_version()
     result = PublishResult(
         metrics=len(metrics),
         values=len(rows),
@@ -150,6 +152,7 @@ def compute_nearest_neighbours(count: int | None = None) -> int:
     members = sorted({m for m, _ in latest})
     with transaction.atomic():
         NearestNeighbour.objects.all().delete()
+        bump_version()
         if len(members) < 2:
             return 0
         matrix = np.array(
@@ -177,6 +180,7 @@ def compute_nearest_neighbours(count: int | None = None) -> int:
                 for r, j in enumerate(nearest)
             )
         NearestNeighbour.objects.bulk_create(rows, batch_size=5000)
+        bump_version()
     return len(members)
 
 
@@ -193,6 +197,7 @@ def create_peer_group(*, owner: PoolMember, name: str, member_codes: list[str]) 
     with transaction.atomic():
         group = PeerGroup.objects.create(owner=owner, name=name.strip())
         group.members.set(members)
+    bump_version()
     return group
 
 
