@@ -109,8 +109,10 @@ def build_naive_schemas(metric_ids: list[str]) -> dict[int, str]:
         "denominator",
     ):
         # The raw value behind the published one (suppressed cells get a small raw count).
+        if value is None:  # a suppressed cell: a small raw count behind it
+            value, numerator, denominator = 5.0, 3.0, 5.0
         rows.setdefault(member_id, []).append(
-            (metric_id, period, start, value if value is not None else 5.0, numerator, denominator)
+            (metric_id, period, start, value, numerator, denominator)
         )
     schemas = {}
     with connection.cursor() as cursor:
