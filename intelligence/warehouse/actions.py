@@ -326,6 +326,7 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
             cursor.execute("ROLLBACK TO SAVEPOINT warehouse_import_copy")
             return None
         cursor.execute("RELEASE SAVEPOINT warehouse_import_copy")
+        cursor.execute("ANALYZE warehouse_import_raw")
         # Periods: few distinct labels, each checked by the one parser.
         cursor.execute("SELECT DISTINCT trim(period) FROM warehouse_import_raw")
         periods = []
@@ -360,25 +361,38 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
                 {_number_check("denominator", False)},
                 CASE WHEN trim(coalesce(r.denominator, '')) ~ '{_NUMBER_RE}'
                       AND trim(r.denominator)::float8 <= 0
-                     THEN 'denominator must be greater than 0' END,
-                CASE WHEN r.line > min(r.line) OVER w
-                     THEN format('duplicate of line %%s (same metric, area and period)', min(r.line) OVER w) END
+                     THEN 'denominator must be greater than 0' END
               ], NULL) AS problems
               FROM warehouse_import_raw r
               LEFT JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id)
               LEFT JOIN warehouse_import_period p ON p.label = trim(r.period)
-              WINDOW w AS (PARTITION BY trim(r.metric_id), trim(r.area_code), trim(r.period))
             )
             SELECT line, array_to_string(problems, '; ') FROM checked
             WHERE cardinality(problems) > 0 ORDER BY line LIMIT %(limit)s
             """,  # noqa: S608 - built from constants; values are parameters
             {"council": council_code, "limit": MAX_REPORTED_ERRORS + 1},
         )
-        errors = [(int(line), reason) for line, reason in cursor.fetchall()]
+        problems = {int(line): [reason] for line, reason in cursor.fetchall()}
+        # Duplicates: a hash aggregate over the file; usually it finds nothing.
+        cursor.execute(
+            "SELECT min(line), array_agg(line ORDER BY line) FROM warehouse_import_raw "
+            "GROUP BY trim(metric_id), trim(area_code), trim(period) HAVING count(*) > 1"
+        )
+        for first, lines in cursor.fetchall():
+            for line in lines[1:]:
+                problems.setdefault(int(line), []).append(
+                    f"duplicate of line {first} (same metric, area and period)"
+                )
+        errors = [(line, "; ".join(reasons)) for line, reasons in sorted(problems.items())]
         if errors:
             raise ImportErrors(
                 errors=errors[:MAX_REPORTED_ERRORS], truncated=len(errors) > MAX_REPORTED_ERRORS
             )
+        # The metrics loaded cannot be deleted until this commits (what a foreign key would do).
+        cursor.execute(
+            "SELECT id FROM warehouse_metric WHERE metric_id IN "
+            "(SELECT DISTINCT trim(metric_id) FROM warehouse_import_raw) FOR KEY SHARE"
+        )
         cursor.execute(
             "WITH ins AS (INSERT INTO warehouse_observation AS o (metric_id, area_code, period, "
             "period_kind, period_start, value, numerator, denominator) "
@@ -413,6 +427,10 @@ def _bulk_load(rows: list[tuple]) -> tuple[int, int]:
             "CREATE TEMPORARY TABLE warehouse_import (metric_id bigint, area_code varchar(9), "
             "period varchar(20), period_kind varchar(10), period_start date, value double precision, "
             "numerator double precision, denominator double precision) ON COMMIT DROP"
+        )
+        cursor.execute(
+            "SELECT id FROM warehouse_metric WHERE id = ANY(%s) FOR KEY SHARE",
+            [sorted({r[0] for r in rows})],
         )
         raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
         with raw.copy(
