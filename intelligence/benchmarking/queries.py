@@ -4,7 +4,7 @@ for the values; metrics, members and groups come from the snapshot."""
 
 from .access import BadParameter, check_period, group_member_ids, visible_values
 from .models import PoolMetric
-from .snapshot import Member, get_snapshot
+from .snapshot import Member, get_snapshot, public_period_rows
 from .stats import compare
 
 
@@ -100,11 +100,14 @@ def compare_payload(
     snap = get_snapshot()
     rows = []
     if period is not None:
-        rows = list(
-            visible_values(viewer_council_id)
-            .filter(metric_id=metric.pk, period=period)
-            .values_list("member_id", "value", "suppressed")
-        )
+        if viewer_council_id is None:
+            rows = public_period_rows(metric.pk, period)
+        else:
+            rows = list(
+                visible_values(viewer_council_id)
+                .filter(metric_id=metric.pk, period=period)
+                .values_list("member_id", "value", "suppressed")
+            )
     if members is not None:
         rows = [r for r in rows if r[0] in members]
     group_size = len(members) if members is not None else len(snap.by_pk)

@@ -10,6 +10,7 @@ changes these parts (publishing, seeding, nearest neighbours); a snapshot also e
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -91,3 +92,34 @@ def get_snapshot() -> Snapshot:
         data = _load()
         state.update(version=version, loaded_at=time.monotonic(), data=data)
     return data
+
+
+# --- Published values by (metric, period), for readers without embargo rights ----------------
+# Values only change when a council publishes (which bumps the version), and what the public may
+# see changes at midnight (embargo dates), so (version, date, metric, period) identifies a table.
+_PERIOD_CACHE_SIZE = 512
+_period_cache: OrderedDict[tuple, list] = OrderedDict()
+
+
+def public_period_rows(metric_pk: int, period: str) -> list[tuple[int, float | None, bool]]:
+    """(member id, value, suppressed) of every publicly visible value of a metric in a period."""
+    from django.utils import timezone
+
+    from .access import visible_values
+
+    key = (_version(), timezone.localdate(), metric_pk, period)
+    with _lock:
+        rows = _period_cache.get(key)
+        if rows is not None:
+            _period_cache.move_to_end(key)
+            return rows
+    rows = list(
+        visible_values(None)
+        .filter(metric_id=metric_pk, period=period)
+        .values_list("member_id", "value", "suppressed")
+    )
+    with _lock:
+        _period_cache[key] = rows
+        while len(_period_cache) > _PERIOD_CACHE_SIZE:
+            _period_cache.popitem(last=False)
+    return rows
