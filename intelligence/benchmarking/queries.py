@@ -4,7 +4,7 @@ for the values; metrics, members and groups come from the snapshot."""
 
 from .access import BadParameter, check_period, group_member_ids, visible_values
 from .models import PoolMetric
-from .snapshot import Member, get_snapshot, public_period_rows
+from .snapshot import Member, cached_public, get_snapshot, public_period_rows
 from .stats import compare
 
 
@@ -98,27 +98,56 @@ def compare_payload(
     members = group_member_ids(member, group)  # validates ``group`` (400) before any value query
     period = resolve_period(metric, period, viewer_council_id)
     snap = get_snapshot()
-    rows = []
-    if period is not None:
-        if viewer_council_id is None:
-            rows = public_period_rows(metric.pk, period)
-        else:
-            rows = list(
-                visible_values(viewer_council_id)
-                .filter(metric_id=metric.pk, period=period)
-                .values_list("member_id", "value", "suppressed")
-            )
-    if members is not None:
-        rows = [r for r in rows if r[0] in members]
+
+    def build():
+        rows = []
+        if period is not None:
+            if viewer_council_id is None:
+                rows = public_period_rows(metric.pk, period)
+            else:
+                rows = list(
+                    visible_values(viewer_council_id)
+                    .filter(metric_id=metric.pk, period=period)
+                    .values_list("member_id", "value", "suppressed")
+                )
+        if members is not None:
+            rows = [r for r in rows if r[0] in members]
+        return _ranked_table(metric, rows, snap)
+
+    if viewer_council_id is None:
+        scope = {"all": "all", "tier": member.tier, "region": member.region}.get(group, member.pk)
+        table = cached_public((metric.pk, period, group, scope), build)
+    else:
+        table = build()
+    own = table["own"].get(member.pk)
     group_size = len(members) if members is not None else len(snap.by_pk)
-    usable = [r[1] for r in rows if not r[2] and r[1] is not None]
-    own = next((r for r in rows if r[0] == member.pk), None)
-    result = compare(own[1] if own else None, usable, metric.polarity, group_size)
+    result = compare(own[0] if own else None, table["usable"], metric.polarity, group_size)
+    peers = table["peers"]
+    return {
+        "metric": metric_dict(metric),
+        "council": member_dict(member),
+        "period": period,
+        "group": group,
+        "value": result.value,
+        "suppressed": bool(own and own[1]),
+        "rank": result.rank,
+        "quartile": result.quartile,
+        "median": result.median,
+        "lower_quartile": result.lower_quartile,
+        "upper_quartile": result.upper_quartile,
+        "group_size": result.group_size,
+        "values_count": result.values_count,
+        "peers": peers,
+    }
+
+
+def _ranked_table(metric: PoolMetric, rows: list, snap) -> dict:
+    """A group's values ranked once: competition ranking (1 + the number strictly better),
+    peers best first, usable values sorted, and each member's own (value, suppressed)."""
     lower_better = metric.polarity == "lower"
-    # Competition ranking of every usable value at once: rank = 1 + number strictly better.
-    ordered = sorted(usable, reverse=not lower_better)
+    usable = sorted(r[1] for r in rows if not r[2] and r[1] is not None)
     first_at: dict[float, int] = {}
-    for position, v in enumerate(ordered):
+    for position, v in enumerate(usable if lower_better else reversed(usable)):
         first_at.setdefault(v, position + 1)
     peers = []
     for member_id, value, suppressed in rows:
@@ -137,20 +166,9 @@ def compare_payload(
         )
     peers.sort(key=lambda p: (p["rank"] is None, p["rank"] or 0, p["council"]))
     return {
-        "metric": metric_dict(metric),
-        "council": member_dict(member),
-        "period": period,
-        "group": group,
-        "value": result.value,
-        "suppressed": bool(own and own[2]),
-        "rank": result.rank,
-        "quartile": result.quartile,
-        "median": result.median,
-        "lower_quartile": result.lower_quartile,
-        "upper_quartile": result.upper_quartile,
-        "group_size": result.group_size,
-        "values_count": result.values_count,
         "peers": peers,
+        "usable": usable,
+        "own": {r[0]: (r[1], r[2]) for r in rows},
     }
 
 

@@ -123,3 +123,21 @@ def public_period_rows(metric_pk: int, period: str) -> list[tuple[int, float | N
         while len(_period_cache) > _PERIOD_CACHE_SIZE:
             _period_cache.popitem(last=False)
     return rows
+
+
+def cached_public(key: tuple, build):
+    """A value derived from public values (e.g. a group's ranked table), cached like the tables."""
+    from django.utils import timezone
+
+    full_key = ("derived", _version(), timezone.localdate(), *key)
+    with _lock:
+        value = _period_cache.get(full_key)
+        if value is not None:
+            _period_cache.move_to_end(full_key)
+            return value
+    value = build()
+    with _lock:
+        _period_cache[full_key] = value
+        while len(_period_cache) > _PERIOD_CACHE_SIZE:
+            _period_cache.popitem(last=False)
+    return value

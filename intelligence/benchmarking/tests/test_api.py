@@ -233,3 +233,28 @@ def test_openapi_schema_lists_the_benchmarking_api(api):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/benchmarks/metrics/{metric_id}/compare/{gss_code}/" in paths
+
+
+def test_a_new_publication_is_seen_at_once(api, council_a, published_a, in_council):
+    from intelligence.warehouse.actions import import_observations
+
+    url = f"{BASE}recycling-rate/compare/E06000901/?period=2024-25"
+    assert api.get(url).json()["value"] == 41.5
+    with in_council(council_a):
+        import_observations(
+            "metric_id,area_code,period,value,numerator,denominator\n"
+            "recycling-rate,E06000901,2024-25,47,470,1000\n"
+        )
+    publish_council(council_a)
+    assert api.get(url).json()["value"] == 47
+
+
+def test_compare_reads_the_pool_in_a_constant_number_of_queries(
+    api, small_pool, django_assert_max_num_queries
+):
+    members = list(PoolMember.objects.order_by("gss_code")[:3])
+    api.get(f"{BASE}syn-001/compare/{members[0].gss_code}/?period=2024-25")  # warm the snapshot
+    for member in members[1:]:
+        with django_assert_max_num_queries(2):  # the host's domain, and nothing per council
+            response = api.get(f"{BASE}syn-001/compare/{member.gss_code}/?period=2024-25")
+        assert response.status_code == 200
