@@ -1,6 +1,7 @@
 """Writes to the benchmarking pool: publishing a council's shared metrics, nearest neighbours,
 custom peer groups and API keys."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from .models import ApiKey, NearestNeighbour, PeerGroup, PoolMember, PoolMetric,
 from .snapshot import bump_version
 
 log = structlog.get_logger(__name__)
+RATE_RE = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
 
 
 @dataclass
@@ -205,6 +207,8 @@ def issue_api_key(
     *, name: str, council: Council | None = None, rate: str = ""
 ) -> tuple[ApiKey, str]:
     """A new key; returns (the stored key, the raw key shown once)."""
+    if rate and not RATE_RE.match(rate):
+        raise ValidationError({"rate": [f"{rate!r} is not a rate such as 6000/min"]})
     raw = "cpk_" + secrets.token_urlsafe(32)
     with schema_context("public"):
         key = ApiKey.objects.create(

@@ -258,3 +258,47 @@ def test_compare_reads_the_pool_in_a_constant_number_of_queries(
         with django_assert_max_num_queries(2):  # the host's domain, and nothing per council
             response = api.get(f"{BASE}syn-001/compare/{member.gss_code}/?period=2024-25")
         assert response.status_code == 200
+
+
+def test_a_council_defines_a_custom_group_on_its_domain(
+    client_a, client_b, api, published_a, small_pool
+):
+    codes = list(
+        PoolMember.objects.filter(synthetic=True)
+        .order_by("gss_code")
+        .values_list("gss_code", flat=True)[:3]
+    )
+    response = client_a.post(
+        "/api/v1/warehouse/pool/groups/",
+        {"name": "Coastal", "members": codes},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    group_id = response.json()["id"]
+    assert [g["name"] for g in client_a.get("/api/v1/warehouse/pool/groups/").json()] == ["Coastal"]
+    assert client_b.get("/api/v1/warehouse/pool/groups/").json() == []  # B has not published
+    body = api.get(f"{BASE}recycling-rate/compare/E06000901/?group={group_id}").json()
+    assert body["group_size"] == 4
+    bad = client_a.post(
+        "/api/v1/warehouse/pool/groups/",
+        {"name": "X", "members": ["E06999998"]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "members" in bad.json()["error"]["fields"]
+
+
+def test_issue_pool_api_key_command(db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from intelligence.benchmarking.models import ApiKey
+
+    out = io.StringIO()
+    call_command("issue_pool_api_key", "--name", "Researcher", "--rate", "600/min", stdout=out)
+    raw = out.getvalue().split(": ")[1].strip()
+    key = ApiKey.objects.get(key_hash=ApiKey.hash(raw))
+    assert key.rate == "600/min" and key.council is None
+
+    with pytest.raises(CommandError, match="not a rate"):
+        call_command("issue_pool_api_key", "--name", "X", "--rate", "lots")
