@@ -2,6 +2,7 @@
 
 Values under embargo are visible only to the council that published them (authenticated with
 an API key issued to that council); every other reader sees them as if they were not there.
+Metrics and members are looked up in the in-process snapshot (snapshot.py).
 """
 
 from datetime import date
@@ -10,9 +11,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from intelligence.warehouse.periods import PeriodError, parse_period  # noqa: I001
+from intelligence.warehouse.periods import PeriodError, parse_period
 
-from .models import PeerGroup, PoolMember, PoolMetric, PoolValue
+from .models import PeerGroup, PoolMetric, PoolValue
+from .snapshot import Member, get_snapshot
 
 GROUPS = ("all", "tier", "region", "nearest")
 
@@ -24,24 +26,27 @@ class BadParameter(ValueError):
 
 
 def access_metric(metric_id: str) -> PoolMetric:
-    try:
-        return PoolMetric.objects.get(metric_id=metric_id)
-    except PoolMetric.DoesNotExist:
-        raise Http404 from None
+    metric = get_snapshot().metrics.get(metric_id)
+    if metric is None:
+        raise Http404
+    return metric
 
 
-def access_member(gss_code: str) -> PoolMember:
-    try:
-        return PoolMember.objects.get(gss_code=gss_code)
-    except PoolMember.DoesNotExist:
-        raise Http404 from None
+def access_member(gss_code: str) -> Member:
+    member = get_snapshot().members.get(gss_code)
+    if member is None:
+        raise Http404
+    return member
 
 
 def visible_values(viewer_council_id: int | None, today: date | None = None):
+    """Pool values the viewer may see: published and past embargo, or the viewer's own."""
     today = today or timezone.localdate()
     visible = Q(embargo_until__isnull=True) | Q(embargo_until__lte=today)
     if viewer_council_id:
-        visible |= Q(member__council_id=viewer_council_id)
+        own = get_snapshot().by_council.get(viewer_council_id)
+        if own is not None:
+            visible |= Q(member_id=own)
     return PoolValue.objects.filter(visible)
 
 
@@ -54,20 +59,20 @@ def check_period(label: str | None) -> str | None:
         raise BadParameter("period", str(exc)) from None
 
 
-def group_member_ids(member: PoolMember, group: str) -> set[int] | None:
+def group_member_ids(member: Member, group: str) -> set[int] | None:
     """The ids of the members of ``group`` for ``member``; None means every member."""
     group = (group or "all").strip()
+    snap = get_snapshot()
     if group == "all":
         return None
     if group == "tier":
-        return set(PoolMember.objects.filter(tier=member.tier).values_list("pk", flat=True))
+        return snap.tiers.get(member.tier, set()) | {member.pk}
     if group == "region":
         if not member.region:
             return {member.pk}
-        return set(PoolMember.objects.filter(region=member.region).values_list("pk", flat=True))
+        return snap.regions.get(member.region, set()) | {member.pk}
     if group == "nearest":
-        ids = set(member.neighbours.values_list("neighbour_id", flat=True))
-        return ids | {member.pk}
+        return snap.neighbours.get(member.pk, set()) | {member.pk}
     if group.isdigit():
         try:
             peer_group = PeerGroup.objects.get(pk=int(group))

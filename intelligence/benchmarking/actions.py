@@ -1,6 +1,7 @@
 """Writes to the benchmarking pool: publishing a council's shared metrics, nearest neighbours,
 custom peer groups and API keys."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -17,8 +18,10 @@ from tenants.models import Council
 
 from .disclosure import protect
 from .models import ApiKey, NearestNeighbour, PeerGroup, PoolMember, PoolMetric, PoolValue
+from .snapshot import bump_version
 
 log = structlog.get_logger(__name__)
+RATE_RE = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
 
 
 @dataclass
@@ -123,6 +126,7 @@ def publish_council(council: Council, *, embargo_until: date | None = None) -> P
         )
         if any(m.category == "context" for m in metrics) or withdrawn_metrics:
             compute_nearest_neighbours()
+        bump_version()
     result = PublishResult(
         metrics=len(metrics),
         values=len(rows),
@@ -150,6 +154,7 @@ def compute_nearest_neighbours(count: int | None = None) -> int:
     members = sorted({m for m, _ in latest})
     with transaction.atomic():
         NearestNeighbour.objects.all().delete()
+        bump_version()
         if len(members) < 2:
             return 0
         matrix = np.array(
@@ -177,6 +182,7 @@ def compute_nearest_neighbours(count: int | None = None) -> int:
                 for r, j in enumerate(nearest)
             )
         NearestNeighbour.objects.bulk_create(rows, batch_size=5000)
+        bump_version()
     return len(members)
 
 
@@ -193,6 +199,7 @@ def create_peer_group(*, owner: PoolMember, name: str, member_codes: list[str]) 
     with transaction.atomic():
         group = PeerGroup.objects.create(owner=owner, name=name.strip())
         group.members.set(members)
+    bump_version()
     return group
 
 
@@ -200,6 +207,8 @@ def issue_api_key(
     *, name: str, council: Council | None = None, rate: str = ""
 ) -> tuple[ApiKey, str]:
     """A new key; returns (the stored key, the raw key shown once)."""
+    if rate and not RATE_RE.match(rate):
+        raise ValidationError({"rate": [f"{rate!r} is not a rate such as 6000/min"]})
     raw = "cpk_" + secrets.token_urlsafe(32)
     with schema_context("public"):
         key = ApiKey.objects.create(

@@ -1,24 +1,21 @@
 """The pool's read side: values, comparisons and series, shared by the API and the site page.
-Everything reads the pool in ``public`` only; never a council's schema."""
-
-from django.db.models import Max
+Everything reads the pool in ``public`` only; never a council's schema. Each answer is one query
+for the values; metrics, members and groups come from the snapshot."""
 
 from .access import BadParameter, check_period, group_member_ids, visible_values
-from .models import PoolMember, PoolMetric
+from .models import PoolMetric
+from .snapshot import Member, cached_public, get_snapshot, public_period_rows
 from .stats import compare
-
-MEMBER_FIELDS = ("member_id", "member__gss_code", "member__name", "member__tier", "member__region")
 
 
 def latest_period(metric: PoolMetric, viewer_council_id: int | None) -> str | None:
-    row = (
+    return (
         visible_values(viewer_council_id)
-        .filter(metric=metric)
+        .filter(metric_id=metric.pk)
         .order_by("-period_start", "-period")
         .values_list("period", flat=True)
         .first()
     )
-    return row
 
 
 def resolve_period(
@@ -27,17 +24,15 @@ def resolve_period(
     return check_period(period) or latest_period(metric, viewer_council_id)
 
 
-def value_rows(metric: PoolMetric, period: str, viewer_council_id: int | None):
-    """Every member's visible value for the period, as dicts, ordered by council name."""
-    return (
+def value_rows(metric: PoolMetric, period: str, viewer_council_id: int | None) -> list[dict]:
+    """Every member's visible value for the period, ordered by council name."""
+    by_pk = get_snapshot().by_pk
+    rows = []
+    for member_id, *fields in (
         visible_values(viewer_council_id)
-        .filter(metric=metric, period=period)
-        .order_by("member__name")
-        .values(
-            "member__gss_code",
-            "member__name",
-            "member__tier",
-            "member__region",
+        .filter(metric_id=metric.pk, period=period)
+        .values_list(
+            "member_id",
             "period",
             "value",
             "numerator",
@@ -47,24 +42,29 @@ def value_rows(metric: PoolMetric, period: str, viewer_council_id: int | None):
             "published_at",
             "source_period",
         )
-    )
-
-
-def value_dict(row: dict) -> dict:
-    return {
-        "gss_code": row["member__gss_code"],
-        "council": row["member__name"],
-        "tier": row["member__tier"],
-        "region": row["member__region"],
-        "period": row["period"],
-        "value": row["value"],
-        "numerator": row["numerator"],
-        "denominator": row["denominator"],
-        "suppressed": row["suppressed"],
-        "embargo_until": row["embargo_until"],
-        "published_at": row["published_at"],
-        "source_period": row["source_period"],
-    }
+    ):
+        member = by_pk.get(member_id)
+        if member is None:
+            continue
+        period_, value, numerator, denominator, suppressed, embargo, published, source = fields
+        rows.append(
+            {
+                "gss_code": member.gss_code,
+                "council": member.name,
+                "tier": member.tier,
+                "region": member.region,
+                "period": period_,
+                "value": value,
+                "numerator": numerator,
+                "denominator": denominator,
+                "suppressed": suppressed,
+                "embargo_until": embargo,
+                "published_at": published,
+                "source_period": source,
+            }
+        )
+    rows.sort(key=lambda r: (r["council"], r["gss_code"]))
+    return rows
 
 
 def metric_dict(metric: PoolMetric) -> dict:
@@ -77,7 +77,7 @@ def metric_dict(metric: PoolMetric) -> dict:
     }
 
 
-def member_dict(member: PoolMember) -> dict:
+def member_dict(member: Member) -> dict:
     return {
         "gss_code": member.gss_code,
         "name": member.name,
@@ -88,7 +88,7 @@ def member_dict(member: PoolMember) -> dict:
 
 def compare_payload(
     metric: PoolMetric,
-    member: PoolMember,
+    member: Member,
     *,
     period: str | None,
     group: str,
@@ -97,43 +97,39 @@ def compare_payload(
     group = (group or "all").strip()
     members = group_member_ids(member, group)  # validates ``group`` (400) before any value query
     period = resolve_period(metric, period, viewer_council_id)
-    rows = []
-    if period is not None:
-        rows = list(
-            visible_values(viewer_council_id)
-            .filter(metric=metric, period=period)
-            .values_list("member_id", "member__gss_code", "member__name", "value", "suppressed")
-        )
-    if members is not None:
-        rows = [r for r in rows if r[0] in members]
-    group_size = len(members) if members is not None else PoolMember.objects.count()
-    usable = [r[3] for r in rows if not r[4] and r[3] is not None]
-    own = next((r for r in rows if r[0] == member.pk), None)
-    result = compare(own[3] if own else None, usable, metric.polarity, group_size)
-    lower_better = metric.polarity == "lower"
-    ordered = sorted(usable, reverse=not lower_better)
-    peers = []
-    for _member_id, gss, name, value, suppressed in rows:
-        rank = None
-        if value is not None and not suppressed:
-            rank = 1 + sum(1 for v in ordered if (v < value if lower_better else v > value))
-        peers.append(
-            {
-                "gss_code": gss,
-                "council": name,
-                "value": value,
-                "suppressed": suppressed,
-                "rank": rank,
-            }
-        )
-    peers.sort(key=lambda p: (p["rank"] is None, p["rank"] or 0, p["council"]))
+    snap = get_snapshot()
+
+    def build():
+        rows = []
+        if period is not None:
+            if viewer_council_id is None:
+                rows = public_period_rows(metric.pk, period)
+            else:
+                rows = list(
+                    visible_values(viewer_council_id)
+                    .filter(metric_id=metric.pk, period=period)
+                    .values_list("member_id", "value", "suppressed")
+                )
+        if members is not None:
+            rows = [r for r in rows if r[0] in members]
+        return _ranked_table(metric, rows, snap)
+
+    if viewer_council_id is None:
+        scope = {"all": "all", "tier": member.tier, "region": member.region}.get(group, member.pk)
+        table = cached_public((metric.pk, period, group, scope), build)
+    else:
+        table = build()
+    own = table["own"].get(member.pk)
+    group_size = len(members) if members is not None else len(snap.by_pk)
+    result = compare(own[0] if own else None, table["usable"], metric.polarity, group_size)
+    peers = table["peers"]
     return {
         "metric": metric_dict(metric),
         "council": member_dict(member),
         "period": period,
         "group": group,
         "value": result.value,
-        "suppressed": bool(own and own[4]),
+        "suppressed": bool(own and own[1]),
         "rank": result.rank,
         "quartile": result.quartile,
         "median": result.median,
@@ -145,15 +141,46 @@ def compare_payload(
     }
 
 
+def _ranked_table(metric: PoolMetric, rows: list, snap) -> dict:
+    """A group's values ranked once: competition ranking (1 + the number strictly better),
+    peers best first, usable values sorted, and each member's own (value, suppressed)."""
+    lower_better = metric.polarity == "lower"
+    usable = sorted(r[1] for r in rows if not r[2] and r[1] is not None)
+    first_at: dict[float, int] = {}
+    for position, v in enumerate(usable if lower_better else reversed(usable)):
+        first_at.setdefault(v, position + 1)
+    peers = []
+    for member_id, value, suppressed in rows:
+        info = snap.by_pk.get(member_id)
+        if info is None:
+            continue
+        rank = first_at.get(value) if value is not None and not suppressed else None
+        peers.append(
+            {
+                "gss_code": info.gss_code,
+                "council": info.name,
+                "value": value,
+                "suppressed": suppressed,
+                "rank": rank,
+            }
+        )
+    peers.sort(key=lambda p: (p["rank"] is None, p["rank"] or 0, p["council"]))
+    return {
+        "peers": peers,
+        "usable": usable,
+        "own": {r[0]: (r[1], r[2]) for r in rows},
+    }
+
+
 def series_payload(
-    metric: PoolMetric, member: PoolMember, *, group: str, viewer_council_id: int | None
+    metric: PoolMetric, member: Member, *, group: str, viewer_council_id: int | None
 ) -> dict:
     group = (group or "all").strip()
     members = group_member_ids(member, group)
     by_period: dict[str, dict] = {}
     for member_id, period, start, value, suppressed in (
         visible_values(viewer_council_id)
-        .filter(metric=metric)
+        .filter(metric_id=metric.pk)
         .values_list("member_id", "period", "period_start", "value", "suppressed")
     ):
         if members is not None and member_id not in members:
@@ -163,7 +190,7 @@ def series_payload(
             entry["own"] = (value, suppressed)
         if value is not None and not suppressed:
             entry["values"].append(value)
-    group_size = len(members) if members is not None else PoolMember.objects.count()
+    group_size = len(members) if members is not None else len(get_snapshot().by_pk)
     points = []
     for period, entry in sorted(by_period.items(), key=lambda kv: (kv[1]["start"], kv[0])):
         own_value, own_suppressed = entry["own"] or (None, False)
@@ -187,10 +214,6 @@ def series_payload(
         "group_size": group_size,
         "points": points,
     }
-
-
-def pool_last_modified():
-    return PoolMetric.objects.aggregate(latest=Max("last_published_at"))["latest"]
 
 
 __all__ = ["BadParameter", "compare_payload", "series_payload", "value_rows"]

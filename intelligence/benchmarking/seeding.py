@@ -17,6 +17,7 @@ from tenants.models import Region
 from .actions import compute_nearest_neighbours
 from .disclosure import protect
 from .models import PoolMember, PoolMetric
+from .snapshot import bump_version
 
 PREFIX_TIERS = [
     ("E06", "unitary", 0.17),
@@ -186,6 +187,7 @@ def seed_pool(
                     )
                     count += 1
     neighbours = compute_nearest_neighbours()
+    bump_version()
     return {
         "members": len(members),
         "metrics": len(pool_metrics),

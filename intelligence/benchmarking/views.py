@@ -35,7 +35,9 @@ def benchmark_page(request):
             )
             context["payload"] = payload
             context["chart"] = peer_bar_chart(payload)
-            context["custom_groups"] = PeerGroup.objects.filter(owner=member).only("pk", "name")
+            context["custom_groups"] = PeerGroup.objects.filter(owner_id=member.pk).only(
+                "pk", "name"
+            )
         except Http404:
             context["error"] = "There is no such metric or council in the pool."
             status = 404

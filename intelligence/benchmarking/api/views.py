@@ -23,7 +23,7 @@ from platform_core.api.pagination import PlatformPagination
 
 from ..access import BadParameter, access_member, access_metric
 from ..models import PoolMetric
-from ..queries import compare_payload, resolve_period, series_payload, value_dict, value_rows
+from ..queries import compare_payload, resolve_period, series_payload, value_rows
 from . import serializers as s
 from .auth import ApiKeyAuthentication, PoolRateThrottle, viewer_council_id
 from .renderers import CSVRenderer
@@ -113,9 +113,9 @@ class MetricValuesView(PoolAPIView):
         self.last_modified = metric.last_published_at
         rows = value_rows(metric, period, council_id) if period else []
         if self.csv_requested():
-            return Response([value_dict(r) for r in rows])
+            return Response(rows)
         page = self.paginator.paginate_queryset(rows, request, view=self)
-        response = self.paginator.get_paginated_response([value_dict(r) for r in page])
+        response = self.paginator.get_paginated_response(page)
         response.data["metric"] = metric_id
         response.data["period"] = period
         return response

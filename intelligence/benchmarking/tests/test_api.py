@@ -233,3 +233,72 @@ def test_openapi_schema_lists_the_benchmarking_api(api):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/benchmarks/metrics/{metric_id}/compare/{gss_code}/" in paths
+
+
+def test_a_new_publication_is_seen_at_once(api, council_a, published_a, in_council):
+    from intelligence.warehouse.actions import import_observations
+
+    url = f"{BASE}recycling-rate/compare/E06000901/?period=2024-25"
+    assert api.get(url).json()["value"] == 41.5
+    with in_council(council_a):
+        import_observations(
+            "metric_id,area_code,period,value,numerator,denominator\n"
+            "recycling-rate,E06000901,2024-25,47,470,1000\n"
+        )
+    publish_council(council_a)
+    assert api.get(url).json()["value"] == 47
+
+
+def test_compare_reads_the_pool_in_a_constant_number_of_queries(
+    api, small_pool, django_assert_max_num_queries
+):
+    members = list(PoolMember.objects.order_by("gss_code")[:3])
+    api.get(f"{BASE}syn-001/compare/{members[0].gss_code}/?period=2024-25")  # warm the snapshot
+    for member in members[1:]:
+        with django_assert_max_num_queries(2):  # the host's domain, and nothing per council
+            response = api.get(f"{BASE}syn-001/compare/{member.gss_code}/?period=2024-25")
+        assert response.status_code == 200
+
+
+def test_a_council_defines_a_custom_group_on_its_domain(
+    client_a, client_b, api, published_a, small_pool
+):
+    codes = list(
+        PoolMember.objects.filter(synthetic=True)
+        .order_by("gss_code")
+        .values_list("gss_code", flat=True)[:3]
+    )
+    response = client_a.post(
+        "/api/v1/warehouse/pool/groups/",
+        {"name": "Coastal", "members": codes},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    group_id = response.json()["id"]
+    assert [g["name"] for g in client_a.get("/api/v1/warehouse/pool/groups/").json()] == ["Coastal"]
+    assert client_b.get("/api/v1/warehouse/pool/groups/").json() == []  # B has not published
+    body = api.get(f"{BASE}recycling-rate/compare/E06000901/?group={group_id}").json()
+    assert body["group_size"] == 4
+    bad = client_a.post(
+        "/api/v1/warehouse/pool/groups/",
+        {"name": "X", "members": ["E06999998"]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "members" in bad.json()["error"]["fields"]
+
+
+def test_issue_pool_api_key_command(db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from intelligence.benchmarking.models import ApiKey
+
+    out = io.StringIO()
+    call_command("issue_pool_api_key", "--name", "Researcher", "--rate", "600/min", stdout=out)
+    raw = out.getvalue().split(": ")[1].strip()
+    key = ApiKey.objects.get(key_hash=ApiKey.hash(raw))
+    assert key.rate == "600/min" and key.council is None
+
+    with pytest.raises(CommandError, match="not a rate"):
+        call_command("issue_pool_api_key", "--name", "X", "--rate", "lots")

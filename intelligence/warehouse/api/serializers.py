@@ -90,3 +90,8 @@ class PublishSerializer(serializers.Serializer):
 
 class PoolKeySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
+
+
+class PeerGroupSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    members = serializers.ListField(child=serializers.CharField(max_length=9), min_length=1)

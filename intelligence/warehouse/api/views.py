@@ -236,3 +236,36 @@ class PoolViewSet(TenantGenericViewSet):
         return Response(
             {"name": key.name, "prefix": key.prefix, "key": raw}, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(request=s.PeerGroupSerializer)
+    @action(detail=False, methods=["get", "post"], url_path="groups")
+    def groups(self, request):
+        """The council's custom comparison groups (usable by id in ``group=`` of the public API)."""
+        from intelligence.benchmarking.actions import create_peer_group
+        from intelligence.benchmarking.models import PeerGroup, PoolMember
+
+        owner = PoolMember.objects.filter(council_id=connection.tenant.pk).first()
+        if request.method == "GET":
+            groups = PeerGroup.objects.filter(owner=owner).prefetch_related("members")
+            return Response(
+                [
+                    {
+                        "id": g.pk,
+                        "name": g.name,
+                        "members": sorted(m.gss_code for m in g.members.all()),
+                    }
+                    for g in groups
+                ]
+            )
+        serializer = s.PeerGroupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if owner is None:
+            raise ValidationError(
+                {"non_field_errors": ["publish to the pool before defining groups"]}
+            )
+        group = create_peer_group(
+            owner=owner,
+            name=serializer.validated_data["name"],
+            member_codes=serializer.validated_data["members"],
+        )
+        return Response({"id": group.pk, "name": group.name}, status=status.HTTP_201_CREATED)

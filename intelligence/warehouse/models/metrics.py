@@ -88,9 +88,16 @@ class Area(models.Model):
 
 
 class Observation(models.Model):
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="observations")
-    area_code = models.CharField(max_length=9)
-    period = models.CharField(max_length=20)
+    """One value. Built for bulk loads: codes and periods are ASCII and compared bytewise
+    (collation "C"), and the metric reference is kept by the application rather than a
+    per-row database trigger (imports lock the metrics they load with FOR KEY SHARE; deleting a
+    metric deletes its observations through the ORM)."""
+
+    metric = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="observations", db_constraint=False
+    )
+    area_code = models.CharField(max_length=9, db_collation="C")
+    period = models.CharField(max_length=20, db_collation="C")
     period_kind = models.CharField(max_length=10)
     period_start = models.DateField()
     value = models.FloatField()
@@ -104,7 +111,6 @@ class Observation(models.Model):
                 fields=["metric", "area_code", "period"], name="warehouse_obs_unique"
             )
         ]
-        indexes = [models.Index(fields=["metric", "period_start"], name="warehouse_obs_period")]
 
     def __str__(self):
         return f"{self.metric_id} {self.area_code} {self.period} = {self.value}"

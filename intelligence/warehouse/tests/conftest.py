@@ -31,3 +31,19 @@ def metrics_a(council_a, in_council):
                 category="needs",
             ),
         }
+
+
+@pytest.fixture
+def api_platform_values(db, platform_host):
+    """How many councils report a metric in the public benchmarking pool."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    def count(metric_id):
+        cache.clear()
+        response = Client(HTTP_HOST=platform_host).get(
+            f"/api/v1/benchmarks/metrics/{metric_id}/values/"
+        )
+        return response.json()["count"]
+
+    return count

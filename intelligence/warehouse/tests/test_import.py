@@ -3,8 +3,16 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from intelligence.warehouse.actions import ImportErrors, import_observations
+from intelligence.warehouse.actions import ImportErrors
+from intelligence.warehouse.actions import import_observations as _import
 from intelligence.warehouse.models import ImportBatch, Observation
+
+
+@pytest.fixture(params=[True, False], ids=["in-database", "row-by-row"])
+def import_observations(request):
+    """Both validators, with the same rules and messages."""
+    return lambda *args, **kwargs: _import(*args, in_database=request.param, **kwargs)
+
 
 GOOD = (
     "metric_id,area_code,period,value,numerator,denominator\n"
@@ -15,7 +23,7 @@ GOOD = (
 )
 
 
-def test_a_valid_file_imports_every_row(council_a, metrics_a, in_council):
+def test_a_valid_file_imports_every_row(import_observations, council_a, metrics_a, in_council):
     with in_council(council_a):
         result = import_observations(GOOD, filename="good.csv")
         assert (result.rows, result.created, result.updated) == (4, 4, 0)
@@ -29,7 +37,9 @@ def test_a_valid_file_imports_every_row(council_a, metrics_a, in_council):
         assert ImportBatch.objects.get().rows == 4
 
 
-def test_reimporting_a_period_replaces_its_value(council_a, metrics_a, in_council):
+def test_reimporting_a_period_replaces_its_value(
+    import_observations, council_a, metrics_a, in_council
+):
     with in_council(council_a):
         import_observations(GOOD)
         result = import_observations(
@@ -40,7 +50,7 @@ def test_reimporting_a_period_replaces_its_value(council_a, metrics_a, in_counci
 
 
 def test_a_bad_file_reports_every_bad_row_by_line_and_imports_nothing(
-    council_a, metrics_a, in_council
+    import_observations, council_a, metrics_a, in_council
 ):
     bad = (
         "metric_id,area_code,period,value\n"
@@ -69,13 +79,15 @@ def test_a_bad_file_reports_every_bad_row_by_line_and_imports_nothing(
     assert "finite" in lines[9]
 
 
-def test_a_wrong_header_is_line_1(council_a, metrics_a, in_council):
+def test_a_wrong_header_is_line_1(import_observations, council_a, metrics_a, in_council):
     with in_council(council_a), pytest.raises(ImportErrors) as caught:
         import_observations("metric,area,period,value\nrecycling-rate,E06000901,2024-25,1\n")
     assert caught.value.errors[0][0] == 1
 
 
-def test_council_b_cannot_import_against_council_a_metrics(council_b, metrics_a, in_council):
+def test_council_b_cannot_import_against_council_a_metrics(
+    import_observations, council_b, metrics_a, in_council
+):
     with in_council(council_b), pytest.raises(ImportErrors) as caught:
         import_observations(
             "metric_id,area_code,period,value\nrecycling-rate,E06000902,2024-25,1\n"
