@@ -151,7 +151,7 @@ def load(port: int, host: str, path: str, seconds: int, script: str) -> dict:
 
 def main(argv: list[str]) -> None:
     quick = "--quick" in argv
-    rounds, seconds = (2, 5) if quick else (3, 15)
+    rounds, seconds = (3, 3) if quick else (10, 6)
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk); cannot run the pages benchmark")
         return
@@ -172,9 +172,10 @@ def main(argv: list[str]) -> None:
             servers[name] = (proc, port)
             wait_ready(port, host, path)
         results: dict[str, list[dict]] = {name: [] for name in variants}
+        for _proc, port in servers.values():
+            load(port, host, path, 2, script)  # warm-up (fills the cache in both workers)
         for _ in range(rounds):
             for name, (_proc, port) in servers.items():
-                load(port, host, path, 2, script)  # warm-up (fills the cache in both workers)
                 results[name].append(load(port, host, path, seconds, script))
     finally:
         for proc, _port in servers.values():
