@@ -369,7 +369,7 @@ def build_site(council) -> dict:
             title="Bin collections over the holidays",
             alert_type=AlertType.ANNOUNCEMENT,
             message="Collections move by one day in the week after a bank holiday.",
-            link_url=collections.full_url or "",
+            link_url=collections.url or "",
             link_text="Check collection days",
             site_wide=True,
         )

@@ -70,10 +70,14 @@ SHAREABLE_TYPES = {
 
 
 def _current_council():
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or getattr(tenant, "is_public", True) or tenant.schema_name == "public":
+    """The council whose schema is current (set by the host routing or a schema context)."""
+    from tenants.models import Council
+
+    schema = connection.schema_name
+    council = Council.objects.filter(schema_name=schema).exclude(schema_name="public").first()
+    if council is None:
         raise PermissionDenied("The content commons is used from a council's own site.")
-    return tenant
+    return council
 
 
 def page_content(page) -> dict:
@@ -149,6 +153,7 @@ def adopt_template(template: SharedTemplate, parent, user):
         )
     data = dict(template.content)
     data["title"] = template.title
+    data["pk"] = None
     base = slugify(template.title)[:40] or "adopted"
     slug, n = base, 1
     while parent.get_children().filter(slug=slug).exists():

@@ -1,6 +1,7 @@
 """Alert banners: site-wide or on chosen pages, scheduled, dismissible by the visitor."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +20,16 @@ class AlertType(models.TextChoices):
 class AlertBanner(ClusterableModel):
     title = models.CharField(max_length=150)
     message = models.TextField(blank=True)
-    link_url = models.URLField(blank=True)
+    link_url = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(https?://|/)", "Give a full address or a path on this site starting with /."
+            )
+        ],
+        help_text="A page on this site (/bins/) or a full address.",
+    )
     link_text = models.CharField(max_length=80, blank=True)
     alert_type = models.CharField(
         max_length=20, choices=AlertType.choices, default=AlertType.ANNOUNCEMENT

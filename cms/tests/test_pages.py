@@ -181,3 +181,15 @@ def test_security_headers_forbid_inline_scripts(site, anon_web):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert b"<script>" not in response.content  # every script is a file
+
+
+@pytest.mark.django_db
+def test_redirects_are_per_council(site, anon_web, council_b):
+    from django.test import Client
+    from wagtail.contrib.redirects.models import Redirect
+
+    Redirect.objects.create(old_path="/bins", redirect_page=site["service_landing"])
+    response = anon_web.get("/bins")
+    assert response.status_code == 301 and response["Location"].endswith("/bins-and-recycling/")
+    other = Client(HTTP_HOST=council_b.primary_domain).get("/bins", follow=True)
+    assert other.status_code == 404  # only the slash is appended; A's redirect is not B's

@@ -374,3 +374,9 @@ CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
     "task": "intelligence.benchmarking.tasks.publish_all_councils",
     "schedule": crontab(hour=2, minute=30),
 }
+
+# --- Web channel (cms) ----------------------------------------------------------------------------
+# Anonymous page cache per council (cms.cache); 0 turns it off.
+CMS_PAGE_CACHE_SECONDS = int(env("CMS_PAGE_CACHE_SECONDS", "300"))
+CMS_PAGE_CACHE_ALIAS = "default"
+WAGTAILSITEMAPS_CACHE_TIMEOUT = 3600
