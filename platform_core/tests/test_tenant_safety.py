@@ -153,7 +153,7 @@ def test_tasks_run_in_the_schema_of_the_council_that_enqueued_them(council_a, co
         stderr=subprocess.STDOUT,
     )
     # A producer app of its own (the same tenant-aware class) so the global app stays eager.
-    producer = CeleryApp("probe", broker=redis_url, backend=redis_url)
+    producer = CeleryApp("probe", broker=redis_url, backend=redis_url, set_as_current=False)
     try:
         results = {}
         for council in (council_a, council_b):
