@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 from django.core.exceptions import ValidationError
-from django.db import ProgrammingError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 
 from .models import AREA_PREFIXES, Area, ImportBatch, Kpi, KpiTarget, Metric
 from .periods import PeriodError, parse_period
@@ -375,29 +375,49 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
             "SELECT id FROM warehouse_metric WHERE metric_id IN "
             "(SELECT DISTINCT trim(metric_id) FROM warehouse_import_raw) FOR KEY SHARE"
         )
-        # Duplicate rows make the INSERT fail (a row cannot be updated twice); only then are
-        # they looked for, so a good file is not aggregated twice.
+        # Nothing to replace (the usual first load of a period): a plain INSERT; otherwise an
+        # upsert. Duplicate rows in the file make either fail, and only then are they looked
+        # for, so a good file is not aggregated twice.
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM warehouse_observation WHERE metric_id IN "
+            "(SELECT id FROM warehouse_metric WHERE metric_id IN "
+            "(SELECT DISTINCT trim(metric_id) FROM warehouse_import_raw)))"
+        )
+        replacing = cursor.fetchone()[0]
+        select = (
+            "SELECT m.id, trim(r.area_code), p.label, p.kind, p.start, r.value, r.numerator, "
+            "r.denominator FROM warehouse_import_raw r "
+            "JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id) "
+            "JOIN warehouse_import_period p ON p.label = trim(r.period)"
+        )
+        columns = (
+            "metric_id, area_code, period, period_kind, period_start, value, numerator, denominator"
+        )
         cursor.execute("SAVEPOINT warehouse_import_insert")
         try:
-            cursor.execute(
-                "WITH ins AS (INSERT INTO warehouse_observation AS o (metric_id, area_code, period, "
-                "period_kind, period_start, value, numerator, denominator) "
-                "SELECT m.id, trim(r.area_code), p.label, p.kind, p.start, r.value, r.numerator, "
-                "r.denominator "
-                "FROM warehouse_import_raw r "
-                "JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id) "
-                "JOIN warehouse_import_period p ON p.label = trim(r.period) "
-                "ON CONFLICT (metric_id, area_code, period) DO UPDATE SET value = EXCLUDED.value, "
-                "numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator "
-                "RETURNING (xmax = 0) AS created) "
-                "SELECT count(*) FILTER (WHERE created), count(*) FROM ins"
-            )
-        except ProgrammingError as exc:
-            if not isinstance(exc.__cause__, psycopg.errors.CardinalityViolation):
+            if replacing:
+                cursor.execute(
+                    f"WITH ins AS (INSERT INTO warehouse_observation AS o ({columns}) {select} "  # noqa: S608
+                    "ON CONFLICT (metric_id, area_code, period) DO UPDATE SET value = EXCLUDED.value, "
+                    "numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator "
+                    "RETURNING (xmax = 0) AS created) "
+                    "SELECT count(*) FILTER (WHERE created), count(*) FROM ins"
+                )
+                created, total = cursor.fetchone()
+            else:
+                cursor.execute(f"INSERT INTO warehouse_observation ({columns}) {select}")  # noqa: S608
+                total = created = cursor.rowcount
+        except (IntegrityError, ProgrammingError) as exc:
+            cause = exc.__cause__
+            if not isinstance(
+                cause, psycopg.errors.UniqueViolation | psycopg.errors.CardinalityViolation
+            ):
                 raise
             cursor.execute("ROLLBACK TO SAVEPOINT warehouse_import_insert")
-            _report({}, _duplicates(cursor))
-        created, total = cursor.fetchone()
+            duplicates = _duplicates(cursor)
+            if not duplicates:
+                raise  # a concurrent import of the same keys, not a fault of this file
+            _report({}, duplicates)
         cursor.execute("DROP TABLE warehouse_import_raw, warehouse_import_period")
     return total, created, total - created
 
