@@ -35,7 +35,7 @@ migrate: install
 	DJANGO_SETTINGS_MODULE=platform_core.settings.dev $(PY) manage.py migrate_platform
 
 run: install migrate
-	DJANGO_SETTINGS_MODULE=platform_core.settings.dev $(PY) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=platform_core.settings.dev PLATFORM_PORT=$(PORT) $(PY) manage.py seed_demo
 	@echo "Serving on port $(PORT). Stop with Ctrl-C."
 	DJANGO_SETTINGS_MODULE=platform_core.settings.dev PLATFORM_PORT=$(PORT) $(VENV)/bin/gunicorn platform_core.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning

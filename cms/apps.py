@@ -6,3 +6,8 @@ class Config(AppConfig):
     label = "cms"
     verbose_name = "Website"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cms import signals
+
+        signals.connect()

@@ -5,4 +5,10 @@ from django.db import connection
 def platform(request):
     tenant = getattr(connection, "tenant", None)
     council = tenant if tenant is not None and not getattr(tenant, "is_public", True) else None
-    return {"council": council, "PLATFORM_DOMAIN": settings.PLATFORM_DOMAIN}
+    from tenants.models import council_url
+
+    return {
+        "council": council,
+        "PLATFORM_DOMAIN": settings.PLATFORM_DOMAIN,
+        "PLATFORM_URL": council_url(settings.PLATFORM_DOMAIN),
+    }

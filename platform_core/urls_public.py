@@ -24,7 +24,11 @@ urlpatterns = [
     path("platform/api/v1/", include("tenants.api.urls")),
     path("api/v1/", include("platform_core.api.urls_public")),
     path("benchmarks/", include("intelligence.benchmarking.urls_site")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(urlconf="platform_core.urls_public"),
+        name="schema",
+    ),
     path("api/schema/docs/", SpectacularRedocView.as_view(url_name="schema"), name="schema-docs"),
 ]
 

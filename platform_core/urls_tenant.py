@@ -1,7 +1,7 @@
 """URLs on a council's own domain (schema = that council)."""
 
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -13,7 +13,14 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("platform_core.api.urls_tenant")),
-    path("", include(wagtail_urls)),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(urlconf="platform_core.urls_tenant"),
+        name="schema",
+    ),
+    path("api/schema/docs/", SpectacularRedocView.as_view(url_name="schema"), name="schema-docs"),
+    # The council website: search, sitemap, robots, then Wagtail pages behind the page cache.
+    path("", include("cms.urls")),
 ]
 
 handler404 = "platform_core.views.page_not_found"

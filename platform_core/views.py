@@ -39,7 +39,10 @@ def serve_media(request, name: str):
 
 
 def unknown_host(request):
-    """No council has this host: the platform's own 404, never another council's site."""
+    """No council has this host: the platform's own 404, never another council's site.
+    Health checks by IP address (load balancers, Kubernetes probes) still get their answer."""
+    if request.path == "/healthz":
+        return healthz(request)
     response = TemplateResponse(
         request, "platform/unknown_host.html", {"host": request.get_host()}, status=404
     )

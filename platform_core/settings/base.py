@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", BASE_DIR / "var"))
@@ -39,6 +40,7 @@ ALLOWED_HOSTS = (env("ALLOWED_HOSTS") or f".{COUNCIL_DOMAIN_SUFFIX},{PLATFORM_DO
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "cms.commons",
     "billing",
     "intelligence.benchmarking",
     "platform_core",
@@ -52,6 +54,7 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
 ]
 
@@ -60,6 +63,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "rest_framework.authtoken",
+    "platform_core.audit",
     # Council apps
     "cms",
     "records",
@@ -69,6 +73,9 @@ TENANT_APPS = [
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -286,6 +293,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Platform, council and benchmarking APIs.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # API docs pages load their JavaScript from the platform, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 CORS_URLS_REGEX = r"^/(api/v1/benchmarks|openreferral)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
@@ -340,10 +351,32 @@ RESERVED_COUNCIL_SLUGS = {
     "template",
 }
 
+# --- Records ------------------------------------------------------------------------------------
+# Uploads above this size go to a temporary file, never whole into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(env("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
+RECORDS_MAX_UPLOAD_BYTES = int(env("RECORDS_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
+RECORDS_MAX_UNCOMPRESSED_BYTES = int(env("RECORDS_MAX_UNCOMPRESSED_BYTES", str(512 * 1024**2)))
+RECORDS_MAX_COMPRESSION_RATIO = int(env("RECORDS_MAX_COMPRESSION_RATIO", "100"))
+RECORDS_DOWNLOAD_URL_SECONDS = int(env("RECORDS_DOWNLOAD_URL_SECONDS", "60"))
+# S3 Object Lock on record versions: "GOVERNANCE" or "COMPLIANCE" (bucket must have it enabled).
+RECORDS_OBJECT_LOCK_MODE = env("RECORDS_OBJECT_LOCK_MODE")
+RECORDS_OBJECT_LOCK_DAYS = int(env("RECORDS_OBJECT_LOCK_DAYS", "365"))
+CELERY_BEAT_SCHEDULE["records-daily-disposal"] = {
+    "task": "records.daily_disposal",
+    "schedule": 24 * 60 * 60,
+}
+
 # --- Intelligence (warehouse and benchmarking pool) --------------------------------------------
 # Nearest-neighbour group size (CIPFA's method uses 15) and the nightly publish to the pool.
 BENCHMARK_NEAREST_NEIGHBOURS = 15
 CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
     "task": "intelligence.benchmarking.tasks.publish_all_councils",
-    "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
+    "schedule": crontab(hour=2, minute=30),
 }
+
+# --- Web channel (cms) ----------------------------------------------------------------------------
+# Anonymous page cache per council (cms.cache); 0 turns it off.
+CMS_PAGE_CACHE_SECONDS = int(env("CMS_PAGE_CACHE_SECONDS", "300"))
+CMS_PAGE_CACHE_ALIAS = "default"
+WAGTAILSITEMAPS_CACHE_TIMEOUT = 3600

@@ -162,3 +162,17 @@ def test_suspend_unknown_council_command_fails():
 
     with pytest.raises(CommandError, match="No council"):
         call_command("suspend_council", slug="nowhere")
+
+
+@pytest.mark.django_db
+def test_health_check_answers_on_any_host():
+    response = Client(HTTP_HOST="10.0.0.7").get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_council_home_page_is_branded_with_the_council_name(anon_client_a, council_a):
+    response = anon_client_a.get("/")
+    assert response.status_code == 200
+    assert council_a.name in response.content.decode()

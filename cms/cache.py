@@ -1,0 +1,93 @@
+"""The anonymous page cache, one per council.
+
+Keys carry the council's schema twice over: the cache aliases use ``django_tenants.cache.make_key``
+and the key itself names the host. Invalidation is by generation: every publish, unpublish, move,
+delete, alert or branding change bumps the council's generation number, so every cached page of
+that council (and only that council) is missed from then on and expires on its own.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.utils import timezone
+
+GENERATION_KEY = "cms:page-cache:generation"
+
+
+def _cache():
+    return caches[getattr(settings, "CMS_PAGE_CACHE_ALIAS", "default")]
+
+
+def page_cache_enabled() -> bool:
+    return getattr(settings, "CMS_PAGE_CACHE_SECONDS", 300) > 0
+
+
+def generation() -> int:
+    value = _cache().get(GENERATION_KEY)
+    if value is None:
+        value = 1
+        _cache().add(GENERATION_KEY, value, timeout=None)
+    return value
+
+
+def invalidate() -> None:
+    """Forget every cached page of the current council."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def cache_key(request) -> str:
+    raw = f"{request.get_host()}|{request.get_full_path()}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"cms:page:{connection.schema_name}:{generation()}:{digest}"
+
+
+def cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not page_cache_enabled():
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # maybe signed in (staff previews, admin users): never cached
+    return True
+
+
+def get(request):
+    return _cache().get(cache_key(request))
+
+
+def store(request, response) -> None:
+    """Keep an anonymous 200 answer that sets no cookies, for at most the configured time and never
+    past the next scheduled alert change."""
+    if (
+        response.status_code != 200
+        or response.cookies
+        or response.has_header("Vary")
+        and "Cookie" in response["Vary"]
+    ):
+        return
+    if getattr(response, "streaming", False):
+        return
+    timeout = getattr(settings, "CMS_PAGE_CACHE_SECONDS", 300)
+    timeout = min(timeout, _seconds_to_next_alert_change(timeout))
+    if timeout <= 0:
+        return
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    response["X-Page-Cache"] = "miss"
+    _cache().set(cache_key(request), response, timeout)
+
+
+def _seconds_to_next_alert_change(default: int) -> int:
+    from cms.models import AlertBanner
+
+    now = timezone.now()
+    upcoming = []
+    for starts, ends in AlertBanner.objects.filter().values_list("starts_at", "ends_at"):
+        upcoming += [t for t in (starts, ends) if t and t > now]
+    if not upcoming:
+        return default
+    return max(1, int((min(upcoming) - now).total_seconds()))

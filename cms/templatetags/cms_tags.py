@@ -1,0 +1,41 @@
+from django import template
+from django.db import connection
+
+register = template.Library()
+
+
+def _in_council() -> bool:
+    tenant = getattr(connection, "tenant", None)
+    return (
+        tenant is not None
+        and not getattr(tenant, "is_public", True)
+        and connection.schema_name != "public"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def council_branding(context):
+    """The council's branding settings (None on the platform's own site)."""
+    if not _in_council():
+        return None
+    from cms.models import CouncilBranding
+
+    request = context.get("request")
+    return CouncilBranding.load(request_or_site=request)
+
+
+@register.simple_tag
+def site_alerts_for(page=None):
+    if not _in_council():
+        return []
+    from cms.models import AlertBanner
+
+    return list(AlertBanner.showing(page if hasattr(page, "pk") else None))
+
+
+@register.simple_tag
+def link_href(value):
+    page = value.get("page") if hasattr(value, "get") else None
+    if page:
+        return page.url
+    return value.get("url", "") if hasattr(value, "get") else ""

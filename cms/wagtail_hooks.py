@@ -1,0 +1,74 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms import admin_views
+from cms.models import AlertBanner
+
+
+class AlertBannerViewSet(SnippetViewSet):
+    model = AlertBanner
+    icon = "warning"
+    menu_label = "Alert banners"
+    list_display = ["title", "alert_type", "site_wide", "starts_at", "ends_at"]
+    list_filter = ["alert_type"]
+    add_to_admin_menu = True
+
+
+register_snippet(AlertBannerViewSet)
+
+
+@hooks.register("before_serve_page")
+def mark_cacheable(page, request, serve_args, serve_kwargs):
+    """Only public pages of a cacheable type go into the anonymous page cache."""
+    request._cms_cacheable_page = (
+        bool(getattr(page, "cache_anonymous", False)) and not page.get_view_restrictions().exists()
+    )
+
+
+@hooks.register("register_admin_urls")
+def admin_urls():
+    return [
+        path("reports/due-for-review/", admin_views.review_report, name="cms_review_report"),
+        path("commons/", admin_views.commons_library, name="cms_commons"),
+        path(
+            "commons/adopt/<int:template_id>/", admin_views.commons_adopt, name="cms_commons_adopt"
+        ),
+        path("commons/share/<int:page_id>/", admin_views.commons_share, name="cms_commons_share"),
+        path(
+            "commons/acknowledge/<int:adoption_id>/",
+            admin_views.commons_acknowledge,
+            name="cms_commons_acknowledge",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def review_report_menu_item():
+    return MenuItem("Due for review", reverse("cms_review_report"), icon_name="date", order=700)
+
+
+@hooks.register("register_admin_menu_item")
+def commons_menu_item():
+    return MenuItem("Content commons", reverse("cms_commons"), icon_name="globe", order=900)
+
+
+@hooks.register("register_page_header_buttons")
+def share_button(page, user, view_name, next_url=None):
+    from cms.commons.actions import SHAREABLE_TYPES
+
+    label = (
+        f"{page.specific_class._meta.app_label}.{page.specific_class._meta.model_name}"
+        if page.specific_class
+        else ""
+    )
+    if label in SHAREABLE_TYPES and page.live:
+        yield Button(
+            "Share to content commons",
+            reverse("cms_commons_share", args=[page.pk]),
+            icon_name="globe",
+            priority=60,
+        )

@@ -1,0 +1,312 @@
+from rest_framework import serializers
+
+from platform_core.audit.models import AuditEntry
+
+from ..models import (
+    ActionItem,
+    Classification,
+    Decision,
+    DisposalBatch,
+    DisposalItem,
+    FilePlanClass,
+    LegalHold,
+    Policy,
+    Record,
+    RecordVersion,
+)
+
+
+class FilePlanClassSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=FilePlanClass.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = FilePlanClass
+        fields = [
+            "id",
+            "parent",
+            "code",
+            "title",
+            "description",
+            "trigger",
+            "event_name",
+            "period_months",
+            "action",
+        ]
+
+
+class RecordVersionSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecordVersion
+        fields = [
+            "number",
+            "original_name",
+            "sha256",
+            "size",
+            "content_type",
+            "uploaded_by",
+            "uploaded_at",
+            "retain_until",
+            "destroyed_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, version) -> str | None:
+        if version.destroyed_at:
+            return None
+        return f"/api/v1/records/records/{version.record_id}/versions/{version.number}/download/"
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    file_class = serializers.PrimaryKeyRelatedField(queryset=FilePlanClass.objects.all())
+    related = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Record.objects.all(), required=False
+    )
+    file_class_code = serializers.CharField(source="file_class.code", read_only=True)
+    classification = serializers.ChoiceField(
+        choices=Classification.choices, default=Classification.OFFICIAL
+    )
+    versions = RecordVersionSerializer(many=True, read_only=True)
+    on_hold = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Record
+        fields = [
+            "id",
+            "uid",
+            "title",
+            "description",
+            "file_class",
+            "file_class_code",
+            "classification",
+            "owner",
+            "status",
+            "created_at",
+            "created_by",
+            "closed_at",
+            "decision_date",
+            "event_date",
+            "disposal_due",
+            "disposed_at",
+            "related",
+            "on_hold",
+            "versions",
+        ]
+        read_only_fields = [
+            "uid",
+            "status",
+            "created_at",
+            "created_by",
+            "closed_at",
+            "disposal_due",
+            "disposed_at",
+        ]
+
+    def get_on_hold(self, record) -> bool:
+        return any(h.released_at is None for h in record.holds.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            from ..access import visible_records
+
+            self.fields["related"].child_relation.queryset = visible_records(request.user)
+
+
+class DeclareRecordSerializer(RecordSerializer):
+    file = serializers.FileField(write_only=True, help_text="The record's content (multipart).")
+
+    class Meta(RecordSerializer.Meta):
+        fields = [*RecordSerializer.Meta.fields, "file"]
+
+
+class UploadVersionSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class LegalHoldSerializer(serializers.ModelSerializer):
+    records = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Record.objects.all(), required=False
+    )
+    active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = LegalHold
+        fields = [
+            "id",
+            "name",
+            "reason",
+            "authority",
+            "records",
+            "active",
+            "placed_by",
+            "placed_at",
+            "released_by",
+            "released_at",
+            "release_reason",
+        ]
+        read_only_fields = [
+            "placed_by",
+            "placed_at",
+            "released_by",
+            "released_at",
+            "release_reason",
+        ]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class RecordIdsSerializer(serializers.Serializer):
+    records = serializers.PrimaryKeyRelatedField(many=True, queryset=Record.objects.all())
+
+
+class DisposalItemSerializer(serializers.ModelSerializer):
+    record_title = serializers.CharField(source="record.title", read_only=True)
+    new_class = serializers.PrimaryKeyRelatedField(
+        queryset=FilePlanClass.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = DisposalItem
+        fields = [
+            "id",
+            "record",
+            "record_title",
+            "action",
+            "decision",
+            "extend_months",
+            "new_class",
+            "note",
+            "outcome",
+        ]
+        read_only_fields = ["record", "action", "outcome"]
+
+
+class DisposalBatchSerializer(serializers.ModelSerializer):
+    items = DisposalItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DisposalBatch
+        fields = [
+            "id",
+            "status",
+            "created_at",
+            "created_by",
+            "completed_at",
+            "completed_by",
+            "certificate_sha256",
+            "transfer_package_key",
+            "items",
+        ]
+
+
+class DecideItemSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[c for c in DisposalItem.Decision.choices if c[0] != "pending"]
+    )
+    extend_months = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    new_class = serializers.PrimaryKeyRelatedField(
+        queryset=FilePlanClass.objects.all(), required=False, allow_null=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.all())
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "decision", "description", "owner", "due_date", "status"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    records = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Record.objects.all(), required=False
+    )
+    policy = serializers.PrimaryKeyRelatedField(
+        queryset=Policy.objects.all(), allow_null=True, required=False
+    )
+    actions = ActionItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "title",
+            "decision_maker",
+            "decision_date",
+            "summary",
+            "reasons",
+            "alternatives_considered",
+            "consultation",
+            "is_key_decision",
+            "forward_plan_date",
+            "urgency_reason",
+            "published",
+            "published_at",
+            "policy",
+            "records",
+            "actions",
+            "created_at",
+        ]
+        read_only_fields = ["published", "published_at", "created_at"]
+
+
+class OpenDecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "title",
+            "decision_maker",
+            "decision_date",
+            "summary",
+            "reasons",
+            "alternatives_considered",
+            "consultation",
+            "is_key_decision",
+            "urgency_reason",
+            "published_at",
+        ]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    record = serializers.PrimaryKeyRelatedField(
+        queryset=Record.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "owner",
+            "version",
+            "review_date",
+            "record",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "updated_at"]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "seq",
+            "created_at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "detail",
+            "prev_hash",
+            "hash",
+        ]

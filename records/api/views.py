@@ -1,0 +1,402 @@
+"""Records API on the council's domain, /api/v1/records/. Reads for any council staff (within
+what their classification allows); writes, holds, disposal and the audit log for records
+managers. Every write goes through records.actions."""
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from platform_core.api.viewsets import TenantGenericViewSet, TenantReadOnlyViewSet
+from platform_core.audit.log import export_entries, verify_chain
+from platform_core.audit.models import AuditEntry
+
+from .. import actions, storage
+from ..access import access_record, access_version, visible_records
+from ..models import ActionItem, Decision, DisposalBatch, FilePlanClass, LegalHold, Policy
+from ..search import search_records
+from . import serializers as s
+
+MANAGERS = ("Records managers",)
+
+
+class IntLookup:
+    lookup_value_converter = "int"
+
+
+class ManagerWritesMixin:
+    """Safe methods for any council staff; anything else for records managers."""
+
+    @property
+    def required_groups(self):
+        if getattr(self, "action", None) == "audit":
+            return MANAGERS
+        return () if self.request.method in ("GET", "HEAD", "OPTIONS") else MANAGERS
+
+
+class FilePlanClassViewSet(
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
+):
+    serializer_class = s.FilePlanClassSerializer
+
+    def scoped_queryset(self):
+        return FilePlanClass.objects.select_related("parent")
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        file_class = actions.create_class(request.user, **serializer.validated_data)
+        return Response(self.get_serializer(file_class).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        file_class = self.get_object()
+        serializer = self.get_serializer(file_class, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        file_class = actions.update_class(request.user, file_class, **serializer.validated_data)
+        return Response(self.get_serializer(file_class).data)
+
+
+class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
+    serializer_class = s.RecordSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def scoped_queryset(self):
+        records = visible_records(self.request.user).prefetch_related(
+            "versions", "holds", "related"
+        )
+        for param, field in (("class", "file_class__code"), ("status", "status")):
+            if value := self.request.query_params.get(param):
+                records = records.filter(**{field: value})
+        return records
+
+    def get_object(self):
+        return access_record(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        request={"multipart/form-data": s.DeclareRecordSerializer},
+        responses={201: s.RecordSerializer},
+    )
+    def create(self, request):
+        """Declare a record: metadata plus its first version's file (multipart, streamed)."""
+        serializer = s.DeclareRecordSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        upload = data.pop("file")
+        related = data.pop("related", [])
+        record = actions.declare_record(request.user, upload=upload, related=related, **data)
+        return Response(
+            self.get_serializer(access_record(request.user, record.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def retrieve(self, request, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def partial_update(self, request, pk=None):
+        record = self.get_object()
+        serializer = self.get_serializer(record, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        related = data.pop("related", None)
+        actions.update_record(request.user, record, related=related, **data)
+        return Response(self.get_serializer(access_record(request.user, record.pk)).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses={204: None})
+    def destroy(self, request, pk=None):
+        """Destroy the record's content now, keeping its metadata stub: only when due and not
+        held (refused with the reason otherwise, and audited)."""
+        record = self.get_object()
+        actions.destroy_record(request.user, record, reason=str(request.data.get("reason", "")))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        record = actions.close_record(request.user, self.get_object())
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": s.UploadVersionSerializer},
+        responses={201: s.RecordVersionSerializer},
+    )
+    @extend_schema(methods=["GET"], responses=s.RecordVersionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=s.RecordVersionSerializer)
+    def versions(self, request, pk=None):
+        record = self.get_object()
+        if request.method == "GET":
+            return Response(s.RecordVersionSerializer(record.versions.all(), many=True).data)
+        upload = s.UploadVersionSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        version = actions.add_version(request.user, record, upload.validated_data["file"])
+        return Response(s.RecordVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(302, "application/octet-stream"): None})
+    @action(detail=True, methods=["get"], url_path="versions/<int:number>/download")
+    def download(self, request, pk=None, number=None):
+        """The version's content: a short-lived presigned URL (302) on S3, streamed otherwise.
+        Every call is a read of content in the audit log."""
+        version = access_version(request.user, pk, number)
+        actions.read_content(request.user, version)
+        url = storage.download_url(version.storage_key, version.original_name)
+        if url:
+            return HttpResponseRedirect(url)
+        response = FileResponse(
+            storage.open_content(version.storage_key),
+            content_type=version.content_type,
+            as_attachment=True,
+            filename=version.original_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(responses=s.AuditEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def audit(self, request, pk=None):
+        """Export this record's audit trail (each entry with its chain hashes)."""
+        record = self.get_object()
+        return Response(export_entries("records.record", record.pk))
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="words to find")])
+    @action(detail=False, methods=["get"])
+    def search(self, request):
+        """Full-text search in titles, descriptions and the text of the content."""
+        results = search_records(request.user, request.query_params.get("q", ""))
+        if hasattr(results, "prefetch_related"):
+            results = results.prefetch_related("versions", "holds", "related")
+        page = self.paginate_queryset(results)
+        return self.get_paginated_response(
+            s.RecordSerializer(page, many=True, context={"request": request}).data
+        )
+
+
+class LegalHoldViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, IntLookup, TenantGenericViewSet
+):
+    serializer_class = s.LegalHoldSerializer
+    required_groups = MANAGERS
+
+    def scoped_queryset(self):
+        return LegalHold.objects.prefetch_related("records")
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hold = actions.place_hold(request.user, **serializer.validated_data)
+        return Response(self.get_serializer(hold).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        hold = actions.release_hold(request.user, self.get_object(), body.validated_data["reason"])
+        return Response(self.get_serializer(hold).data)
+
+    @extend_schema(request=s.RecordIdsSerializer, responses=s.LegalHoldSerializer)
+    @action(detail=True, methods=["post"], url_path="add-records")
+    def add_records(self, request, pk=None):
+        body = s.RecordIdsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        hold = actions.add_to_hold(request.user, self.get_object(), body.validated_data["records"])
+        return Response(self.get_serializer(hold).data)
+
+
+class DisposalBatchViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, IntLookup, TenantGenericViewSet
+):
+    serializer_class = s.DisposalBatchSerializer
+    required_groups = MANAGERS
+
+    def scoped_queryset(self):
+        return DisposalBatch.objects.prefetch_related("items__record")
+
+    @extend_schema(request=None, responses={201: s.DisposalBatchSerializer, 200: None})
+    def create(self, request):
+        """Run the disposal schedule now: a batch of every record due (200 with null if none)."""
+        batch = actions.run_disposal_schedule(request.user)
+        if batch is None:
+            return Response(None, status=status.HTTP_200_OK)
+        return Response(
+            self.get_serializer(self.scoped_queryset().get(pk=batch.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=s.DecideItemSerializer, responses=s.DisposalItemSerializer)
+    @action(detail=True, methods=["post"], url_path="items/<int:item_id>/decide")
+    def decide(self, request, pk=None, item_id=None):
+        batch = self.get_object()
+        item = batch.items.filter(pk=item_id).select_related("record", "batch").first()
+        if item is None:
+            raise Http404
+        body = s.DecideItemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = actions.decide_item(request.user, item, **body.validated_data)
+        return Response(s.DisposalItemSerializer(item).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        batch = actions.complete_batch(request.user, self.get_object())
+        return Response(self.get_serializer(batch).data)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def certificate(self, request, pk=None):
+        batch = self.get_object()
+        if not batch.certificate:
+            raise Http404
+        return Response({"certificate": batch.certificate, "sha256": batch.certificate_sha256})
+
+
+class DecisionViewSet(
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
+):
+    serializer_class = s.DecisionSerializer
+
+    def scoped_queryset(self):
+        return Decision.objects.prefetch_related("records", "actions")
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = actions.create_decision(request.user, **serializer.validated_data)
+        return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        decision = self.get_object()
+        serializer = self.get_serializer(decision, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        decision = actions.update_decision(request.user, decision, **serializer.validated_data)
+        return Response(self.get_serializer(decision).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        decision = actions.publish_decision(
+            request.user,
+            self.get_object(),
+            request.data.get("published", True) not in (False, "false", "0"),
+        )
+        return Response(self.get_serializer(decision).data)
+
+
+class PolicyViewSet(
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
+):
+    serializer_class = s.PolicySerializer
+
+    def scoped_queryset(self):
+        return Policy.objects.all()
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = actions.create_policy(request.user, **serializer.validated_data)
+        return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        """A new version of the policy."""
+        policy = self.get_object()
+        serializer = self.get_serializer(policy, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        policy = actions.revise_policy(request.user, policy, **serializer.validated_data)
+        return Response(self.get_serializer(policy).data)
+
+
+class ActionItemViewSet(
+    ManagerWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    IntLookup,
+    TenantGenericViewSet,
+):
+    serializer_class = s.ActionItemSerializer
+
+    def scoped_queryset(self):
+        return ActionItem.objects.select_related("decision")
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        item = actions.create_action_item(request.user, data.pop("decision"), **data)
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        item = self.get_object()
+        serializer = self.get_serializer(item, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("decision", None)
+        item = actions.update_action_item(request.user, item, **data)
+        return Response(self.get_serializer(item).data)
+
+
+class AuditEntryViewSet(IntLookup, TenantReadOnlyViewSet):
+    """The council's audit log (records managers)."""
+
+    serializer_class = s.AuditEntrySerializer
+    required_groups = MANAGERS
+    lookup_field = "seq"
+
+    def scoped_queryset(self):
+        entries = AuditEntry.objects.all()
+        for param in ("object_type", "object_id", "action"):
+            if value := self.request.query_params.get(param):
+                entries = entries.filter(**{param: value})
+        return entries
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["get"])
+    def verify(self, request):
+        report = verify_chain()
+        return Response(
+            {
+                "ok": report.ok,
+                "checked": report.checked,
+                "broken_seq": report.broken_seq,
+                "reason": report.reason,
+            }
+        )
+
+
+def _published():
+    return Decision.objects.filter(published=True)
+
+
+@extend_schema(responses=s.OpenDecisionSerializer(many=True), auth=[])
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def open_decisions_json(request):
+    """Published decisions, open data (no sign-in)."""
+    return Response({"decisions": s.OpenDecisionSerializer(_published()[:5000], many=True).data})
+
+
+@extend_schema(responses={(200, "text/csv"): str}, auth=[])
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def open_decisions_csv(request):
+    """Published decisions as CSV, open data (no sign-in)."""
+    response = HttpResponse(
+        actions.decisions_csv(_published()[:5000]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="decisions.csv"'
+    return response

@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from tenants.models import Council
+
+
+class Command(BaseCommand):
+    help = "The daily disposal run: put every record now due into a disposal batch for review."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--council", help="one council's slug (default: every active council)")
+
+    def handle(self, *args, council=None, **options):
+        from records.actions import run_disposal_schedule
+
+        councils = Council.objects.filter(status=Council.Status.ACTIVE).exclude(
+            schema_name=get_public_schema_name()
+        )
+        if council:
+            councils = councils.filter(slug=council)
+            if not councils.exists():
+                raise CommandError(f"No active council with slug {council!r}.")
+        for found in councils:
+            with schema_context(found.schema_name):
+                batch = run_disposal_schedule()
+            if batch:
+                self.stdout.write(
+                    f"{found.slug}: disposal batch {batch.pk} with {batch.items.count()} records"
+                )
+            else:
+                self.stdout.write(f"{found.slug}: nothing due")

@@ -1,0 +1,74 @@
+"""Full-text search over records: PostgreSQL full-text (a GIN-indexed tsvector in the
+council's schema) by default; OpenSearch when OPENSEARCH_URL is set, one index per council
+named with its schema (``<prefix>-records-<schema>``). Results always pass through
+``visible_records(user)``, so classification and permissions apply on both backends."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F
+
+from .access import visible_records
+
+
+def opensearch_url() -> str | None:
+    return getattr(settings, "OPENSEARCH_URL", None)
+
+
+def index_name(schema: str | None = None) -> str:
+    prefix = getattr(settings, "OPENSEARCH_INDEX_PREFIX", "council")
+    return f"{prefix}-records-{schema or connection.schema_name}".lower()
+
+
+def _client():
+    from opensearchpy import OpenSearch
+
+    return OpenSearch(hosts=[opensearch_url()])
+
+
+def index_record(record_id: int) -> None:
+    """Mirror one record into the council's OpenSearch index (no-op on PostgreSQL)."""
+    if not opensearch_url():
+        return
+    from .models import Record
+
+    record = Record.objects.filter(pk=record_id).first()
+    client = _client()
+    if record is None or record.status == Record.Status.DESTROYED:
+        client.delete(index=index_name(), id=str(record_id), ignore=[404])
+        return
+    client.index(
+        index=index_name(),
+        id=str(record.pk),
+        body={
+            "title": record.title,
+            "description": record.description,
+            "text": record.extracted_text,
+            "classification": record.classification,
+        },
+    )
+
+
+def search_records(user, query: str):
+    records = visible_records(user)
+    if not query.strip():
+        return records.none()
+    if opensearch_url():
+        hits = _client().search(
+            index=index_name(),
+            body={
+                "query": {
+                    "multi_match": {"query": query, "fields": ["title^3", "description^2", "text"]}
+                },
+                "size": 200,
+            },
+        )["hits"]["hits"]
+        ids = [int(h["_id"]) for h in hits]
+        order = {pk: i for i, pk in enumerate(ids)}
+        return sorted(records.filter(pk__in=ids), key=lambda r: order[r.pk])
+    search_query = SearchQuery(query, config="english", search_type="websearch")
+    return (
+        records.filter(search_vector=search_query)
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
+        .order_by("-rank", "-id")
+    )

@@ -1,0 +1,179 @@
+"""Where record content lives: the council's tenant-aware default storage (S3 in production).
+
+The database is the source of truth: a version row is written in the same transaction as the
+upload, and the upload happens before the commit, so a failed upload leaves no row. Content
+without a row (the commit failed after the upload) is found by ``manage.py reconcile_records``.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+PREFIX = "records/"
+
+
+class StorageUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "storage_unavailable"
+    default_detail = "The record store (S3) cannot be reached; nothing was stored. Try again later."
+
+
+def is_s3(storage=None) -> bool:
+    return hasattr(storage or default_storage, "bucket_name")
+
+
+def _storage_errors() -> tuple:
+    errors: list = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        errors += [BotoCoreError, ClientError]
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        pass
+    try:
+        from boto3.exceptions import S3UploadFailedError
+
+        errors.append(S3UploadFailedError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+def object_key(name: str) -> str:
+    """The full object key (with the council's schema) of a stored name."""
+    storage = default_storage
+    if not is_s3():
+        return storage.path(name)
+    from storages.utils import clean_name
+
+    key = storage._normalize_name(clean_name(name))
+    return key + "/" if name.endswith("/") and not key.endswith("/") else key
+
+
+SINGLE_PUT_BYTES = 8 * 1024 * 1024
+
+
+def save_content(
+    name: str, fileobj, retain_until: datetime | None = None, content_type: str = ""
+) -> str:
+    """Store content under exactly ``name`` (a fresh random id); 503 if the store is down.
+
+    On S3 the object is written directly (no existence check: the name is a new random id):
+    one PUT up to 8 MB, above that a multipart upload that reads one 8 MB part at a time, so
+    a large file never sits in memory. Object Lock retention goes with the write itself.
+    """
+    fileobj.seek(0)
+    try:
+        if is_s3():
+            _put_s3(name, fileobj, retain_until, content_type)
+        else:
+            saved = default_storage.save(name, File(fileobj, name=name))
+            if saved != name:  # pragma: no cover - a random id never collides
+                raise OSError(f"stored as {saved!r} instead of {name!r}")
+    except _storage_errors() as exc:
+        raise StorageUnavailable(
+            f"The record store cannot be reached ({type(exc).__name__}); nothing was stored."
+        ) from exc
+    return name
+
+
+def _put_s3(name: str, fileobj, retain_until, content_type: str) -> None:
+    from boto3.s3.transfer import TransferConfig
+
+    client = default_storage.connection.meta.client
+    extra: dict = {"ContentType": content_type or "application/octet-stream"}
+    mode = getattr(settings, "RECORDS_OBJECT_LOCK_MODE", None)
+    if mode and retain_until:
+        extra |= {"ObjectLockMode": mode.upper(), "ObjectLockRetainUntilDate": retain_until}
+    size = getattr(fileobj, "size", None)
+    if size is not None and size <= SINGLE_PUT_BYTES:
+        client.put_object(
+            Bucket=default_storage.bucket_name, Key=object_key(name), Body=fileobj, **extra
+        )
+        return
+    config = TransferConfig(
+        multipart_threshold=SINGLE_PUT_BYTES,
+        multipart_chunksize=SINGLE_PUT_BYTES,
+        use_threads=False,
+    )
+    client.upload_fileobj(
+        fileobj, default_storage.bucket_name, object_key(name), ExtraArgs=extra, Config=config
+    )
+
+
+def open_content(name: str):
+    try:
+        return default_storage.open(name, "rb")
+    except _storage_errors() as exc:
+        raise StorageUnavailable(
+            f"The record store cannot be reached ({type(exc).__name__})."
+        ) from exc
+
+
+def download_url(name: str, filename: str) -> str | None:
+    """A short-lived presigned URL on S3; None on the filesystem (the view streams the file)."""
+    if not is_s3():
+        return None
+    expire = int(getattr(settings, "RECORDS_DOWNLOAD_URL_SECONDS", 60))
+    return default_storage.url(
+        name,
+        parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
+        expire=expire,
+    )
+
+
+def delete_content(name: str) -> None:
+    """Delete every stored version of the object (versioned and Object Lock buckets included)."""
+    try:
+        if is_s3():
+            client = default_storage.connection.meta.client
+            bucket, key = default_storage.bucket_name, object_key(name)
+            bypass = (
+                getattr(settings, "RECORDS_OBJECT_LOCK_MODE", "") or ""
+            ).upper() == "GOVERNANCE"
+            listing = client.list_object_versions(Bucket=bucket, Prefix=key)
+            versions = [
+                v
+                for v in listing.get("Versions", []) + listing.get("DeleteMarkers", [])
+                if v["Key"] == key
+            ]
+            for v in versions:
+                extra = {"BypassGovernanceRetention": True} if bypass else {}
+                client.delete_object(Bucket=bucket, Key=key, VersionId=v["VersionId"], **extra)
+            if not versions:
+                default_storage.delete(name)
+        else:
+            default_storage.delete(name)
+    except _storage_errors() as exc:
+        raise StorageUnavailable(
+            f"The record store cannot be reached ({type(exc).__name__}); nothing was destroyed."
+        ) from exc
+
+
+def list_stored_names() -> set[str]:
+    """Every stored content name under records/ for the current council."""
+    names: set[str] = set()
+    if is_s3():
+        client = default_storage.connection.meta.client
+        prefix = object_key(PREFIX)
+        paginator = client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=default_storage.bucket_name, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                names.add(PREFIX + obj["Key"][len(prefix) :])
+        return names
+    if not default_storage.exists(PREFIX):
+        return names
+
+    def walk(folder):
+        dirs, files = default_storage.listdir(folder)
+        for f in files:
+            names.add(f"{folder}{f}")
+        for d in dirs:
+            walk(f"{folder}{d}/")
+
+    walk(PREFIX)
+    return names

@@ -1,0 +1,30 @@
+import pytest
+
+from tests.isolation.probe import MARKER
+
+pytestmark = pytest.mark.django_db
+
+
+def test_records_manager_sees_dashboard_list_and_record(
+    records_client_a, council_a, file_plan_a, declare
+):
+    record = declare(council_a, file_plan_a["minutes"], title=f"{MARKER} minutes")
+    dashboard = records_client_a.get("/admin/records/")
+    assert dashboard.status_code == 200 and b"audit chain verifies" in dashboard.content
+    listing = records_client_a.get("/admin/records/records/", {"q": "minutes"})
+    assert MARKER.encode() in listing.content
+    detail = records_client_a.get(f"/admin/records/records/{record.pk}/")
+    assert detail.status_code == 200 and b"version.created" in detail.content
+
+
+def test_other_staff_and_other_councils_cannot_use_records_admin(
+    staff_client_factory, council_a, records_client_b, file_plan_a, declare
+):
+    record = declare(council_a, file_plan_a["minutes"])
+    editor = staff_client_factory(
+        council_a, groups=("Editors",), username="editor@alphaford.example"
+    )
+    assert editor.get("/admin/records/").status_code in (302, 403)
+    for_a = records_client_b.get(f"/admin/records/records/{record.pk}/")
+    missing = records_client_b.get("/admin/records/records/987654/")
+    assert for_a.status_code == missing.status_code == 404

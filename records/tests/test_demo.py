@@ -1,0 +1,20 @@
+import pytest
+from django_tenants.utils import schema_context
+
+from records.demo import seed_demo
+from records.models import Decision, FilePlanClass, Record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_is_idempotent(council_a):
+    with schema_context(council_a.schema_name):
+        seed_demo(council_a)
+        counts = (FilePlanClass.objects.count(), Record.objects.count(), Decision.objects.count())
+        seed_demo(council_a)
+        assert (
+            FilePlanClass.objects.count(),
+            Record.objects.count(),
+            Decision.objects.count(),
+        ) == counts
+        assert counts[1] == 3 and Decision.objects.get().published

@@ -1,0 +1,96 @@
+"""Full-text search (PostgreSQL) over titles and extracted text; classification respected.
+Extraction runs eagerly here (no broker); test_worker.py runs it in a real Celery worker."""
+
+import pytest
+from django_tenants.utils import schema_context
+
+from records.models import Record
+from records.tests.files import make_docx, make_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_text_from_pdf_docx_and_plain_text_is_searchable(
+    council_a, file_plan_a, declare, records_client_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = declare(
+            council_a,
+            file_plan_a["minutes"],
+            "a.pdf",
+            make_pdf("Allocation of social housing"),
+            title="Cabinet A",
+        )
+        word = declare(
+            council_a,
+            file_plan_a["minutes"],
+            "b.docx",
+            make_docx("Bins are collected fortnightly"),
+            title="Cabinet B",
+        )
+        text = declare(
+            council_a,
+            file_plan_a["minutes"],
+            "c.txt",
+            b"Libraries open on Sundays",
+            title="Cabinet C",
+        )
+    with schema_context(council_a.schema_name):
+        assert "social housing" in Record.objects.get(pk=pdf.pk).extracted_text
+
+    def ids(q):
+        response = records_client_a.get("/api/v1/records/records/search/", {"q": q})
+        assert response.status_code == 200
+        return [r["id"] for r in response.json()["results"]]
+
+    assert ids("housing allocations") == [pdf.pk]  # stemmed: allocations ~ allocation
+    assert ids("fortnightly bins") == [word.pk]
+    assert ids("library") == [text.pk]
+    assert ids("cabinet") and set(ids("cabinet")) == {pdf.pk, word.pk, text.pk}
+    assert ids("") == []
+
+
+def test_search_respects_classification(
+    council_a, file_plan_a, declare, staff_client_factory, records_client_a
+):
+    declare(
+        council_a,
+        file_plan_a["minutes"],
+        title="Safeguarding case review",
+        classification="official_sensitive",
+    )
+    editor = staff_client_factory(
+        council_a, groups=("Editors",), username="editor@alphaford.example"
+    )
+    assert editor.get("/api/v1/records/records/search/", {"q": "safeguarding"}).json()["count"] == 0
+    assert (
+        records_client_a.get("/api/v1/records/records/search/", {"q": "safeguarding"}).json()[
+            "count"
+        ]
+        == 1
+    )
+
+
+def test_search_is_per_council(council_a, file_plan_a, declare, records_client_b):
+    declare(council_a, file_plan_a["minutes"], title="Alphaford waste strategy")
+    assert (
+        records_client_b.get("/api/v1/records/records/search/", {"q": "waste"}).json()["count"] == 0
+    )
+
+
+def test_search_query_count_does_not_grow_with_results(
+    council_a, file_plan_a, declare, records_client_a, django_assert_max_num_queries
+):
+    for i in range(5):
+        declare(council_a, file_plan_a["minutes"], title=f"Planning report {i}")
+    with django_assert_max_num_queries(20):
+        response = records_client_a.get("/api/v1/records/records/search/", {"q": "planning"})
+    assert response.json()["count"] == 5
+
+
+def test_opensearch_index_names_carry_the_schema(council_a, settings):
+    from records.search import index_name
+
+    settings.OPENSEARCH_INDEX_PREFIX = "cp"
+    with schema_context(council_a.schema_name):
+        assert index_name() == f"cp-records-{council_a.schema_name}"

@@ -1,0 +1,128 @@
+"""The council website in a real browser: every page type, keyboard, skip link, alerts, search,
+and axe-core at WCAG 2.2 AA on one page of every type."""
+
+from pathlib import Path
+
+import pytest
+
+from cms.demo import page_of_every_type
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGE_TYPES = [
+    "home",
+    "service_landing",
+    "service_sub_landing",
+    "service",
+    "guide_overview",
+    "guide",
+    "step_by_step",
+    "newsroom",
+    "news_article",
+    "events_index",
+    "event",
+    "directory",
+    "contact",
+    "a_to_z",
+    "form",
+    "information",
+]
+
+
+def _axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_page_type_renders_and_passes_axe(browser_site, page, screenshots_dir, page_type):
+    base, paths = browser_site
+    response = page.goto(base + paths[page_type])
+    assert response.status == 200
+    assert page.locator("h1").count() >= 1
+    assert page.locator("link[href*='govuk-frontend']").count() == 1
+    page.screenshot(path=str(screenshots_dir / f"{page_type}.png"), full_page=True)
+    assert _axe_violations(page) == []
+
+
+def test_every_page_type_is_covered(browser_site):
+    assert set(PAGE_TYPES) == set(page_of_every_type({k: k for k in PAGE_TYPES}))
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(browser_site, page):
+    base, _ = browser_site
+    page.goto(base + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+@pytest.mark.parametrize("page_type", ["home", "directory", "form", "event"])
+def test_keyboard_reaches_every_control(browser_site, page, page_type):
+    base, paths = browser_site
+    page.goto(base + paths[page_type])
+    controls = set(
+        page.evaluate(
+            """() => Array.from(document.querySelectorAll('a[href], button, input, select, textarea'))
+              .filter(el => !el.disabled && el.offsetParent !== null && el.type !== 'hidden')
+              .map((el, i) => {
+                // A radio group is one tab stop; arrow keys move between its options.
+                el.dataset.kbd = el.type === 'radio' ? `radio-${el.name}` : String(i);
+                return el.dataset.kbd;
+              })"""
+        )
+    )
+    reached = set()
+    for _ in range(len(controls) * 2 + 10):
+        page.keyboard.press("Tab")
+        key = page.evaluate("document.activeElement && document.activeElement.dataset.kbd")
+        if key is not None:
+            reached.add(key)
+        if reached >= controls:
+            break
+    missing = page.evaluate(
+        "(keys) => keys.map(k => document.querySelector(`[data-kbd='${k}']`).outerHTML.slice(0, 120))",
+        sorted(controls - reached),
+    )
+    assert missing == []
+
+
+def test_alert_can_be_dismissed_and_stays_dismissed(browser_site, page):
+    base, paths = browser_site
+    page.goto(base + "/")
+    banner = page.locator("[data-alert-key]").first
+    assert banner.is_visible()
+    page.get_by_role("button", name="Hide this message").first.click()
+    assert not banner.is_visible()
+    page.goto(base + paths["service"])
+    assert not page.locator("[data-alert-key]").first.is_visible()
+
+
+def test_search_from_the_header_finds_services(browser_site, page):
+    base, _ = browser_site
+    page.goto(base + "/")
+    page.get_by_label("Search this site").fill("missed bin")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert page.get_by_role("link", name="Report a missed bin").is_visible()
+    assert _axe_violations(page) == []
+
+
+def test_form_errors_are_summarised_and_linked(browser_site, page):
+    base, paths = browser_site
+    page.goto(base + paths["form"])
+    page.get_by_role("button", name="Send").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "There is a problem" in summary.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert _axe_violations(page) == []
