@@ -1,12 +1,12 @@
 """Publishing to the pool on a schedule (nightly, CELERY_BEAT_SCHEDULE) and on demand."""
 
-from celery import shared_task
 from django.db import transaction
 
+from platform_core.celery import app
 from tenants.models import Council
 
 
-@shared_task
+@app.task(name="intelligence.benchmarking.tasks.publish_council_task")
 def publish_council_task(council_id: int, embargo_until: str | None = None) -> dict:
     """Publish one council's shared metrics. Idempotent: publishing replaces its values."""
     from datetime import date
@@ -20,7 +20,7 @@ def publish_council_task(council_id: int, embargo_until: str | None = None) -> d
     return publish_council(council, embargo_until=embargo).__dict__
 
 
-@shared_task
+@app.task(name="intelligence.benchmarking.tasks.publish_all_councils")
 def publish_all_councils() -> int:
     """The nightly run: one task per active council."""
     ids = list(

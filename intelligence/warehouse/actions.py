@@ -8,8 +8,9 @@ import io
 import math
 from dataclasses import dataclass, field
 
+import psycopg
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 
 from .models import AREA_PREFIXES, Area, ImportBatch, Kpi, KpiTarget, Metric
 from .periods import PeriodError, parse_period
@@ -277,22 +278,12 @@ def import_observations(
     return ImportResult(rows=count, created=created, updated=updated, batch_id=batch.pk)
 
 
-_NUMBER_RE = r"^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$"
-_NOT_FINITE = "('nan', '+nan', '-nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity')"
-
-
 def _number_check(column: str, required: bool) -> str:
-    empty = (
-        f"WHEN trim(r.{column}) = '' OR r.{column} IS NULL THEN '{column} is empty'"
-        if required
-        else f"WHEN trim(coalesce(r.{column}, '')) = '' THEN NULL"
-    )
+    """COPY has parsed the number (a malformed one sends the file to the row-by-row path)."""
+    empty = f"WHEN r.{column} IS NULL THEN '{column} is empty' " if required else ""
     return (
-        f"CASE {empty} "
-        f"WHEN lower(trim(r.{column})) IN {_NOT_FINITE} "
-        f"THEN format('{column} %%L is not a finite number', trim(r.{column})) "
-        f"WHEN trim(r.{column}) !~ '{_NUMBER_RE}' "
-        f"THEN format('{column} %%L is not a number', trim(r.{column})) END"
+        f"CASE {empty}WHEN r.{column} IN ('NaN', 'Infinity', '-Infinity') "
+        f"THEN format('{column} %%L is not a finite number', lower(r.{column}::text)) END"
     )
 
 
@@ -311,8 +302,8 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
         cursor.execute("SAVEPOINT warehouse_import_copy")
         cursor.execute(
             "CREATE TEMPORARY TABLE warehouse_import_raw (line bigint GENERATED ALWAYS AS "
-            "IDENTITY (START WITH 2), metric_id text, area_code text, period text, value text, "
-            "numerator text, denominator text) ON COMMIT DROP"
+            "IDENTITY (START WITH 2), metric_id text, area_code text, period text, "
+            "value float8, numerator float8, denominator float8) ON COMMIT DROP"
         )
         try:
             with cursor.cursor.copy(
@@ -326,7 +317,6 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
             cursor.execute("ROLLBACK TO SAVEPOINT warehouse_import_copy")
             return None
         cursor.execute("RELEASE SAVEPOINT warehouse_import_copy")
-        cursor.execute("ANALYZE warehouse_import_raw")
         # Periods: few distinct labels, each checked by the one parser.
         cursor.execute("SELECT DISTINCT trim(period) FROM warehouse_import_raw")
         periods = []
@@ -359,13 +349,18 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
                 {_number_check("value", True)},
                 {_number_check("numerator", False)},
                 {_number_check("denominator", False)},
-                CASE WHEN trim(coalesce(r.denominator, '')) ~ '{_NUMBER_RE}'
-                      AND trim(r.denominator)::float8 <= 0
-                     THEN 'denominator must be greater than 0' END
+                CASE WHEN r.denominator <= 0 THEN 'denominator must be greater than 0' END
               ], NULL) AS problems
               FROM warehouse_import_raw r
               LEFT JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id)
               LEFT JOIN warehouse_import_period p ON p.label = trim(r.period)
+              -- Cheap test first: the reasons above are only built for rows that fail it.
+              WHERE m.id IS NULL OR p.problem IS NOT NULL
+                 OR NOT (trim(r.area_code) = %(council)s
+                         OR trim(r.area_code) ~ '^({prefixes})[0-9]{{6}}$')
+                 OR r.value IS NULL OR r.value IN ('NaN', 'Infinity', '-Infinity')
+                 OR r.numerator IN ('NaN', 'Infinity', '-Infinity')
+                 OR r.denominator IN ('NaN', 'Infinity', '-Infinity') OR r.denominator <= 0
             )
             SELECT line, array_to_string(problems, '; ') FROM checked
             WHERE cardinality(problems) > 0 ORDER BY line LIMIT %(limit)s
@@ -373,42 +368,79 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
             {"council": council_code, "limit": MAX_REPORTED_ERRORS + 1},
         )
         problems = {int(line): [reason] for line, reason in cursor.fetchall()}
-        # Duplicates: a hash aggregate over the file; usually it finds nothing.
-        cursor.execute(
-            "SELECT min(line), array_agg(line ORDER BY line) FROM warehouse_import_raw "
-            "GROUP BY trim(metric_id), trim(area_code), trim(period) HAVING count(*) > 1"
-        )
-        for first, lines in cursor.fetchall():
-            for line in lines[1:]:
-                problems.setdefault(int(line), []).append(
-                    f"duplicate of line {first} (same metric, area and period)"
-                )
-        errors = [(line, "; ".join(reasons)) for line, reasons in sorted(problems.items())]
-        if errors:
-            raise ImportErrors(
-                errors=errors[:MAX_REPORTED_ERRORS], truncated=len(errors) > MAX_REPORTED_ERRORS
-            )
+        if problems:
+            _report(problems, _duplicates(cursor))
         # The metrics loaded cannot be deleted until this commits (what a foreign key would do).
         cursor.execute(
             "SELECT id FROM warehouse_metric WHERE metric_id IN "
             "(SELECT DISTINCT trim(metric_id) FROM warehouse_import_raw) FOR KEY SHARE"
         )
+        # Nothing to replace (the usual first load of a period): a plain INSERT; otherwise an
+        # upsert. Duplicate rows in the file make either fail, and only then are they looked
+        # for, so a good file is not aggregated twice.
         cursor.execute(
-            "WITH ins AS (INSERT INTO warehouse_observation AS o (metric_id, area_code, period, "
-            "period_kind, period_start, value, numerator, denominator) "
-            "SELECT m.id, trim(r.area_code), p.label, p.kind, p.start, trim(r.value)::float8, "
-            "nullif(trim(r.numerator), '')::float8, nullif(trim(r.denominator), '')::float8 "
-            "FROM warehouse_import_raw r "
-            "JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id) "
-            "JOIN warehouse_import_period p ON p.label = trim(r.period) "
-            "ON CONFLICT (metric_id, area_code, period) DO UPDATE SET value = EXCLUDED.value, "
-            "numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator "
-            "RETURNING (xmax = 0) AS created) "
-            "SELECT count(*) FILTER (WHERE created), count(*) FROM ins"
+            "SELECT EXISTS (SELECT 1 FROM warehouse_observation WHERE metric_id IN "
+            "(SELECT id FROM warehouse_metric WHERE metric_id IN "
+            "(SELECT DISTINCT trim(metric_id) FROM warehouse_import_raw)))"
         )
-        created, total = cursor.fetchone()
+        replacing = cursor.fetchone()[0]
+        select = (
+            "SELECT m.id, trim(r.area_code), p.label, p.kind, p.start, r.value, r.numerator, "
+            "r.denominator FROM warehouse_import_raw r "
+            "JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id) "
+            "JOIN warehouse_import_period p ON p.label = trim(r.period)"
+        )
+        columns = (
+            "metric_id, area_code, period, period_kind, period_start, value, numerator, denominator"
+        )
+        cursor.execute("SAVEPOINT warehouse_import_insert")
+        try:
+            if replacing:
+                cursor.execute(
+                    f"WITH ins AS (INSERT INTO warehouse_observation AS o ({columns}) {select} "  # noqa: S608
+                    "ON CONFLICT (metric_id, area_code, period) DO UPDATE SET value = EXCLUDED.value, "
+                    "numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator "
+                    "RETURNING (xmax = 0) AS created) "
+                    "SELECT count(*) FILTER (WHERE created), count(*) FROM ins"
+                )
+                created, total = cursor.fetchone()
+            else:
+                cursor.execute(f"INSERT INTO warehouse_observation ({columns}) {select}")  # noqa: S608
+                total = created = cursor.rowcount
+        except (IntegrityError, ProgrammingError) as exc:
+            cause = exc.__cause__
+            if not isinstance(
+                cause, psycopg.errors.UniqueViolation | psycopg.errors.CardinalityViolation
+            ):
+                raise
+            cursor.execute("ROLLBACK TO SAVEPOINT warehouse_import_insert")
+            duplicates = _duplicates(cursor)
+            if not duplicates:
+                raise  # a concurrent import of the same keys, not a fault of this file
+            _report({}, duplicates)
         cursor.execute("DROP TABLE warehouse_import_raw, warehouse_import_period")
     return total, created, total - created
+
+
+def _duplicates(cursor) -> dict[int, list[str]]:
+    cursor.execute(
+        "SELECT min(line), array_agg(line ORDER BY line) FROM warehouse_import_raw "
+        "GROUP BY trim(metric_id), trim(area_code), trim(period) HAVING count(*) > 1"
+    )
+    found: dict[int, list[str]] = {}
+    for first, lines in cursor.fetchall():
+        for line in lines[1:]:
+            found[int(line)] = [f"duplicate of line {first} (same metric, area and period)"]
+    return found
+
+
+def _report(problems: dict[int, list[str]], duplicates: dict[int, list[str]]):
+    for line, reasons in duplicates.items():
+        problems.setdefault(line, []).extend(reasons)
+    errors = [(line, "; ".join(reasons)) for line, reasons in sorted(problems.items())]
+    raise ImportErrors(
+        errors=errors[:MAX_REPORTED_ERRORS], truncated=len(errors) > MAX_REPORTED_ERRORS
+    )
 
 
 def _text(source) -> str:

@@ -140,3 +140,14 @@ def test_api_upload_of_a_bad_file_names_each_bad_line(client_a, council_a, metri
     ]
     with in_council(council_a):
         assert Observation.objects.count() == 0
+
+
+def test_a_file_whose_only_fault_is_a_duplicate_imports_nothing(
+    import_observations, council_a, metrics_a, in_council
+):
+    text = GOOD + "imd-score, E01000001 ,2025-04-30,1,,\n"  # the same key once trimmed
+    with in_council(council_a):
+        with pytest.raises(ImportErrors) as caught:
+            import_observations(text)
+        assert Observation.objects.count() == 0
+    assert caught.value.errors == [(6, "duplicate of line 5 (same metric, area and period)")]
