@@ -348,4 +348,3 @@ RESERVED_COUNCIL_SLUGS = {
 # Anonymous page cache per council (cms.cache); 0 turns it off.
 CMS_PAGE_CACHE_SECONDS = int(env("CMS_PAGE_CACHE_SECONDS", "300"))
 CMS_PAGE_CACHE_ALIAS = "default"
-WAGTAILSITEMAPS_CACHE_TIMEOUT = 3600
