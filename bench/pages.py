@@ -173,7 +173,9 @@ def main(argv: list[str]) -> None:
             wait_ready(port, host, path)
         results: dict[str, list[dict]] = {name: [] for name in variants}
         for _proc, port in servers.values():
-            load(port, host, path, 1 if quick else 2, script)  # warm-up (fills the cache in both workers)
+            load(
+                port, host, path, 1 if quick else 2, script
+            )  # warm-up (fills the cache in both workers)
         for _ in range(rounds):
             for name, (_proc, port) in servers.items():
                 results[name].append(load(port, host, path, seconds, script))

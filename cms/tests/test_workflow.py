@@ -95,3 +95,24 @@ def test_scheduled_publishing_runs_in_every_council(site, web_council, in_counci
     with in_council(web_council):
         page.refresh_from_db()
     assert page.title == "Published by the all-councils run"
+
+
+@pytest.mark.django_db
+def test_beat_runs_scheduled_publishing_for_every_council(site, web_council, in_council):
+    from django.conf import settings
+
+    from cms.tasks import publish_scheduled_all
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["cms-publish-scheduled"]["task"]
+        == "cms.publish_scheduled_all"
+    )
+    page = site["contact"]
+    page.title = "Contact the council"
+    revision = page.save_revision()
+    revision.approved_go_live_at = timezone.now() - datetime.timedelta(minutes=1)
+    revision.save()
+    publish_scheduled_all.delay()  # eager without a broker
+    with in_council(web_council):
+        page.refresh_from_db()
+    assert page.title == "Contact the council"

@@ -348,3 +348,8 @@ RESERVED_COUNCIL_SLUGS = {
 # Anonymous page cache per council (cms.cache); 0 turns it off.
 CMS_PAGE_CACHE_SECONDS = int(env("CMS_PAGE_CACHE_SECONDS", "300"))
 CMS_PAGE_CACHE_ALIAS = "default"
+# Scheduled publishing in every council, every minute (Celery beat; needs CELERY_BROKER_URL).
+CELERY_BEAT_SCHEDULE["cms-publish-scheduled"] = {
+    "task": "cms.publish_scheduled_all",
+    "schedule": 60.0,
+}
