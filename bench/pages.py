@@ -151,7 +151,7 @@ def load(port: int, host: str, path: str, seconds: int, script: str) -> dict:
 
 def main(argv: list[str]) -> None:
     quick = "--quick" in argv
-    rounds, seconds = (3, 3) if quick else (10, 6)
+    rounds, seconds = (3, 2) if quick else (10, 6)
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk); cannot run the pages benchmark")
         return
@@ -173,7 +173,9 @@ def main(argv: list[str]) -> None:
             wait_ready(port, host, path)
         results: dict[str, list[dict]] = {name: [] for name in variants}
         for _proc, port in servers.values():
-            load(port, host, path, 2, script)  # warm-up (fills the cache in both workers)
+            load(
+                port, host, path, 1 if quick else 2, script
+            )  # warm-up (fills the cache in both workers)
         for _ in range(rounds):
             for name, (_proc, port) in servers.items():
                 results[name].append(load(port, host, path, seconds, script))

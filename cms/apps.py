@@ -8,6 +8,10 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from cms import signals
+        from cms.permissions import grant_default_permissions
 
         signals.connect()
+        post_migrate.connect(grant_default_permissions, dispatch_uid="cms-default-permissions")

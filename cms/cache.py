@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 GENERATION_KEY = "cms:page-cache:generation"
+CACHEABLE_PARAMETERS = {"page", "kind", "category", "q", "past"}
 
 
 def _cache():
@@ -52,7 +53,9 @@ def cacheable_request(request) -> bool:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # maybe signed in (staff previews, admin users): never cached
-    return True
+    # Only the parameters the site's own pages use: arbitrary query strings must not be able to
+    # fill the cache with copies of the same page.
+    return set(request.GET.keys()) <= CACHEABLE_PARAMETERS and len(request.GET) <= 8
 
 
 def get(request):

@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -72,3 +73,30 @@ def share_button(page, user, view_name, next_url=None):
             icon_name="globe",
             priority=60,
         )
+
+
+class CommonsUpdatesPanel(Component):
+    """On the admin dashboard: adopted pages whose source council has shared a newer version."""
+
+    name = "commons_updates"
+    order = 150
+    template_name = "cms/admin/commons_panel.html"
+
+    def __init__(self, outdated):
+        self.outdated = outdated
+
+    def get_context_data(self, parent_context):
+        return {"outdated": self.outdated}
+
+
+@hooks.register("construct_homepage_panels")
+def commons_updates_panel(request, panels):
+    from cms.commons.actions import outdated_adoptions
+
+    outdated = [
+        (adoption, version)
+        for adoption, version in outdated_adoptions()
+        if adoption.page.permissions_for_user(request.user).can_edit()
+    ]
+    if outdated:
+        panels.append(CommonsUpdatesPanel(outdated))

@@ -68,6 +68,9 @@ def seed(council) -> dict:
         "wagtailsnippets_cms_alertbanner:delete": {"pk": alert.pk},
         "wagtailsnippets_cms_alertbanner:history": {"pk": alert.pk},
         "wagtailsnippets_cms_alertbanner:usage": {"pk": alert.pk},
+        "wagtailsnippets_cms_alertbanner:copy": {"pk": alert.pk},
+        "wagtailsnippets_cms_alertbanner:history_results": {"pk": alert.pk},
+        "wagtailsnippetchoosers_cms_alertbanner:chosen": {"pk": alert.pk},
         "cms_commons_share": {"page_id": service.pk},
         "event_ical": {"pk": event.pk},
     }

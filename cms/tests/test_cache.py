@@ -73,3 +73,12 @@ def test_form_pages_are_not_cached(site, anon_web):
     url = site["form"].url
     anon_web.get(url)
     assert "X-Page-Cache" not in anon_web.get(url)
+
+
+@pytest.mark.django_db
+def test_unknown_query_parameters_bypass_the_cache(site, anon_web):
+    url = site["service"].url
+    anon_web.get(url + "?utm_source=x")
+    assert "X-Page-Cache" not in anon_web.get(url + "?utm_source=x")
+    anon_web.get(url + "?page=2")
+    assert anon_web.get(url + "?page=2")["X-Page-Cache"] == "hit"

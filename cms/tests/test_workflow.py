@@ -80,3 +80,39 @@ def test_review_report_is_per_council(site, web_council, client_b, in_council):
     assert response.status_code == 200 and b"Report a missed bin" not in response.content
     with in_council(web_council):
         assert Page.objects.filter(title="Report a missed bin").exists()  # it is there, in Webham
+
+
+@pytest.mark.django_db
+def test_scheduled_publishing_runs_in_every_council(site, web_council, in_council):
+    from django.core.management import call_command
+
+    page = site["information"]
+    page.title = "Published by the all-councils run"
+    revision = page.save_revision()
+    revision.approved_go_live_at = timezone.now() - datetime.timedelta(minutes=1)
+    revision.save()
+    call_command("publish_scheduled_all")
+    with in_council(web_council):
+        page.refresh_from_db()
+    assert page.title == "Published by the all-councils run"
+
+
+@pytest.mark.django_db
+def test_beat_runs_scheduled_publishing_for_every_council(site, web_council, in_council):
+    from django.conf import settings
+
+    from cms.tasks import publish_scheduled_all
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["cms-publish-scheduled"]["task"]
+        == "cms.publish_scheduled_all"
+    )
+    page = site["contact"]
+    page.title = "Contact the council"
+    revision = page.save_revision()
+    revision.approved_go_live_at = timezone.now() - datetime.timedelta(minutes=1)
+    revision.save()
+    publish_scheduled_all.delay()  # eager without a broker
+    with in_council(web_council):
+        page.refresh_from_db()
+    assert page.title == "Contact the council"

@@ -379,4 +379,8 @@ CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
 # Anonymous page cache per council (cms.cache); 0 turns it off.
 CMS_PAGE_CACHE_SECONDS = int(env("CMS_PAGE_CACHE_SECONDS", "300"))
 CMS_PAGE_CACHE_ALIAS = "default"
-WAGTAILSITEMAPS_CACHE_TIMEOUT = 3600
+# Scheduled publishing in every council, every minute (Celery beat; needs CELERY_BROKER_URL).
+CELERY_BEAT_SCHEDULE["cms-publish-scheduled"] = {
+    "task": "cms.publish_scheduled_all",
+    "schedule": 60.0,
+}

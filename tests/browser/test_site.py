@@ -66,7 +66,7 @@ def test_skip_link_is_first_and_moves_focus_to_main(browser_site, page):
     assert page.evaluate("document.activeElement.id") == "main-content"
 
 
-@pytest.mark.parametrize("page_type", ["home", "directory", "form", "event"])
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_keyboard_reaches_every_control(browser_site, page, page_type):
     base, paths = browser_site
     page.goto(base + paths[page_type])

@@ -113,3 +113,20 @@ def test_council_b_cannot_share_or_adopt_into_council_a_pages(site, client_b):
     share_a = client_b.get(f"/admin/commons/share/{site['service'].pk}/")
     share_missing = client_b.get("/admin/commons/share/987654321/")
     assert share_a.status_code == share_missing.status_code == 404
+
+
+@pytest.mark.django_db
+def test_adopter_dashboard_announces_a_newer_source_version(
+    site, web_council, council_b, client_b, in_council
+):
+    with in_council(web_council):
+        template = actions.share_page(site["service"], _admin("sharer"))
+    with in_council(council_b):
+        page = actions.adopt_template(template, Page.objects.get(depth=2), _admin("adopter"))
+    assert b"Updates to pages you adopted" not in client_b.get("/admin/").content
+    SharedTemplate.objects.filter(pk=template.pk).update(version=2)
+    dashboard = client_b.get("/admin/").content.decode()
+    assert (
+        "Updates to pages you adopted" in dashboard and f"/admin/pages/{page.pk}/edit/" in dashboard
+    )
+    assert "Webham Council has shared version 2" in dashboard
