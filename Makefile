@@ -55,6 +55,7 @@ check: install
 	DJANGO_SETTINGS_MODULE=platform_core.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	DJANGO_SETTINGS_MODULE=platform_core.settings.test $(PY) -m bench.run $(BENCH_ARGS)
 
 stop-db:
