@@ -165,17 +165,18 @@ class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, IntLookup, Tenant
         record = self.get_object()
         return Response(export_entries("records.record", record.pk))
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="words to find")])
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="words to find")],
+        responses=s.RecordSearchResultSerializer(many=True),
+    )
     @action(detail=False, methods=["get"])
     def search(self, request):
         """Full-text search in titles, descriptions and the text of the content."""
         results = search_records(request.user, request.query_params.get("q", ""))
-        if hasattr(results, "prefetch_related"):
-            results = results.prefetch_related("versions", "holds", "related")
         paginator = SearchPagination()
         page = paginator.paginate_queryset(results, request, view=self)
         return paginator.get_paginated_response(
-            s.RecordSerializer(page, many=True, context={"request": request}).data
+            s.RecordSearchResultSerializer(page, many=True).data
         )
 
 
