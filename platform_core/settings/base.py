@@ -357,3 +357,4 @@ CELERY_BEAT_SCHEDULE["records-daily-disposal"] = {
     "task": "records.daily_disposal",
     "schedule": 24 * 60 * 60,
 }
+RECORDS_SEARCH_RANK_WINDOW = int(env("RECORDS_SEARCH_RANK_WINDOW", "2000"))
