@@ -281,3 +281,18 @@ def test_held_record_cannot_be_reclassed_and_the_refusal_is_kept(
         assert AuditEntry.objects.filter(
             action="record.reclass.refused", object_id=str(record.pk)
         ).exists()
+
+
+def test_daily_beat_task_batches_each_council_in_its_own_schema(
+    council_a, council_b, file_plan_a, declare, settings
+):
+    from records.tasks import daily_disposal
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["records-daily-disposal"]["task"] == "records.daily_disposal"
+    )
+    record = declare(council_a, file_plan_a["minutes"])
+    result = daily_disposal.apply().get()
+    assert result["betaby"] is None and result["alphaford"] is not None
+    with schema_context(council_a.schema_name):
+        assert DisposalBatch.objects.get(pk=result["alphaford"]).items.get().record_id == record.pk
