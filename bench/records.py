@@ -410,22 +410,14 @@ def main(argv):
             f"  all {n_docs} texts extracted and indexed by 1 Celery worker {indexed_s:.1f} s after the first upload ({n_docs / indexed_s:.1f} docs/s end to end)"
         )
 
-        # search
+        # search: broad queries (common council words, each in 10-80% of records) and
+        # selective ones (rarer terms, each in well under 1% of records)
         rng = random.Random(11)  # noqa: S311
-        queries = [
-            " ".join(rng.sample(WORDS, k=rng.choice([1, 2])))
-            for _ in range(200 if not quick else 80)
-        ]
-        for q in queries[:5]:
-            _get(web_port, host, token, f"/api/v1/records/records/search/?q={q.replace(' ', '+')}")
-        fts = []
-        for q in queries:
-            start = time.perf_counter()
-            status, _ = _get(
-                web_port, host, token, f"/api/v1/records/records/search/?q={q.replace(' ', '+')}"
-            )
-            fts.append(time.perf_counter() - start)
-            assert status == 200
+        n_q = 80 if quick else 200
+        groups = {
+            "broad": [" ".join(rng.sample(WORDS, k=rng.choice([1, 2]))) for _ in range(n_q)],
+            "selective": [f"term{rng.randrange(1000, 3000)}" for _ in range(n_q)],
+        }
         from django.db.models import Q
         from django_tenants.utils import schema_context
 
@@ -436,33 +428,46 @@ def main(argv):
             is_authenticated = True
             is_superuser = True
 
-        orm_fts, orm_like = [], []
-        with schema_context(council.schema_name):
-            for q in queries[:40]:
-                start = time.perf_counter()
-                list(search_records(Manager(), q)[:50])
-                orm_fts.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                cond = Q()
-                for word in q.split():
-                    cond &= Q(title__icontains=word) | Q(extracted_text__icontains=word)
-                list(Record.objects.filter(cond).order_by("-id")[:50])
-                orm_like.append(time.perf_counter() - start)
+        def api_search(q):
+            start = time.perf_counter()
+            status, _ = _get(
+                web_port, host, token, f"/api/v1/records/records/search/?q={q.replace(' ', '+')}"
+            )
+            assert status == 200
+            return time.perf_counter() - start
+
         print(
-            f"search: {n_search:,} records in one council (seeded in {seed_s:.0f} s), {len(queries)} queries of 1-2 words"
+            f"search: {n_search:,} records in one council (seeded in {seed_s:.0f} s), {n_q} queries per kind, over HTTP, page of 50"
         )
-        print(
-            f"  API search (HTTP, page of 50 + count): p50 {statistics.median(fts) * 1000:6.1f} ms  p95 {pct(fts, 95) * 1000:6.1f} ms  (goal p95 <= 50 ms: {'met' if pct(fts, 95) <= 0.05 else 'NOT met'})"
-        )
-        print(
-            f"  ORM full text (GIN, ranked top 50)    : p50 {statistics.median(orm_fts) * 1000:6.1f} ms  p95 {pct(orm_fts, 95) * 1000:6.1f} ms"
-        )
-        print(
-            f"  ORM icontains baseline (top 50)       : p50 {statistics.median(orm_like) * 1000:6.1f} ms  p95 {pct(orm_like, 95) * 1000:6.1f} ms"
-        )
-        print(
-            f"  ratio icontains / full text (p50)     : {statistics.median(orm_like) / statistics.median(orm_fts):.1f}x"
-        )
+        for kind, queries in groups.items():
+            for q in queries[:5]:
+                api_search(q)
+            api = [api_search(q) for q in queries]
+            orm_fts, orm_like = [], []
+            with schema_context(council.schema_name):
+                for q in queries[:40]:
+                    start = time.perf_counter()
+                    list(search_records(Manager(), q)[:50])
+                    orm_fts.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    cond = Q()
+                    for word in q.split():
+                        cond &= Q(title__icontains=word) | Q(extracted_text__icontains=word)
+                    list(Record.objects.filter(cond).order_by("-id")[:50])
+                    orm_like.append(time.perf_counter() - start)
+            p95 = pct(api, 95)
+            print(
+                f"  {kind:9} API search      : p50 {statistics.median(api) * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  (goal p95 <= 50 ms: {'met' if p95 <= 0.05 else 'NOT met'})"
+            )
+            print(
+                f"  {kind:9} ORM full text   : p50 {statistics.median(orm_fts) * 1000:6.1f} ms  p95 {pct(orm_fts, 95) * 1000:6.1f} ms (ranked top 50, GIN)"
+            )
+            print(
+                f"  {kind:9} ORM icontains   : p50 {statistics.median(orm_like) * 1000:6.1f} ms  p95 {pct(orm_like, 95) * 1000:6.1f} ms (baseline, newest 50)"
+            )
+            print(
+                f"  {kind:9} ratio icontains / full text (p50): {statistics.median(orm_like) / statistics.median(orm_fts):.1f}x"
+            )
 
         # memory while uploading a big file
         pids = _worker_pids(web.pid)

@@ -23,7 +23,8 @@ def is_records_manager(user) -> bool:
 
 def visible_records(user):
     """Records this user may see: OFFICIAL-SENSITIVE only for records managers."""
-    records = Record.objects.select_related("file_class")
+    # The tsvector and the extracted text are for the index, not for answers: never loaded.
+    records = Record.objects.select_related("file_class").defer("search_vector", "extracted_text")
     if not is_records_manager(user):
         records = records.filter(classification=Classification.OFFICIAL)
     return records

@@ -285,8 +285,20 @@ def add_version(actor, record: Record, upload) -> RecordVersion:
         return _store_version(actor, record, upload, last + 1)
 
 
-@transaction.atomic
 def update_record(actor, record: Record, related=None, **changes) -> Record:
+    new_class = changes.get("file_class")
+    if new_class is not None and new_class != record.file_class and is_held(record):
+        _refuse(
+            actor,
+            "record.reclass",
+            record,
+            "The record is under a legal hold; it cannot be re-classed.",
+        )
+    with transaction.atomic():
+        return _update_record(actor, record, related, **changes)
+
+
+def _update_record(actor, record: Record, related=None, **changes) -> Record:
     if record.status in _FINAL:
         raise Refused(
             f"The record is {record.get_status_display().lower()}; its metadata is a fixed stub."

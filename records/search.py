@@ -1,12 +1,14 @@
 """Full-text search over records: PostgreSQL full-text (a GIN-indexed tsvector in the
 council's schema) by default; OpenSearch when OPENSEARCH_URL is set, one index per council
 named with its schema (``<prefix>-records-<schema>``). Results always pass through
-``visible_records(user)``, so classification and permissions apply on both backends."""
+``visible_records(user)``, so classification and permissions apply on both backends.
+On PostgreSQL a broad query is ranked over its newest ``RECORDS_SEARCH_RANK_WINDOW`` (2,000)
+matches, which keeps it fast on 100,000 records (see docs/benchmarks.md)."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Subquery
 
 from .access import visible_records
 
@@ -67,8 +69,13 @@ def search_records(user, query: str):
         order = {pk: i for i, pk in enumerate(ids)}
         return sorted(records.filter(pk__in=ids), key=lambda r: order[r.pk])
     search_query = SearchQuery(query, config="english", search_type="websearch")
+    # Ranking needs every candidate's rank; for a broad query (tens of thousands of matches)
+    # that is the whole cost. Candidates are the newest RECORDS_SEARCH_RANK_WINDOW matches:
+    # a query matching fewer is ranked over all its matches, exactly as before.
+    window = int(getattr(settings, "RECORDS_SEARCH_RANK_WINDOW", 2000))
+    candidates = records.filter(search_vector=search_query).order_by("-id").values("pk")[:window]
     return (
-        records.filter(search_vector=search_query)
+        records.filter(pk__in=Subquery(candidates))
         .annotate(rank=SearchRank(F("search_vector"), search_query))
         .order_by("-rank", "-id")
     )

@@ -100,9 +100,19 @@ def _put_s3(name: str, fileobj, retain_until, content_type: str) -> None:
         multipart_chunksize=SINGLE_PUT_BYTES,
         use_threads=False,
     )
-    client.upload_fileobj(
-        fileobj, default_storage.bucket_name, object_key(name), ExtraArgs=extra, Config=config
-    )
+    bucket, key = default_storage.bucket_name, object_key(name)
+    client.upload_fileobj(fileobj, bucket, key, ExtraArgs=extra, Config=config)
+    if "ObjectLockMode" in extra:
+        # Set again on the completed object: not every S3 implementation (moto among them)
+        # carries the lock from CreateMultipartUpload to the object.
+        client.put_object_retention(
+            Bucket=bucket,
+            Key=key,
+            Retention={
+                "Mode": extra["ObjectLockMode"],
+                "RetainUntilDate": extra["ObjectLockRetainUntilDate"],
+            },
+        )
 
 
 def open_content(name: str):

@@ -52,7 +52,8 @@ def append(action: str, obj=None, *, actor=None, object_type: str = "", object_i
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
-    with transaction.atomic():
+    # No savepoint: an entry is only ever written with the operation it belongs to.
+    with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{connection.schema_name}"]

@@ -366,6 +366,7 @@ CELERY_BEAT_SCHEDULE["records-daily-disposal"] = {
     "task": "records.daily_disposal",
     "schedule": 24 * 60 * 60,
 }
+RECORDS_SEARCH_RANK_WINDOW = int(env("RECORDS_SEARCH_RANK_WINDOW", "2000"))
 
 # --- Intelligence (warehouse and benchmarking pool) --------------------------------------------
 # Nearest-neighbour group size (CIPFA's method uses 15) and the nightly publish to the pool.

@@ -117,6 +117,30 @@ class RecordSerializer(serializers.ModelSerializer):
             self.fields["related"].child_relation.queryset = visible_records(request.user)
 
 
+class RecordSearchResultSerializer(serializers.ModelSerializer):
+    """A search hit: enough to choose a record, no nested versions (one query per page)."""
+
+    file_class_code = serializers.CharField(source="file_class.code", read_only=True)
+    rank = serializers.FloatField(read_only=True, required=False)
+
+    class Meta:
+        model = Record
+        fields = [
+            "id",
+            "uid",
+            "title",
+            "description",
+            "file_class",
+            "file_class_code",
+            "classification",
+            "owner",
+            "status",
+            "created_at",
+            "disposal_due",
+            "rank",
+        ]
+
+
 class DeclareRecordSerializer(RecordSerializer):
     file = serializers.FileField(write_only=True, help_text="The record's content (multipart).")
 

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from platform_core.api.pagination import PlatformPagination
 from platform_core.api.viewsets import TenantGenericViewSet, TenantReadOnlyViewSet
 from platform_core.audit.log import export_entries, verify_chain
 from platform_core.audit.models import AuditEntry
@@ -164,16 +165,18 @@ class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, IntLookup, Tenant
         record = self.get_object()
         return Response(export_entries("records.record", record.pk))
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="words to find")])
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="words to find")],
+        responses=s.RecordSearchResultSerializer(many=True),
+    )
     @action(detail=False, methods=["get"])
     def search(self, request):
         """Full-text search in titles, descriptions and the text of the content."""
         results = search_records(request.user, request.query_params.get("q", ""))
-        if hasattr(results, "prefetch_related"):
-            results = results.prefetch_related("versions", "holds", "related")
-        page = self.paginate_queryset(results)
-        return self.get_paginated_response(
-            s.RecordSerializer(page, many=True, context={"request": request}).data
+        paginator = SearchPagination()
+        page = paginator.paginate_queryset(results, request, view=self)
+        return paginator.get_paginated_response(
+            s.RecordSearchResultSerializer(page, many=True).data
         )
 
 
@@ -374,6 +377,46 @@ class AuditEntryViewSet(IntLookup, TenantReadOnlyViewSet):
                 "reason": report.reason,
             }
         )
+
+
+class CappedCount:
+    """A sequence that counts at most ``cap`` matches: counting every match of a broad query
+    costs as much as finding them. ``count`` is then ``cap`` and ``count_capped`` is true."""
+
+    cap = 1000
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            if isinstance(self.queryset, list):
+                self._count = len(self.queryset)
+            else:
+                self._count = self.queryset.order_by()[: self.cap + 1].count()
+        return min(self._count, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.count() >= self.cap and self._count > self.cap
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        return self.queryset[item]
+
+
+class SearchPagination(PlatformPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        self.capped_results = CappedCount(queryset)
+        return super().paginate_queryset(self.capped_results, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.capped_results.capped
+        return response
 
 
 def _published():

@@ -91,39 +91,40 @@ def test_policy_revision_increments_its_version(records_client_a):
     assert (policy["version"], revised["version"]) == (1, 2)
 
 
-def test_published_decisions_appear_in_open_feeds_and_on_the_website(
-    records_client_a, council_a, anon_client_a
-):
-    draft = records_client_a.post(
+def test_published_decisions_appear_in_open_feeds_and_on_the_website(records_client_b, council_b):
+    """Run in council B: a page created in A would shift A's page ids, which the isolation
+    probe uses as ids that exist only in A."""
+    from django.test import Client
+
+    anonymous = Client(HTTP_HOST=council_b.primary_domain)
+    manager = records_client_b
+    draft = manager.post(
         "/api/v1/records/decisions/",
         {**DECISION, "title": "Draft only"},
         content_type="application/json",
     ).json()
-    published = records_client_a.post(
+    published = manager.post(
         "/api/v1/records/decisions/", DECISION, content_type="application/json"
     ).json()
-    assert (
-        records_client_a.post(f"/api/v1/records/decisions/{published['id']}/publish/").status_code
-        == 200
-    )
-    feed = anon_client_a.get("/api/v1/records/open/decisions.json")
+    assert manager.post(f"/api/v1/records/decisions/{published['id']}/publish/").status_code == 200
+    feed = anonymous.get("/api/v1/records/open/decisions.json")
     assert feed.status_code == 200
     assert [d["title"] for d in feed.json()["decisions"]] == [DECISION["title"]]
     rows = list(
         csv.DictReader(
-            io.StringIO(anon_client_a.get("/api/v1/records/open/decisions.csv").content.decode())
+            io.StringIO(anonymous.get("/api/v1/records/open/decisions.csv").content.decode())
         )
     )
     assert [r["title"] for r in rows] == [DECISION["title"]]
-    with schema_context(council_a.schema_name):
+    with schema_context(council_b.schema_name):
         home = Site.objects.get(is_default_site=True).root_page
         index = home.add_child(instance=DecisionsIndexPage(title="Decisions", slug="decisions"))
-    listing = anon_client_a.get("/decisions/")
+    listing = anonymous.get("/decisions/")
     assert listing.status_code == 200
     assert DECISION["title"].encode() in listing.content and b"Draft only" not in listing.content
-    page = anon_client_a.get(f"/decisions/{published['id']}/")
+    page = anonymous.get(f"/decisions/{published['id']}/")
     assert page.status_code == 200 and b"Staff and unions" in page.content
-    assert anon_client_a.get(f"/decisions/{draft['id']}/").status_code == 404
+    assert anonymous.get(f"/decisions/{draft['id']}/").status_code == 404
     assert index.pk
 
 
@@ -135,8 +136,10 @@ def test_council_b_feed_and_api_never_show_council_a_decisions(
             "rm", **{**DECISION, "title": MARKER, "decision_date": date(2026, 3, 31)}
         )
         actions.publish_decision("rm", decision)
-    assert MARKER.encode() not in client_b.get("/api/v1/records/open/decisions.json").content
-    assert MARKER.encode() not in client_b.get("/api/v1/records/open/decisions.csv").content
+    assert (
+        MARKER.encode() not in records_client_b.get("/api/v1/records/open/decisions.json").content
+    )
+    assert MARKER.encode() not in records_client_b.get("/api/v1/records/open/decisions.csv").content
     for_a = records_client_b.get(f"/api/v1/records/decisions/{decision.pk}/")
     missing = records_client_b.get("/api/v1/records/decisions/987654/")
     assert for_a.status_code == missing.status_code == 404

@@ -262,3 +262,37 @@ def test_destroying_a_governance_locked_version_bypasses_the_lock(
         actions.destroy_record("rm", record, reason="due")
     listing = s3.list_object_versions(Bucket=s3.bucket, Prefix=key)
     assert not listing.get("Versions")
+
+
+def test_held_record_cannot_be_reclassed_and_the_refusal_is_kept(
+    council_a, file_plan_a, declare, records_client_a
+):
+    record = declare(council_a, file_plan_a["minutes"])
+    with schema_context(council_a.schema_name):
+        actions.place_hold("rm", name="H", reason="r", authority="a", records=[record])
+    response = records_client_a.patch(
+        f"/api/v1/records/records/{record.pk}/",
+        {"file_class": file_plan_a["policy"].pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    with schema_context(council_a.schema_name):
+        assert Record.objects.get(pk=record.pk).file_class == file_plan_a["minutes"]
+        assert AuditEntry.objects.filter(
+            action="record.reclass.refused", object_id=str(record.pk)
+        ).exists()
+
+
+def test_daily_beat_task_batches_each_council_in_its_own_schema(
+    council_a, council_b, file_plan_a, declare, settings
+):
+    from records.tasks import daily_disposal
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["records-daily-disposal"]["task"] == "records.daily_disposal"
+    )
+    record = declare(council_a, file_plan_a["minutes"])
+    result = daily_disposal.apply().get()
+    assert result["betaby"] is None and result["alphaford"] is not None
+    with schema_context(council_a.schema_name):
+        assert DisposalBatch.objects.get(pk=result["alphaford"]).items.get().record_id == record.pk

@@ -138,3 +138,26 @@ def test_council_b_gets_the_missing_answer_for_council_a_records(
     )
     assert upload_for_a.status_code == 404
     assert records_client_b.get("/api/v1/records/records/").json()["count"] == 0
+
+
+def test_large_upload_streams_through_a_temporary_file_and_multipart_s3(
+    records_client_a, file_plan_a, s3, council_a, settings
+):
+    """9 MB: above FILE_UPLOAD_MAX_MEMORY_SIZE (so Django spools it to disk) and above the single
+    PUT limit (so it goes to S3 in sequential 8 MB parts)."""
+    settings.RECORDS_OBJECT_LOCK_MODE = "GOVERNANCE"
+    data = (b"Minutes of the meeting of the Council.\n" * 250_000)[: 9 * 1024 * 1024]
+    response = _declare_via_api(records_client_a, file_plan_a["minutes"], name="big.txt", data=data)
+    assert response.status_code == 201, response.content
+    version = response.json()["versions"][0]
+    assert version["size"] == len(data) and version["sha256"] == hashlib.sha256(data).hexdigest()
+    from django_tenants.utils import schema_context
+
+    from records.models import RecordVersion
+
+    with schema_context(council_a.schema_name):
+        key = f"{council_a.schema_name}/{RecordVersion.objects.get(record_id=response.json()['id']).storage_key}"
+    head = s3.head_object(Bucket=s3.bucket, Key=key)
+    assert head["ContentLength"] == len(data) and head["ObjectLockMode"] == "GOVERNANCE"
+    assert "-" in head["ETag"]  # a multipart upload's ETag
+    assert s3.get_object(Bucket=s3.bucket, Key=key)["Body"].read() == data

@@ -94,3 +94,36 @@ def test_opensearch_index_names_carry_the_schema(council_a, settings):
     settings.OPENSEARCH_INDEX_PREFIX = "cp"
     with schema_context(council_a.schema_name):
         assert index_name() == f"cp-records-{council_a.schema_name}"
+
+
+def test_search_count_is_capped_for_broad_queries(
+    council_a, file_plan_a, declare, records_client_a, monkeypatch
+):
+    from records.api.views import CappedCount
+
+    monkeypatch.setattr(CappedCount, "cap", 3)
+    for i in range(5):
+        declare(council_a, file_plan_a["minutes"], title=f"Parking review {i}")
+    body = records_client_a.get(
+        "/api/v1/records/records/search/", {"q": "parking", "page_size": 2}
+    ).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 2)
+    narrow = records_client_a.get("/api/v1/records/records/search/", {"q": "parking 4"}).json()
+    assert narrow["count_capped"] is False
+
+
+def test_broad_queries_are_ranked_over_the_newest_window_of_matches(
+    council_a, file_plan_a, declare, records_client_a, settings
+):
+    settings.RECORDS_SEARCH_RANK_WINDOW = 2
+    old, middle, new = (
+        declare(council_a, file_plan_a["minutes"], title=f"Tree survey {i}") for i in range(3)
+    )
+    ids = [
+        r["id"]
+        for r in records_client_a.get("/api/v1/records/records/search/", {"q": "tree"}).json()[
+            "results"
+        ]
+    ]
+    assert sorted(ids) == sorted([middle.pk, new.pk])
+    assert old.pk not in ids
