@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 from django.utils.module_loading import import_string, module_has_submodule
 
 MARKER = "ISOLATION-PROBE-ALPHA-7d1f"
@@ -52,11 +53,13 @@ _REGEX_GROUP_RE = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 
 
 def _route_text(pattern) -> str:
+    """The pattern as a path template; regex patterns (DRF routers, older apps) are turned into
+    ``<str:name>`` placeholders so that their detail routes are probed too."""
     text = str(pattern.pattern)
-    if hasattr(pattern.pattern, "regex") and not hasattr(pattern.pattern, "converters"):
+    if isinstance(pattern.pattern, RegexPattern):
         text = text.lstrip("^").rstrip("$").replace("\\Z", "")
-        text = text.replace("\\.", ".")
         text = _REGEX_GROUP_RE.sub(lambda m: f"<str:{m.group('name')}>", text)
+        text = text.replace("\\.", ".").replace("/?", "/")
     return text
 
 
@@ -83,6 +86,26 @@ def tenant_routes(urlconf: str | None = None) -> list[Route]:
 
     walk(resolver.url_patterns, "", "")
     return routes
+
+
+def move_ids_beyond_other_councils(start: int = 500_000) -> None:
+    """Advance every identity sequence of the current schema to ``start`` or beyond, so that
+    objects a seeder then creates in council A have ids no other council has: B asking for
+    them must get the missing-object answer. (``setval`` survives the test's rollback, which
+    does no harm: ids only need to be unique within a council.)"""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT format('%%I.%%I', sn.nspname, s.relname) FROM pg_class s
+               JOIN pg_namespace sn ON sn.oid = s.relnamespace
+               WHERE s.relkind = 'S' AND sn.nspname = current_schema()"""
+        )
+        for (sequence,) in cursor.fetchall():
+            cursor.execute(
+                f"SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM {sequence})))",
+                [sequence, start],
+            )  # noqa: S608
 
 
 def discover_seeders() -> list:

@@ -3,13 +3,20 @@
 import pytest
 from django_tenants.utils import schema_context
 
-from tests.isolation.probe import MARKER, discover_seeders, probe, tenant_routes
+from tests.isolation.probe import (
+    MARKER,
+    discover_seeders,
+    move_ids_beyond_other_councils,
+    probe,
+    tenant_routes,
+)
 
 
 @pytest.fixture
 def seeds_a(council_a):
     seeds: dict = {}
     with schema_context(council_a.schema_name):
+        move_ids_beyond_other_councils()
         for seed in discover_seeders():
             for key, values in seed(council_a).items():
                 seeds.setdefault(key, {}).update(values)
