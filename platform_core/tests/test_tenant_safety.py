@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import boto3
 import pytest
@@ -16,36 +17,45 @@ from django_tenants.utils import schema_context
 from platform_core.storage import TenantS3Storage
 
 
+@pytest.fixture
+def saved_in_a(council_a):
+    """Files saved in council A's storage, deleted afterwards. MEDIA_ROOT is deliberately not
+    overridden: django-tenants' storage keeps its root cached across setting changes."""
+    names = []
+
+    def save(name, content):
+        with schema_context(council_a.schema_name):
+            names.append(default_storage.save(name, ContentFile(content)))
+        return names[-1]
+
+    yield save
+    with schema_context(council_a.schema_name):
+        for name in names:
+            default_storage.delete(name)
+
+
 @pytest.mark.django_db
 def test_filesystem_storage_puts_files_under_the_council_schema(
-    council_a, council_b, settings, tmp_path
+    council_a, council_b, saved_in_a, settings
 ):
-    settings.MEDIA_ROOT = str(tmp_path)
+    root = Path(settings.MEDIA_ROOT)
+    name = saved_in_a("notes/plan.txt", b"A's plan")
     with schema_context(council_a.schema_name):
-        name = default_storage.save("notes/plan.txt", ContentFile(b"A's plan"))
-        assert default_storage.path(name).startswith(str(tmp_path / council_a.schema_name))
+        assert default_storage.path(name).startswith(str(root / council_a.schema_name))
     with schema_context(council_b.schema_name):
         assert not default_storage.exists(name)
-    assert (tmp_path / council_a.schema_name / name).read_bytes() == b"A's plan"
+    assert (root / council_a.schema_name / name).read_bytes() == b"A's plan"
 
 
 @pytest.mark.django_db
-def test_media_is_served_only_on_the_owning_councils_domain(
-    council_a, council_b, settings, tmp_path
-):
-    settings.MEDIA_ROOT = str(tmp_path)
-    with schema_context(council_a.schema_name):
-        name = default_storage.save("img/crest.txt", ContentFile(b"crest of A"))
+def test_media_is_served_only_on_the_owning_councils_domain(council_a, council_b, saved_in_a):
+    name = saved_in_a("img/crest.txt", b"crest of A")
     response = Client(HTTP_HOST=council_a.primary_domain).get(f"/media/{name}")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"crest of A"
     assert Client(HTTP_HOST=council_b.primary_domain).get(f"/media/{name}").status_code == 404
-    assert (
-        Client(HTTP_HOST=council_b.primary_domain)
-        .get(f"/media/../{council_a.schema_name}/{name}")
-        .status_code
-        == 404
-    )
+    traversal = f"/media/../{council_a.schema_name}/{name}"
+    assert Client(HTTP_HOST=council_b.primary_domain).get(traversal).status_code == 404
 
 
 @pytest.mark.django_db

@@ -170,7 +170,7 @@ def test_extend_and_reclass_decisions_change_the_schedule(council_a, file_plan_a
         moved.refresh_from_db()
     assert extended.disposal_due == actions.add_months(timezone.localdate(), 12)
     assert extended.status == Record.Status.OPEN
-    assert moved.file_class == file_plan_a["policy"] and moved.disposal_due is None
+    assert moved.file_class_id == file_plan_a["policy"].pk and moved.disposal_due is None
 
 
 def test_transfer_exports_files_metadata_and_checksums(council_a, file_plan_a, declare):

@@ -7,6 +7,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -115,7 +116,7 @@ def worker():
 def _test_database_url() -> str:
     db = settings.DATABASES["default"]
     user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
+    host = quote(db.get("HOST") or "127.0.0.1", safe="")  # a socket directory when embedded
     port = db.get("PORT") or 5432
     return f"postgres://{user}@{host}:{port}/{connection.settings_dict['NAME']}"
 

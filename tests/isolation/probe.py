@@ -97,15 +97,15 @@ def move_ids_beyond_other_councils(start: int = 500_000) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT format('%%I.%%I', sn.nspname, s.relname) FROM pg_class s
-               JOIN pg_namespace sn ON sn.oid = s.relnamespace
+            """SELECT s.relname FROM pg_class s JOIN pg_namespace sn ON sn.oid = s.relnamespace
                WHERE s.relkind = 'S' AND sn.nspname = current_schema()"""
         )
-        for (sequence,) in cursor.fetchall():
+        for (name,) in cursor.fetchall():
+            sequence = connection.ops.quote_name(name)
             cursor.execute(
-                f"SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM {sequence})))",
-                [sequence, start],
-            )  # noqa: S608
+                f"SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM {sequence})))",  # noqa: S608
+                [name, start],
+            )
 
 
 def discover_seeders() -> list:

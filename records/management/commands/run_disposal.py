@@ -23,9 +23,8 @@ class Command(BaseCommand):
         for found in councils:
             with schema_context(found.schema_name):
                 batch = run_disposal_schedule()
+                count = batch.items.count() if batch else 0
             if batch:
-                self.stdout.write(
-                    f"{found.slug}: disposal batch {batch.pk} with {batch.items.count()} records"
-                )
+                self.stdout.write(f"{found.slug}: disposal batch {batch.pk} with {count} records")
             else:
                 self.stdout.write(f"{found.slug}: nothing due")
