@@ -5,3 +5,16 @@ from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = ["*"]  # any *.localhost; unknown hosts still get the platform's 404
+
+if not REDIS_CACHE_URL:  # noqa: F405
+    # `make run` serves with several gunicorn workers: a cache on disk is shared by all of them,
+    # so publishing a page clears it everywhere (in-process memory would not be).
+    CACHES = {  # noqa: F405
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / alias),  # noqa: F405
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+        for alias in ("default", "renditions")
+    }
