@@ -13,7 +13,8 @@ BENCHMARKS = ["provisioning", "pages", "records", "benchmarking"]
 
 
 def main(argv: list[str]) -> int:
-    names = [a for a in argv if not a.startswith("-")] or BENCHMARKS
+    names = [a for a in argv if a in BENCHMARKS] or BENCHMARKS
+    options = [a for a in argv if a not in BENCHMARKS]  # passed on, with their values
     for name in names:
         try:
             module = importlib.import_module(f"bench.{name}")
@@ -23,7 +24,7 @@ def main(argv: list[str]) -> int:
                 continue
             raise
         print(f"== {name}")
-        module.main([a for a in argv if a.startswith("-")])
+        module.main(options)
     return 0
 
 
