@@ -258,13 +258,3 @@ def reject_council_request(council_request: CouncilRequest, approver) -> Council
     council_request.save()
     return council_request
 
-
-__all__ = [
-    "Tier",
-    "approve_council_request",
-    "provision_council",
-    "reactivate_council",
-    "reject_council_request",
-    "request_council",
-    "suspend_council",
-]

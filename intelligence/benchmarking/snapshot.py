@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django_tenants.utils import get_public_schema_name, schema_context
 
 VERSION_KEY = "benchmarking:pool-version"
 _lock = threading.Lock()
@@ -43,20 +44,38 @@ class Snapshot:
     by_council: dict[int, int] = field(default_factory=dict)  # council id -> member pk
 
 
+def _in_public_schema(operation):
+    """The version is platform-wide state: its cache key must carry the public schema whichever
+    council's schema is active (cache keys carry the current schema), e.g. when an on-commit
+    callback runs after a council's request has switched back to its own schema."""
+    public = get_public_schema_name()
+    if connection.schema_name == public:
+        return operation()
+    with schema_context(public):
+        return operation()
+
+
 def bump_version() -> None:
     """Call after any write to metrics, members or neighbours (now, and again on commit so that
     no process keeps a snapshot loaded before the write was visible)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+
+    def bump():
+        _in_public_schema(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY) or version
-    return version
+    def read():
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(VERSION_KEY, version, None)
+            version = cache.get(VERSION_KEY) or version
+        return version
+
+    return _in_public_schema(read)
 
 
 def _load() -> Snapshot:

@@ -104,3 +104,24 @@ def test_analysts_cannot_publish_or_issue_keys(staff_client_factory, council_a):
     analyst = staff_client_factory(council_a, groups=("Analysts",), username="analyst@a.example")
     assert analyst.post("/api/v1/warehouse/pool/publish/").status_code == 403
     assert analyst.post("/api/v1/warehouse/pool/keys/", {"name": "x"}).status_code == 403
+
+
+def test_pool_version_bump_is_seen_on_the_platform_whatever_schema_commits_it(
+    council_a, in_council, django_capture_on_commit_callbacks
+):
+    """Regression: a bump committed while a council's schema was active used to land under
+    that council's cache key, so platform readers kept a stale snapshot."""
+    from django.db import transaction
+
+    from intelligence.benchmarking import snapshot
+
+    before = snapshot._version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        snapshot.bump_version()
+    bumped_now = snapshot._version()
+    assert bumped_now != before
+    with in_council(council_a):
+        for callback in callbacks:
+            callback()
+        assert snapshot._version() != bumped_now
+    assert snapshot._version() != bumped_now
