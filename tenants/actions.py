@@ -257,4 +257,3 @@ def reject_council_request(council_request: CouncilRequest, approver) -> Council
     council_request.decided_at = timezone.now()
     council_request.save()
     return council_request
-
