@@ -10,7 +10,7 @@ def extract_text(version_id: int) -> int:
     """Extract the version's text into its record's search index. Only the record's latest
     live version is indexed, so running twice (or out of order) gives the same result."""
     from . import search, storage
-    from .actions import _refresh_search
+    from .actions import refresh_search
     from .extraction import extract
     from .models import Record, RecordVersion
 
@@ -26,7 +26,7 @@ def extract_text(version_id: int) -> int:
     except Exception:  # noqa: BLE001 - a document we cannot read is indexed by its metadata
         text = ""
     Record.objects.filter(pk=version.record_id).update(extracted_text=text)
-    _refresh_search(version.record_id)
+    refresh_search(version.record_id)
     search.index_record(version.record_id)
     return len(text)
 

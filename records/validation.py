@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
-from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from django.core.exceptions import ValidationError
+
+from platform_core.errors import DomainError
 
 CHUNK = 1024 * 1024
 HEAD = 8192
@@ -69,9 +70,9 @@ EXECUTABLE_EXTENSIONS = {
 }
 
 
-class FileTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "file_too_large"
+class FileTooLarge(DomainError):
+    code = "file_too_large"
+    http_status = 413
 
 
 def _reject(message: str):

@@ -7,6 +7,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from platform_core.errors import DomainError
+
 
 def error_response(
     code: str, message: str, http_status: int, fields: dict | None = None
@@ -26,6 +28,8 @@ def _flatten(detail) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return error_response(exc.code, exc.message, exc.http_status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -20,6 +20,7 @@ from ..access import access_record, access_version, visible_records
 from ..models import ActionItem, Decision, DisposalBatch, FilePlanClass, LegalHold, Policy
 from ..search import search_records
 from . import serializers as s
+from .feeds import decisions_csv
 
 MANAGERS = ("Records managers",)
 
@@ -439,7 +440,7 @@ def open_decisions_json(request):
 def open_decisions_csv(request):
     """Published decisions as CSV, open data (no sign-in)."""
     response = HttpResponse(
-        actions.decisions_csv(_published()[:5000]), content_type="text/csv; charset=utf-8"
+        decisions_csv(_published()[:5000]), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="decisions.csv"'
     return response

@@ -1,0 +1,39 @@
+"""What every records action shares: refusals that leave an audit entry, the actor's name, the
+final statuses and the search vector."""
+
+from django.contrib.postgres.search import SearchVector
+from django.db import transaction
+
+from platform_core.audit.log import append as audit
+from platform_core.errors import Refused
+
+from ..models import Record
+
+__all__ = ["FINAL", "Refused", "actor_name", "is_held", "refresh_search", "refuse"]
+
+FINAL = (Record.Status.DESTROYED, Record.Status.TRANSFERRED)
+
+
+def refuse(actor, action: str, obj, reason: str):
+    """Audit the refused attempt (committed even though the request fails), then refuse."""
+    with transaction.atomic():
+        audit(f"{action}.refused", obj, actor=actor, detail={"reason": reason})
+    raise Refused(reason)
+
+
+def actor_name(actor) -> str:
+    if actor is None:
+        return ""
+    return actor if isinstance(actor, str) else actor.get_username()
+
+
+def is_held(record: Record) -> bool:
+    return record.holds.filter(released_at__isnull=True).exists()
+
+
+def refresh_search(record_id: int) -> None:
+    Record.objects.filter(pk=record_id).update(
+        search_vector=SearchVector("title", weight="A", config="english")
+        + SearchVector("description", weight="B", config="english")
+        + SearchVector("extracted_text", weight="C", config="english")
+    )
