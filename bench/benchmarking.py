@@ -319,7 +319,7 @@ def bench_import(quick: bool):
         elapsed = time.perf_counter() - started
         assert result.rows == rows_n
         # Baseline: the ORM's bulk_create of the same (already validated) rows.
-        from intelligence.warehouse.periods import parse_period
+        from platform_core.periods import parse_period
 
         Observation.objects.all().delete()
         objs = []

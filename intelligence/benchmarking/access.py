@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from intelligence.warehouse.periods import PeriodError, parse_period
+from platform_core.periods import PeriodError, parse_period
 
 from .models import PeerGroup, PoolMetric, PoolValue
 from .snapshot import Member, get_snapshot

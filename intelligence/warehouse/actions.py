@@ -12,8 +12,9 @@ import psycopg
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 
+from platform_core.periods import PeriodError, parse_period
+
 from .models import AREA_PREFIXES, Area, ImportBatch, Kpi, KpiTarget, Metric
-from .periods import PeriodError, parse_period
 from .tenancy import current_council_code
 
 CSV_COLUMNS = ["metric_id", "area_code", "period", "value", "numerator", "denominator"]

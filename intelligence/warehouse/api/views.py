@@ -15,11 +15,11 @@ from platform_core.api.viewsets import (
     TenantReadOnlyViewSet,
     TenantViewSet,
 )
+from platform_core.periods import PeriodError, parse_period
 
 from .. import actions
 from ..models import Area, AreaKind, Kpi, Metric, Observation
 from ..needs import rank_needs
-from ..periods import PeriodError, parse_period
 from . import serializers as s
 
 ANALYSTS = ("Analysts",)

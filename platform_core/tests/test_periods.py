@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from intelligence.warehouse.periods import PeriodError, parse_period
+from platform_core.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize(
