@@ -6,6 +6,7 @@ class PlatformCoreConfig(AppConfig):
     verbose_name = "Platform core"
 
     def ready(self):
-        from . import observability
+        from . import csvio, observability
 
         observability.configure()
+        csvio.install_wagtail_export_writer()

@@ -1,12 +1,13 @@
 """Open data renderings of the decisions register (the API layer, not the domain)."""
 
-import csv
 import io
+
+from platform_core import csvio
 
 
 def decisions_csv(decisions) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvio.writer(out)
     writer.writerow(
         [
             "id",

@@ -1,10 +1,12 @@
 """CSV for ``?format=csv``: a list of flat rows (a page's results, a comparison's peers or a
-series' points); nested objects are flattened into dotted column names."""
+series' points); nested objects are flattened into dotted column names. Written through
+``platform_core.csvio`` (formula prefixes neutralised)."""
 
-import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
+
+from platform_core import csvio
 
 ROW_KEYS = ("results", "peers", "points")
 
@@ -49,7 +51,7 @@ class CSVRenderer(BaseRenderer):
         out = io.StringIO()
         if rows:
             columns = list(dict.fromkeys(c for r in rows for c in r))
-            writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+            writer = csvio.DictWriter(out, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         return out.getvalue().encode("utf-8")

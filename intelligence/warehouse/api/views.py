@@ -2,6 +2,7 @@
 
 from django.db import connection
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from intelligence.benchmarking.api.renderers import CSVRenderer
+from platform_core import csvio
 from platform_core.api.viewsets import (
     TenantGenericViewSet,
     TenantReadOnlyViewSet,
@@ -100,11 +102,11 @@ class ObservationViewSet(mixins.ListModelMixin, TenantGenericViewSet):
         return super().list(request, *args, **kwargs)
 
     def _csv(self, queryset):
-        import csv
-
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="observations.csv"'
-        writer = csv.writer(response, lineterminator="\n")
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": content_disposition_header(True, "observations.csv")},
+        )
+        writer = csvio.writer(response, lineterminator="\n")
         writer.writerow(actions.CSV_COLUMNS)
         for row in queryset.values_list(
             "metric__metric_id", "area_code", "period", "value", "numerator", "denominator"
