@@ -9,10 +9,14 @@ PORT ?= 8000
 
 .PHONY: run test install assets browser lint format bench migrate stop-db clean check lock
 
-$(STAMP): requirements.lock pyproject.toml
+# Two locks, both with hashes: requirements.lock (everything: runtime + the dev extra, used here
+# and in CI) and requirements.prod.lock (runtime only, used by infra/Dockerfile).
+$(UV):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check uv==0.13.8
-	VIRTUAL_ENV=$(VENV) $(UV) pip sync -q requirements.lock
+
+$(STAMP): requirements.lock pyproject.toml | $(UV)
+	VIRTUAL_ENV=$(VENV) $(UV) pip sync -q --require-hashes requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP) assets
@@ -28,8 +32,11 @@ assets: node_modules/.installed
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-lock:
-	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock -q
+# Re-resolve after editing pyproject.toml (keeps existing pins where they still fit). The
+# production lock is constrained by the dev lock, so both carry the same versions.
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes -o requirements.lock -q
+	$(UV) pip compile pyproject.toml --generate-hashes -c requirements.lock -o requirements.prod.lock -q
 
 migrate: install
 	DJANGO_SETTINGS_MODULE=platform_core.settings.dev $(PY) manage.py migrate_platform
