@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.utils.http import content_disposition_header
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -131,7 +132,7 @@ def download_url(name: str, filename: str) -> str | None:
     expire = int(getattr(settings, "RECORDS_DOWNLOAD_URL_SECONDS", 60))
     return default_storage.url(
         name,
-        parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
+        parameters={"ResponseContentDisposition": content_disposition_header(True, filename)},
         expire=expire,
     )
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -87,7 +88,7 @@ class EventPage(RoutablePageMixin, ReviewedPage):
         return HttpResponse(
             self.to_ical(request),
             content_type="text/calendar; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{self.slug}.ics"'},
+            headers={"Content-Disposition": content_disposition_header(True, f"{self.slug}.ics")},
         )
 
     def to_ical(self, request=None) -> bytes:

@@ -3,6 +3,7 @@ what their classification allows); writes, holds, disposal and the audit log for
 managers. Every write goes through records.actions."""
 
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
@@ -439,8 +440,8 @@ def open_decisions_json(request):
 @permission_classes([AllowAny])
 def open_decisions_csv(request):
     """Published decisions as CSV, open data (no sign-in)."""
-    response = HttpResponse(
-        decisions_csv(_published()[:5000]), content_type="text/csv; charset=utf-8"
+    return HttpResponse(
+        decisions_csv(_published()[:5000]),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(False, "decisions.csv")},
     )
-    response["Content-Disposition"] = 'inline; filename="decisions.csv"'
-    return response
