@@ -38,6 +38,23 @@ def serve_media(request, name: str):
     return response
 
 
+def signin_locked_out(request, original_response=None, credentials=None):
+    """django-axes refused a sign-in: 429 with the platform's page (or the API's JSON error)."""
+    from django.conf import settings
+
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    message = f"Too many failed sign-in attempts. Try again in {minutes} minutes."
+    if request.path.startswith(("/api/", "/platform/api/")):
+        body = {"error": {"code": "locked_out", "message": message, "fields": {}}}
+        response = JsonResponse(body, status=429)
+    else:
+        response = TemplateResponse(
+            request, "platform/locked_out.html", {"minutes": minutes}, status=429
+        ).render()
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
 def unknown_host(request):
     """No council has this host: the platform's own 404, never another council's site.
     Health checks by IP address (load balancers, Kubernetes probes) still get their answer."""

@@ -6,6 +6,7 @@ external part has an embedded default so that ``make run`` works on a fresh mach
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,9 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # Sign-in lockout: its tables exist in public (platform console) and in every council's
+    # schema, so attempts and lockouts are kept per council, like the users they protect.
+    "axes",
 ]
 
 TENANT_APPS = [
@@ -63,6 +67,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "rest_framework.authtoken",
+    "axes",
     "platform_core.audit",
     # Council apps
     "cms",
@@ -136,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "platform_core.middleware.CouncilRedirectMiddleware",
+    # Last: turns a sign-in refused by the lockout into the "too many attempts" page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -168,6 +175,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# The lockout backend first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Sign-in and abuse --------------------------------------------------------------------------
+# How many proxies of ours (load balancer, ingress) stand in front of the application. Each one
+# appends the address it saw to X-Forwarded-For; the client is the N-th entry from the right.
+# 0 (the default) ignores the header: a client could write anything in it.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# django-axes: lockout after repeated failed sign-ins on the Wagtail admin (each council's own
+# tables), the platform console and any view that signs in with django.contrib.auth.
+AXES_FAILURE_LIMIT = int(env("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("SIGNIN_LOCKOUT_MINUTES", "15")))
+# One person guessing one account's password from one address. Locking by username alone would
+# let anyone lock any member of staff out; by address alone, a whole council office behind one
+# NAT address. Wide guessing from one address meets the API and sign-up rate limits instead.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "platform_core.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "platform_core.views.signin_locked_out"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -288,7 +318,20 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "platform_core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "1200/min", "api_key": "6000/min"},
+    # Every API view is rate limited unless it names its own throttles (the benchmarking API).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "platform_core.api.throttling.AnonThrottle",
+        "platform_core.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", "120/min"),
+        "user": env("API_THROTTLE_USER", "1200/min"),
+        "api_key": "6000/min",
+        # Sign-up requests on the platform site, per client address.
+        "signup": env("SIGNUP_THROTTLE", "5/hour"),
+    },
+    # Throttles identify clients the same way as platform_core.clientip (TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Council Platform API",

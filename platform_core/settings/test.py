@@ -15,3 +15,14 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_cp_{_checkout}"}
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(VAR_DIR / "test-media"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Rate limits count across the whole test session (the cache outlives each test's transaction),
+# so the suite runs with limits no test reaches; the rate-limit tests set their own.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # noqa: F405
+        "anon": "100000/min",
+        "user": "100000/min",
+        "signup": "100000/min",
+    },
+}

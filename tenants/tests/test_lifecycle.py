@@ -97,7 +97,12 @@ def test_set_password_link_lets_the_first_admin_sign_in(platform_host):
     password = "a-Long-unguessable-passphrase-42"
     response = client.post(form_url, {"new_password1": password, "new_password2": password})
     assert response.status_code == 302
-    assert client.login(username="chief@gammaton.example", password=password) is True
+    # Sign in through the admin's form, as a person would (the lockout backend needs a request).
+    response = client.post(
+        "/admin/login/", {"username": "chief@gammaton.example", "password": password}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
 
 
 @pytest.mark.django_db

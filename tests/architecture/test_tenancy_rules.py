@@ -10,6 +10,9 @@ BOTH_SCHEMAS = {
     "django.contrib.auth",
     "django.contrib.sessions",
     "rest_framework.authtoken",
+    # Sign-in attempts and lockouts are kept where the users are: per council, and in public for
+    # platform staff.
+    "axes",
 }
 
 
