@@ -22,3 +22,24 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class PendingAuditEntry(models.Model):
+    """An entry written on its own connection so that it survives the caller's rollback (a
+    refused attempt inside a transaction that fails). It joins the chain, in the order written,
+    at the next append (or checkpoint); the row is then deleted. Written only by
+    ``platform_core.audit.log.append_durable``."""
+
+    created_at = models.DateTimeField()
+    actor = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "pending audit entries"
+
+    def __str__(self):
+        return f"pending {self.action} {self.object_type}:{self.object_id}"

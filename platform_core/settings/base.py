@@ -430,3 +430,8 @@ CELERY_BEAT_SCHEDULE["cms-publish-scheduled"] = {
     "task": "cms.publish_scheduled_all",
     "schedule": 60.0,
 }
+
+# --- Audit log (platform_core.audit) ----------------------------------------------------------
+# Refused attempts are audited on a connection of their own, so the entry stays when the
+# caller's transaction rolls back (platform_core.audit.log.append_durable).
+AUDIT_AUTONOMOUS_WRITES = env_bool("AUDIT_AUTONOMOUS_WRITES", True)

@@ -26,3 +26,7 @@ REST_FRAMEWORK = {
         "signup": "100000/min",
     },
 }
+# Every test runs inside one transaction that is rolled back; a refusal written on a separate
+# connection would be committed and outlive the test. Tests of durable refusals turn it on
+# (with committed data): records/tests/test_durable_refusals.py.
+AUDIT_AUTONOMOUS_WRITES = False

@@ -2,9 +2,8 @@
 final statuses and the search vector."""
 
 from django.contrib.postgres.search import SearchVector
-from django.db import transaction
 
-from platform_core.audit.log import append as audit
+from platform_core.audit.log import append_durable
 from platform_core.errors import Refused
 
 from ..models import Record
@@ -15,9 +14,10 @@ FINAL = (Record.Status.DESTROYED, Record.Status.TRANSFERRED)
 
 
 def refuse(actor, action: str, obj, reason: str):
-    """Audit the refused attempt (committed even though the request fails), then refuse."""
-    with transaction.atomic():
-        audit(f"{action}.refused", obj, actor=actor, detail={"reason": reason})
+    """Audit the refused attempt, then refuse. The entry stays even when the caller's
+    transaction rolls back (it is written on a connection of its own: see
+    ``platform_core.audit.log.append_durable``)."""
+    append_durable(f"{action}.refused", obj, actor=actor, detail={"reason": reason})
     raise Refused(reason)
 
 
