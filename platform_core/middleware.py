@@ -29,6 +29,10 @@ class CouncilTenantMiddleware(TenantMainMiddleware):
         if council.schema_name == connection.schema_name and not council.is_public:
             if council.status == council.Status.SUSPENDED:
                 connection.set_schema_to_public()
+                from platform_core.api.errors import is_api_path, json_error
+
+                if is_api_path(request.path_info):
+                    return json_error(503, f"{council.name}'s workspace is suspended.", "suspended")
                 return TemplateResponse(
                     request, "platform/suspended.html", {"council": council}, status=503
                 ).render()
@@ -65,3 +69,93 @@ class CouncilRedirectMiddleware(RedirectMiddleware):
         if tenant is None or tenant.is_public:
             return response
         return super().process_response(request, response)
+
+
+class BadInputMiddleware:
+    """Refuses NUL, other control characters and unpaired surrogates in the URL path, the query
+    string and a form-encoded body, before any view sees them (JSON bodies are checked by the
+    API's JSON parser, multipart fields by the form and serializer fields). The answer is a 400:
+    the JSON error envelope on API paths, the branded "bad request" page elsewhere."""
+
+    FORM_TYPE = "application/x-www-form-urlencoded"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import RequestDataTooBig
+        from django.http import QueryDict
+
+        from platform_core.inputcheck import BadInput, check_params, check_text
+
+        try:
+            check_text("path", request.path_info, path=True)
+            check_params("query", request.GET)
+            if request.content_type == self.FORM_TYPE and request.method not in ("GET", "HEAD"):
+                try:
+                    body = request.body
+                except RequestDataTooBig:
+                    return _too_large(request)
+                check_params("body", QueryDict(body, encoding=request.encoding))
+        except BadInput as exc:
+            return _bad_request(request, exc)
+        return self.get_response(request)
+
+
+def _bad_request(request, exc):
+    from platform_core.api.errors import bad_input_response, is_api_path
+
+    if is_api_path(request.path_info):
+        return bad_input_response(exc)
+    from platform_core.views import bad_request
+
+    return bad_request(request, message=f"{exc.where} {exc.message}")
+
+
+def _too_large(request):
+    from platform_core.api.errors import is_api_path, json_error
+
+    if is_api_path(request.path_info):
+        return json_error(413)
+    from django.http import HttpResponse
+
+    return HttpResponse("Request body too large.", status=413, content_type="text/plain")
+
+
+class ApiErrorEnvelopeMiddleware:
+    """Outermost: every error under an API path leaves in the JSON error envelope, whoever made
+    it (Django's 404 for an unknown URL, a 405 from a plain view, CSRF's 403, a CSV renderer's
+    error, the suspended council's 503). Responses that already carry the envelope pass."""
+
+    KEEP_HEADERS = {"content-type", "content-length", "content-disposition"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400:
+            return response
+        from django.conf import settings
+
+        from platform_core.api.errors import is_api_path, json_error
+
+        if not is_api_path(request.path_info):
+            return response
+        if settings.DEBUG and response.status_code == 500:
+            return response  # Django's technical page, for developers
+        data = getattr(response, "error_envelope", None)
+        content_type = response.get("Content-Type", "")
+        if data is not None and content_type.startswith("application/json"):
+            return response
+        if data is not None:
+            error = data["error"]
+            replacement = json_error(
+                response.status_code, error["message"], error["code"], error["fields"]
+            )
+        else:
+            replacement = json_error(response.status_code)
+        for name, value in response.items():
+            if name.lower() not in self.KEEP_HEADERS:
+                replacement[name] = value
+        return replacement

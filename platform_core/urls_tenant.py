@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("cms.urls")),
 ]
 
+handler400 = "platform_core.views.bad_request"
+handler403 = "platform_core.views.permission_denied"
 handler404 = "platform_core.views.page_not_found"
 handler500 = "platform_core.views.server_error"

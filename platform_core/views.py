@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
+from platform_core.api.errors import is_api_path, json_error
+
 
 @never_cache
 def healthz(request):
@@ -60,6 +62,8 @@ def unknown_host(request):
     Health checks by IP address (load balancers, Kubernetes probes) still get their answer."""
     if request.path == "/healthz":
         return healthz(request)
+    if is_api_path(request.path_info):
+        return json_error(404)
     response = TemplateResponse(
         request, "platform/unknown_host.html", {"host": request.get_host()}, status=404
     )
@@ -67,10 +71,36 @@ def unknown_host(request):
 
 
 def page_not_found(request, exception=None):
+    if is_api_path(request.path_info):
+        return json_error(404)
     return TemplateResponse(
         request, "404.html", {"request_path": request.path}, status=404
     ).render()
 
 
 def server_error(request):
+    if is_api_path(request.path_info):
+        return json_error(500)
     return TemplateResponse(request, "500.html", {}, status=500).render()
+
+
+def bad_request(request, exception=None, message: str | None = None):
+    """400 for a request no view should see (a control character in the address, a malformed
+    host or body): the envelope on API paths, the branded page elsewhere."""
+    if is_api_path(request.path_info):
+        return json_error(400, f"Invalid input. {message}" if message else None)
+    return TemplateResponse(request, "400.html", {"message": message}, status=400).render()
+
+
+def permission_denied(request, exception=None):
+    if is_api_path(request.path_info):
+        return json_error(403)
+    return TemplateResponse(request, "403.html", {}, status=403).render()
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a session-authenticated API call without the CSRF token gets the
+    envelope; a form post gets the branded page."""
+    if is_api_path(request.path_info):
+        return json_error(403, f"CSRF Failed: {reason}", "permission_denied")
+    return TemplateResponse(request, "403.html", {"csrf": True}, status=403).render()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from corsheaders.defaults import default_headers as default_cors_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", BASE_DIR / "var"))
@@ -128,8 +129,12 @@ DATABASES = database_settings()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # Outermost: every error under an API path leaves in the JSON error envelope.
+    "platform_core.middleware.ApiErrorEnvelopeMiddleware",
     "platform_core.middleware.CouncilTenantMiddleware",
     "platform_core.middleware.RequestContextMiddleware",
+    # NUL and control characters in the path, query string or form body: a 400 before any view.
+    "platform_core.middleware.BadInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -314,6 +319,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers plus a JSON depth limit and no NUL/control characters (platform_core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "platform_core.api.parsers.JSONParser",
+        "platform_core.api.parsers.FormParser",
+        "platform_core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "platform_core.api.pagination.PlatformPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "platform_core.api.errors.exception_handler",
@@ -345,6 +356,9 @@ SPECTACULAR_SETTINGS = {
 }
 CORS_URLS_REGEX = r"^/(api/v1/benchmarks|openreferral)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
+# Browsers may send the benchmarking API key in its own header (preflight must allow it).
+CORS_ALLOW_HEADERS = (*default_cors_headers, "x-api-key")
+CSRF_FAILURE_VIEW = "platform_core.views.csrf_failure"
 
 # --- Security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,11 +7,11 @@ from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from platform_core.api.pagination import PlatformPagination
+from platform_core.api.parsers import FormParser, JSONParser, MultiPartParser
 from platform_core.api.viewsets import TenantGenericViewSet, TenantReadOnlyViewSet
 from platform_core.audit.log import export_entries, verify_chain
 from platform_core.audit.models import AuditEntry
