@@ -146,8 +146,9 @@ class ApiErrorEnvelopeMiddleware:
             return response  # Django's technical page, for developers
         data = getattr(response, "error_envelope", None)
         content_type = response.get("Content-Type", "")
-        if data is not None and content_type.startswith("application/json"):
-            return response
+        if content_type.startswith("application/json"):
+            if data is not None or _is_envelope(response):
+                return response
         if data is not None:
             error = data["error"]
             replacement = json_error(
@@ -159,3 +160,16 @@ class ApiErrorEnvelopeMiddleware:
             if name.lower() not in self.KEEP_HEADERS:
                 replacement[name] = value
         return replacement
+
+
+def _is_envelope(response) -> bool:
+    import json
+
+    if response.streaming:
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    error = body.get("error") if isinstance(body, dict) else None
+    return isinstance(error, dict) and {"code", "message", "fields"} <= set(error)
