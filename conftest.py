@@ -101,11 +101,19 @@ def anon_client_a(council_a):
 @pytest.fixture
 def platform_staff_client(db, platform_host):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     user = get_user_model().objects.create_user(
         "operator@platform.example", is_staff=True, password=None
+    )
+    # The platform API asks for model permissions, not just is_staff: an onboarding operator.
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="tenants",
+            codename__in=["view_council", "add_council", "change_council"],
+        )
     )
     token = Token.objects.create(user=user)
     client = APIClient(HTTP_HOST=platform_host)

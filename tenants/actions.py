@@ -1,6 +1,6 @@
 """Business operations on councils. Views, the API, the console and commands all call these."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from django.conf import settings
@@ -17,25 +17,37 @@ from django_tenants.utils import schema_context, schema_exists
 from . import cloning
 from .models import Council, CouncilRequest, Domain, Tier, council_url
 from .template import build_template, prepare_template_contents, template_schema
-from .validators import validate_tier_matches_gss
+from .validators import validate_single_line, validate_tier_matches_gss
 
 log = structlog.get_logger(__name__)
 
 
 @dataclass
 class ProvisionedCouncil:
+    """What provisioning made. ``set_password_url`` is for the command line only (``manage.py
+    provision_council`` prints it); the API and the console never show it: it goes by email."""
+
     council: Council
     admin_email: str
-    set_password_url: str
+    set_password_url: str = field(repr=False)
 
 
 def council_domain(slug: str) -> str:
     return f"{slug}.{settings.COUNCIL_DOMAIN_SUFFIX}"
 
 
-def validate_new_council(*, name, slug, gss_code, tier, region="", admin_email="") -> dict:
+def validate_new_council(
+    *, name, slug, gss_code, tier, region="", admin_email="", public_request=False
+) -> dict:
     """Check everything a new council needs before anything is written; raise one ValidationError
-    naming every bad field."""
+    naming every bad field.
+
+    ``public_request``: the check behind the sign-up page, which anyone can use. It reports a
+    collision only with an *active* council (those are listed on the platform's home page); a
+    slug, domain or GSS code held by a suspended or archived council, or a leftover schema, is not
+    revealed there: the request is accepted, and approving it fails in the console, where platform
+    staff see why.
+    """
     errors: dict[str, list] = {}
     council = Council(
         name=name,
@@ -46,21 +58,38 @@ def validate_new_council(*, name, slug, gss_code, tier, region="", admin_email="
         schema_name=Council.schema_name_for(slug or "x"),
     )
     try:
-        council.full_clean(exclude=["schema_name"])
+        council.full_clean(exclude=["schema_name"], validate_unique=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if "name" not in errors:
+        try:
+            validate_single_line(name)
+        except ValidationError as exc:
+            errors.setdefault("name", []).extend(exc.messages)
     if not errors.get("gss_code") and not errors.get("tier"):
         try:
             validate_tier_matches_gss(tier, gss_code)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+
+    def reported(holder: Council | None) -> bool:
+        return not public_request or (holder is not None and holder.status == Council.Status.ACTIVE)
+
     if "slug" not in errors:
-        if Domain.objects.filter(domain=council_domain(slug)).exists():
+        domain = Domain.objects.filter(domain=council_domain(slug)).select_related("tenant").first()
+        holder = Council.objects.filter(slug=slug).first() or (domain.tenant if domain else None)
+        if (holder or domain) and reported(holder):
             errors.setdefault("slug", []).append(
-                f"The domain {council_domain(slug)} is already taken."
+                f"The web address {council_domain(slug)} is already taken; choose another."
             )
-        elif schema_exists(council.schema_name):
+        elif schema_exists(council.schema_name) and not public_request:
             errors.setdefault("slug", []).append(f"A schema for {slug!r} already exists.")
+    if "gss_code" not in errors and gss_code:
+        holder = Council.objects.filter(gss_code=gss_code).first()
+        if holder and reported(holder):
+            errors.setdefault("gss_code", []).append(
+                f"{gss_code} already has a workspace on the platform."
+            )
     if admin_email is not None:
         from django.core.validators import validate_email
 
@@ -108,6 +137,9 @@ def provision_council(
             url = personalise_council(council, admin_email)
     log.info("council.provisioned", council=council.slug, schema=council.schema_name, method=method)
     if notify:
+        # Only once the council is committed, and a failure to send never undoes it (or turns the
+        # caller's answer into a 500): it is recorded on the council for the console to show.
+        _set_invitation(council, Council.Invitation.PENDING)
         transaction.on_commit(lambda: _send_welcome(council, admin_email, url))
     return ProvisionedCouncil(council=council, admin_email=admin_email, set_password_url=url)
 
@@ -159,17 +191,58 @@ def set_password_url(user, domain: str, prefix: str) -> str:
     return council_url(domain, f"{prefix}/{uid}/{token}/")
 
 
-def _send_welcome(council: Council, email: str, url: str) -> None:
-    send_mail(
-        subject=f"Your Council Platform workspace for {council.name} is ready",
-        message=(
-            f"{council.name} now has its workspace at {council.site_url()}.\n\n"
-            f"Set your password to sign in: {url}\n\nThe link works once and expires in "
-            f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days."
-        ),
-        from_email=None,
-        recipient_list=[email],
+def _send_welcome(council: Council, email: str, url: str) -> bool:
+    """Email the first administrator their set-password link. Never raises: the outcome is
+    recorded on the council (``admin_invitation``) and logged."""
+    try:
+        send_mail(
+            subject=f"Your Council Platform workspace for {council.name} is ready",
+            message=(
+                f"{council.name} now has its workspace at {council.site_url()}.\n\n"
+                f"Set your password to sign in: {url}\n\nThe link works once and expires in "
+                f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    except Exception as exc:  # any failure to send (SMTP, DNS, a bad header) is reported
+        log.exception("council.invitation_failed", council=council.slug)
+        _set_invitation(council, Council.Invitation.FAILED, f"{type(exc).__name__}: {exc}")
+        return False
+    log.info("council.invitation_sent", council=council.slug)
+    _set_invitation(council, Council.Invitation.SENT)
+    return True
+
+
+def _set_invitation(council: Council, status: str, error: str = "") -> None:
+    council.admin_invitation = status
+    council.admin_invitation_error = error[:500]
+    Council.objects.filter(pk=council.pk).update(
+        admin_invitation=status, admin_invitation_error=council.admin_invitation_error
     )
+
+
+def send_admin_invitation(council: Council) -> list[str]:
+    """Email a new set-password link to each administrator of the council who has not set a
+    password yet (the console's "Email a new set-password link"). Returns the addresses written
+    to; the outcome is recorded on the council like the first invitation."""
+    User = get_user_model()
+    with schema_context(council.schema_name):
+        waiting = [
+            user
+            for user in User.objects.filter(is_superuser=True, is_active=True, last_login=None)
+            if not user.has_usable_password() and user.email
+        ]
+        links = {
+            user.email: set_password_url(
+                user,
+                council.primary_domain or council_domain(council.slug),
+                "/admin/password_reset/confirm",
+            )
+            for user in waiting
+        }
+    sent = [email for email, url in links.items() if _send_welcome(council, email, url)]
+    return sent
 
 
 def ensure_platform_tenant() -> Council:
@@ -210,15 +283,28 @@ def reactivate_council(council: Council) -> Council:
 
 
 def request_council(**fields) -> CouncilRequest:
-    """A council asks for a workspace (sign-up page). Validated now so approval cannot fail on input."""
-    validate_new_council(
-        name=fields.get("name"),
-        slug=fields.get("slug"),
-        gss_code=fields.get("gss_code"),
-        tier=fields.get("tier"),
-        region=fields.get("region", ""),
-        admin_email=fields.get("contact_email"),
-    )
+    """A council asks for a workspace (sign-up page). Validated now so approval cannot fail on
+    input; collisions with councils that are not listed publicly are not revealed (see
+    ``validate_new_council``)."""
+    errors: dict[str, list] = {}
+    try:
+        validate_new_council(
+            name=fields.get("name"),
+            slug=fields.get("slug"),
+            gss_code=fields.get("gss_code"),
+            tier=fields.get("tier"),
+            region=fields.get("region", ""),
+            admin_email=fields.get("contact_email"),
+            public_request=True,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_single_line(fields.get("contact_name") or "")
+    except ValidationError as exc:
+        errors.setdefault("contact_name", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
     if CouncilRequest.objects.filter(
         slug=fields.get("slug"), status=CouncilRequest.Status.PENDING
     ).exists():

@@ -18,12 +18,28 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "gss_code", "tier", "region", "status", "created_at"]
-    list_filter = ["status", "tier", "region"]
+    list_display = [
+        "name",
+        "slug",
+        "gss_code",
+        "tier",
+        "region",
+        "status",
+        "admin_invitation",
+        "created_at",
+    ]
+    list_filter = ["status", "tier", "region", "admin_invitation"]
     search_fields = ["name", "slug", "gss_code"]
-    readonly_fields = ["schema_name", "slug", "created_at", "status"]
+    readonly_fields = [
+        "schema_name",
+        "slug",
+        "created_at",
+        "status",
+        "admin_invitation",
+        "admin_invitation_error",
+    ]
     inlines = [DomainInline]
-    actions = ["suspend", "reactivate"]
+    actions = ["suspend", "reactivate", "send_admin_invitation"]
 
     def has_add_permission(self, request):
         return False  # councils are created by provisioning: approve a request, or the API/command
@@ -31,17 +47,40 @@ class CouncilAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # nothing is deleted from the console; archive instead
 
-    @admin.action(description="Suspend selected councils")
+    @admin.action(description="Suspend selected councils", permissions=["change"])
     def suspend(self, request, queryset):
         for council in queryset:
             actions.suspend_council(council, reason=f"Suspended by {request.user.get_username()}")
         self.message_user(request, f"Suspended {queryset.count()} council(s).")
 
-    @admin.action(description="Reactivate selected councils")
+    @admin.action(description="Reactivate selected councils", permissions=["change"])
     def reactivate(self, request, queryset):
         for council in queryset:
             actions.reactivate_council(council)
         self.message_user(request, f"Reactivated {queryset.count()} council(s).")
+
+    @admin.action(
+        description="Email a new set-password link to administrators who have not signed in",
+        permissions=["change"],
+    )
+    def send_admin_invitation(self, request, queryset):
+        for council in queryset:
+            sent = actions.send_admin_invitation(council)
+            if council.admin_invitation == Council.Invitation.FAILED:
+                self.message_user(
+                    request,
+                    f"{council.name}: the email could not be sent "
+                    f"({council.admin_invitation_error}).",
+                    messages.ERROR,
+                )
+            elif sent:
+                self.message_user(request, f"{council.name}: emailed {', '.join(sent)}.")
+            else:
+                self.message_user(
+                    request,
+                    f"{council.name}: every administrator has already set a password.",
+                    messages.WARNING,
+                )
 
 
 @admin.register(CouncilRequest)
@@ -51,7 +90,10 @@ class CouncilRequestAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "council", "decided_by", "decided_at", "created_at"]
     actions = ["approve", "reject"]
 
-    @admin.action(description="Approve and provision selected requests")
+    def has_provision_permission(self, request) -> bool:
+        return request.user.has_perm("tenants.add_council")
+
+    @admin.action(description="Approve and provision selected requests", permissions=["provision"])
     def approve(self, request, queryset):
         for council_request in queryset:
             try:
@@ -60,14 +102,29 @@ class CouncilRequestAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"{council_request.name}: {'; '.join(exc.messages)}", messages.ERROR
                 )
+                continue
+            council = result.council
+            provisioned = f"Provisioned {council.name} at {council.site_url()}"
+            if council.admin_invitation == Council.Invitation.FAILED:
+                # The council is committed and stays; only the email failed.
+                self.message_user(
+                    request,
+                    f"{provisioned}, but the set-password email to {result.admin_email} could not "
+                    f"be sent ({council.admin_invitation_error}). Send it again from Councils "
+                    f'→ "Email a new set-password link".',
+                    messages.WARNING,
+                )
+            elif council.admin_invitation == Council.Invitation.SENT:
+                self.message_user(
+                    request, f"{provisioned}; {result.admin_email} was emailed a set-password link."
+                )
             else:
                 self.message_user(
                     request,
-                    f"Provisioned {result.council.name} at {result.council.site_url()}; "
-                    f"the administrator was emailed a set-password link.",
+                    f"{provisioned}; {result.admin_email} will be emailed a set-password link.",
                 )
 
-    @admin.action(description="Reject selected requests")
+    @admin.action(description="Reject selected requests", permissions=["change"])
     def reject(self, request, queryset):
         for council_request in queryset.filter(status=CouncilRequest.Status.PENDING):
             actions.reject_council_request(council_request, request.user)

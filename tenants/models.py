@@ -38,6 +38,12 @@ class Council(TenantMixin):
         SUSPENDED = "suspended", "Suspended"
         ARCHIVED = "archived", "Archived"
 
+    class Invitation(models.TextChoices):
+        NOT_SENT = "", "Not sent"
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=40, unique=True, validators=[validate_council_slug])
     gss_code = models.CharField(
@@ -47,6 +53,14 @@ class Council(TenantMixin):
     region = models.CharField(max_length=40, choices=Region.choices, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.CharField(max_length=500, blank=True)
+    admin_invitation = models.CharField(
+        "administrator's set-password email",
+        max_length=10,
+        choices=Invitation.choices,
+        blank=True,
+        help_text="Whether the first administrator's set-password link was emailed.",
+    )
+    admin_invitation_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Schemas are made by tenants.actions.provision_council (template clone), never on save().

@@ -1,6 +1,7 @@
 """Validation of the identifiers a council is onboarded with (see docs STANDARDS: ONS GSS codes)."""
 
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -79,4 +80,18 @@ def validate_tier_matches_gss(tier: str, gss_code: str) -> None:
                     },
                 )
             }
+        )
+
+
+def validate_single_line(value: str) -> None:
+    """Names go into email subjects and headers: one line, no control characters (CR, LF, NUL,
+    tabs...)."""
+    if not isinstance(value, str):
+        return
+    bad = sorted({f"U+{ord(ch):04X}" for ch in value if unicodedata.category(ch) == "Cc"})
+    if bad:
+        raise ValidationError(
+            "Use one line of text without control characters (found %(found)s).",
+            code="control_characters",
+            params={"found": ", ".join(bad)},
         )

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from platform_core.api.throttling import ClientAddressThrottle
+
 from . import actions
 from .forms import CouncilSignupForm
 from .models import Council
@@ -13,6 +15,10 @@ def platform_home(request):
 
 def council_signup(request):
     form = CouncilSignupForm(request.POST or None)
+    if request.method == "POST" and not ClientAddressThrottle("signup").allow(request):
+        # Per client address (TRUSTED_PROXY_COUNT decides which), rate SIGNUP_THROTTLE.
+        form = CouncilSignupForm(initial=request.POST.dict())
+        return render(request, "tenants/signup.html", {"form": form, "throttled": True}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             actions.request_council(**form.cleaned_data)

@@ -1,5 +1,5 @@
 from django.db import connection
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 
 
 class IsCouncilStaff(BasePermission):
@@ -29,6 +29,23 @@ class IsPlatformStaff(BasePermission):
             and request.user.is_staff
             and tenant is not None
             and getattr(tenant, "is_public", False)
+        )
+
+
+class PlatformModelPermissions(DjangoModelPermissions):
+    """Platform staff with the model permission for what they ask: ``view_`` to read, ``add_`` to
+    create, ``change_``/``delete_`` to alter. Being ``is_staff`` alone grants nothing (an operator
+    who may read the list of councils may not provision one)."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+    def has_permission(self, request, view):
+        return IsPlatformStaff().has_permission(request, view) and super().has_permission(
+            request, view
         )
 
 

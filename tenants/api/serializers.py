@@ -16,6 +16,7 @@ class CouncilSerializer(serializers.ModelSerializer):
             "tier",
             "region",
             "status",
+            "admin_invitation",
             "schema_name",
             "domains",
             "url",
@@ -41,6 +42,12 @@ class ProvisionCouncilSerializer(serializers.Serializer):
 
 
 class ProvisionedCouncilSerializer(serializers.Serializer):
+    """The new council. The administrator's set-password link is sent by email only;
+    ``admin_invitation`` says whether that email went ("sent") or not ("failed": the console's
+    "Email a new set-password link" sends another)."""
+
     council = CouncilSerializer()
     admin_email = serializers.EmailField()
-    set_password_url = serializers.CharField()
+    admin_invitation = serializers.ChoiceField(
+        source="council.admin_invitation", choices=Council.Invitation.choices
+    )

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from platform_core.api.permissions import IsPlatformStaff
+from platform_core.api.permissions import PlatformModelPermissions
 from tenants import actions
 from tenants.models import Council
 
@@ -10,9 +10,11 @@ from .serializers import CouncilSerializer, ProvisionCouncilSerializer, Provisio
 
 
 class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Councils on the platform, for platform staff. POST provisions a new council."""
+    """Councils on the platform, for platform staff with the council permissions (view to read,
+    add to provision). POST provisions a new council; its first administrator is emailed a
+    set-password link, which the response never contains."""
 
-    permission_classes = [IsPlatformStaff]
+    permission_classes = [PlatformModelPermissions]
     serializer_class = CouncilSerializer
     lookup_field = "slug"
     queryset = Council.objects.exclude(schema_name="public").prefetch_related("domains")

@@ -1,4 +1,6 @@
 import pytest
+from django.core import mail
+from django.test import override_settings
 from django_tenants.utils import schema_exists
 from rest_framework.test import APIClient
 
@@ -15,14 +17,88 @@ PAYLOAD = {
 
 
 @pytest.mark.django_db
-def test_platform_staff_provision_a_council_through_the_api(platform_staff_client):
-    response = platform_staff_client.post("/platform/api/v1/councils/", PAYLOAD, format="json")
+def test_platform_staff_provision_a_council_through_the_api(
+    platform_staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = platform_staff_client.post("/platform/api/v1/councils/", PAYLOAD, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["council"]["slug"] == "gammaton"
     assert body["council"]["domains"] == ["gammaton.localhost"]
-    assert "/admin/password_reset/confirm/" in body["set_password_url"]
+    assert body["admin_email"] == "chief@gammaton.example"
     assert schema_exists("c_gammaton")
+    # The set-password link goes to the administrator by email only, never into the response.
+    assert "set_password_url" not in body
+    assert b"password_reset" not in response.content
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["chief@gammaton.example"]
+    assert "gammaton.localhost:8000/admin/password_reset/confirm/" in mail.outbox[0].body
+    assert Council.objects.get(slug="gammaton").admin_invitation == "sent"
+
+
+@pytest.mark.django_db
+def test_a_failure_to_email_the_link_is_reported_not_a_500(
+    platform_staff_client, django_capture_on_commit_callbacks
+):
+    with (
+        override_settings(EMAIL_BACKEND="tenants.tests.mail.RefusingEmailBackend"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = platform_staff_client.post("/platform/api/v1/councils/", PAYLOAD, format="json")
+    assert response.status_code == 201
+    council = Council.objects.get(slug="gammaton")
+    assert council.admin_invitation == "failed"
+    assert "Connection refused" in council.admin_invitation_error
+    detail = platform_staff_client.get("/platform/api/v1/councils/gammaton/").json()
+    assert detail["admin_invitation"] == "failed"
+
+
+def _operator(platform_host, *codenames):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from rest_framework.authtoken.models import Token
+
+    user = get_user_model().objects.create_user(
+        f"operator-{len(codenames)}@platform.example", is_staff=True, password=None
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="tenants", codename__in=codenames)
+    )
+    client = APIClient(HTTP_HOST=platform_host)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.django_db
+def test_staff_without_council_permissions_are_refused(platform_host, council_a):
+    client = _operator(platform_host)
+    assert client.get("/platform/api/v1/councils/").status_code == 403
+    assert client.get(f"/platform/api/v1/councils/{council_a.slug}/").status_code == 403
+    assert client.post("/platform/api/v1/councils/", PAYLOAD, format="json").status_code == 403
+    assert not Council.objects.filter(slug="gammaton").exists()
+
+
+@pytest.mark.django_db
+def test_view_permission_reads_but_does_not_provision(platform_host, council_a):
+    client = _operator(platform_host, "view_council")
+    assert client.get("/platform/api/v1/councils/").status_code == 200
+    assert client.get(f"/platform/api/v1/councils/{council_a.slug}/").status_code == 200
+    response = client.post("/platform/api/v1/councils/", PAYLOAD, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert not Council.objects.filter(slug="gammaton").exists()
+
+
+@pytest.mark.django_db
+def test_names_with_line_breaks_are_refused(platform_staff_client):
+    response = platform_staff_client.post(
+        "/platform/api/v1/councils/",
+        {**PAYLOAD, "name": "Gammaton Council\r\nBcc: victim@example.org"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "name" in response.json()["error"]["fields"]
+    assert not Council.objects.filter(slug="gammaton").exists()
 
 
 @pytest.mark.django_db
