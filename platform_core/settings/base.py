@@ -449,3 +449,17 @@ CELERY_BEAT_SCHEDULE["cms-publish-scheduled"] = {
 # Refused attempts are audited on a connection of their own, so the entry stays when the
 # caller's transaction rolls back (platform_core.audit.log.append_durable).
 AUDIT_AUTONOMOUS_WRITES = env_bool("AUDIT_AUTONOMOUS_WRITES", True)
+# Signed checkpoints of every council's chain head (platform_core.audit.checkpoints): the key
+# is never in the database; without it (development, tests) one is derived from SECRET_KEY.
+# Production refuses to start without it.
+AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY")
+AUDIT_CHECKPOINT_SECONDS = int(env("AUDIT_CHECKPOINT_SECONDS", "3600"))
+# Where files are on S3, each checkpoint is also an object under Object Lock ("" turns the
+# lock off, for a bucket without Object Lock; COMPLIANCE cannot be lifted even by the root user).
+AUDIT_CHECKPOINT_S3_PREFIX = env("AUDIT_CHECKPOINT_S3_PREFIX", "audit-checkpoints/")
+AUDIT_CHECKPOINT_LOCK_MODE = env("AUDIT_CHECKPOINT_LOCK_MODE", "GOVERNANCE")
+AUDIT_CHECKPOINT_LOCK_DAYS = int(env("AUDIT_CHECKPOINT_LOCK_DAYS", "2557"))
+CELERY_BEAT_SCHEDULE["audit-checkpoint-all-councils"] = {
+    "task": "platform_core.audit_checkpoint_all",
+    "schedule": float(AUDIT_CHECKPOINT_SECONDS),
+}

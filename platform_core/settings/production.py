@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 
 DEBUG = False
-for _required in ("SECRET_KEY", "DATABASE_URL", "PLATFORM_DOMAIN"):
+for _required in ("SECRET_KEY", "DATABASE_URL", "PLATFORM_DOMAIN", "AUDIT_SIGNING_KEY"):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"{_required} must be set in production")
 

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from platform_core.api.pagination import PlatformPagination
 from platform_core.api.parsers import FormParser, JSONParser, MultiPartParser
 from platform_core.api.viewsets import TenantGenericViewSet, TenantReadOnlyViewSet
-from platform_core.audit.log import export_entries, verify_chain
+from platform_core.audit.checkpoints import verify as verify_audit
+from platform_core.audit.log import export_entries
 from platform_core.audit.models import AuditEntry
 
 from .. import actions, storage
@@ -367,16 +368,34 @@ class AuditEntryViewSet(IntLookup, TenantReadOnlyViewSet):
                 entries = entries.filter(**{param: value})
         return entries
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "full",
+                bool,
+                description="walk the whole chain and every checkpoint (default: only the "
+                "entries after the newest signed checkpoint)",
+            )
+        ],
+        responses={200: dict},
+    )
     @action(detail=False, methods=["get"])
     def verify(self, request):
-        report = verify_chain()
+        """Verify the chain against its newest signed checkpoint: ``problem`` names the damage
+        (truncation, rewrite, gap, tampered, signature, checkpoint_deleted)."""
+        full = request.query_params.get("full", "").lower() in ("1", "true", "yes")
+        report = verify_audit(full=full)
         return Response(
             {
                 "ok": report.ok,
                 "checked": report.checked,
                 "broken_seq": report.broken_seq,
                 "reason": report.reason,
+                "problem": report.problem or None,
+                "head_seq": report.head_seq,
+                "checkpoint_seq": report.anchor_seq,
+                "checkpoint_at": report.anchored_at,
+                "incremental": report.incremental,
             }
         )
 

@@ -28,3 +28,27 @@ def test_other_staff_and_other_councils_cannot_use_records_admin(
     for_a = records_client_b.get(f"/admin/records/records/{record.pk}/")
     missing = records_client_b.get("/admin/records/records/987654/")
     assert for_a.status_code == missing.status_code == 404
+
+
+def test_dashboard_checks_the_chain_from_the_newest_checkpoint_and_names_a_truncation(
+    records_client_a, council_a, file_plan_a, declare, in_council
+):
+    from platform_core.audit.checkpoints import create_checkpoint
+    from platform_core.audit.models import AuditEntry
+
+    declare(council_a, file_plan_a["minutes"])
+    with in_council(council_a):
+        head = create_checkpoint().checkpoint.seq
+    declare(council_a, file_plan_a["minutes"], title="Later minutes")
+    dashboard = records_client_a.get("/admin/records/")
+    assert f"matches the signed checkpoint of entry #{head}".encode() in dashboard.content
+    with in_council(council_a):
+        AuditEntry.objects.filter(seq__gt=head - 1).delete()
+    broken = records_client_a.get("/admin/records/").content.decode()
+    assert "(truncation)" in broken and "entries were deleted" in broken
+    verify = records_client_a.get("/api/v1/records/audit/verify/").json()
+    assert (verify["ok"], verify["problem"], verify["checkpoint_seq"]) == (
+        False,
+        "truncation",
+        head,
+    )

@@ -1,0 +1,33 @@
+"""The kernel's own shared tables (public schema)."""
+
+from django.db import models
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of one council's audit-chain head: "entry ``seq`` of schema
+    ``schema_name`` had hash ``head_hash`` at ``created_at``". Kept in the public schema (and, where
+    S3 is configured, as an object under Object Lock), outside the council's reach, so that
+    deleting the newest entries or rewriting the whole chain is found by
+    ``platform_core.audit.checkpoints.verify``. Signed with AUDIT_SIGNING_KEY, which is not in
+    the database. Written only by ``platform_core.audit.checkpoints.create_checkpoint``."""
+
+    schema_name = models.CharField(max_length=63)
+    seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    algorithm = models.CharField(max_length=16, default="hmac-sha256")
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=64)
+    s3_key = models.CharField(max_length=255, blank=True)
+    s3_version_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["schema_name", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name", "seq"], name="platform_core_checkpoint_seq_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.schema_name} #{self.seq} {self.head_hash[:12]}"
