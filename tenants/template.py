@@ -29,6 +29,8 @@ DEFAULT_GROUPS = {
     ),
     "Records managers": (True, [], []),
     "Analysts": (True, [], []),
+    # Reads OFFICIAL-SENSITIVE people master data (intelligence.masterdata); nobody else does.
+    "Master data": (True, [], []),
     "Council administrators": (
         True,
         ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],

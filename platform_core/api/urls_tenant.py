@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/", whoami, name="api-me"),
     path("records/", include("records.api.urls")),
     path("warehouse/", include("intelligence.warehouse.api.urls")),
+    path("masterdata/", include("intelligence.masterdata.api.urls")),
 ]

@@ -435,6 +435,18 @@ CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 
+# --- Master data (intelligence.masterdata; see docs/masterdata.md) --------------------------------
+# People pairs at or above the match probability join one golden person; pairs between the
+# review and match probabilities go to the review queue. Places: address scores likewise.
+MASTERDATA_MATCH_PROBABILITY = float(env("MASTERDATA_MATCH_PROBABILITY", "0.9"))
+MASTERDATA_REVIEW_PROBABILITY = float(env("MASTERDATA_REVIEW_PROBABILITY", "0.5"))
+MASTERDATA_PLACE_MATCH_SCORE = float(env("MASTERDATA_PLACE_MATCH_SCORE", "0.9"))
+MASTERDATA_PLACE_REVIEW_SCORE = float(env("MASTERDATA_PLACE_REVIEW_SCORE", "0.6"))
+# An import with at most this many new or changed records places them at once (incrementally);
+# larger ones wait for the next full run (mdm_resolve).
+MASTERDATA_INCREMENTAL_LIMIT = int(env("MASTERDATA_INCREMENTAL_LIMIT", "1000"))
+MASTERDATA_REVIEW_LIMIT = int(env("MASTERDATA_REVIEW_LIMIT", "10000"))
+
 # --- Web channel (cms) ----------------------------------------------------------------------------
 # Anonymous page cache per council (cms.cache); 0 turns it off.
 CMS_PAGE_CACHE_SECONDS = int(env("CMS_PAGE_CACHE_SECONDS", "300"))

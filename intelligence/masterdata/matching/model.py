@@ -1,0 +1,147 @@
+"""The people-matching model (Splink settings): blocking rules, comparisons with prior m and u
+probabilities, and the training recipe. Training by expectation maximisation replaces the priors
+with estimates from the council's own records when there are enough of them."""
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+# Columns the engines read (empty strings become NULL).
+COLUMNS = [
+    "unique_id",
+    "first_key",
+    "first_canon",
+    "surname_key",
+    "dob",
+    "dob_swapped",
+    "postcode",
+    "sector",
+    "district",
+    "email",
+    "phone",
+]
+
+BLOCKING_RULES = [
+    ("surname_key", "dob"),
+    ("first_canon", "dob"),
+    ("first_canon", "surname_key"),
+    ("dob", "postcode"),
+    ("surname_key", "postcode"),
+    ("email",),
+    ("phone",),
+]
+# Deterministic rule for the prior, and the blocks expectation maximisation trains on (each
+# leaves the fields it does not block on free to be estimated).
+DETERMINISTIC_RULES = [("first_canon", "surname_key", "dob")]
+TRAINING_BLOCKS = [("first_canon", "surname_key"), ("dob", "district")]
+PRIOR_MATCH_PROBABILITY = 0.0005
+
+
+def _lvl(creator, m, u, label=None):
+    options = {"m_probability": m, "u_probability": u}
+    if label:
+        options["label_for_charts"] = label
+    return creator.configure(**options)
+
+
+def comparisons():
+    first = cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_description="First name: exact, nickname, Jaro-Winkler, initial",
+        comparison_levels=[
+            cll.NullLevel("first_key"),
+            _lvl(cll.ExactMatchLevel("first_key"), 0.80, 0.01, "exact"),
+            _lvl(cll.ExactMatchLevel("first_canon"), 0.06, 0.001, "same name or nickname"),
+            _lvl(cll.JaroWinklerLevel("first_key", 0.92), 0.06, 0.002, "Jaro-Winkler >= 0.92"),
+            _lvl(cll.JaroWinklerLevel("first_key", 0.80), 0.03, 0.02, "Jaro-Winkler >= 0.80"),
+            _lvl(
+                cll.CustomLevel(
+                    "substr(first_key_l, 1, 1) = substr(first_key_r, 1, 1) "
+                    "AND (length(first_key_l) = 1 OR length(first_key_r) = 1)",
+                    base_dialect_str="duckdb",
+                ),
+                0.03,
+                0.005,
+                "initial",
+            ),
+            _lvl(cll.ElseLevel(), 0.02, 0.962, "different"),
+        ],
+    )
+    surname = cl.CustomComparison(
+        output_column_name="surname",
+        comparison_description="Surname: exact, Jaro-Winkler",
+        comparison_levels=[
+            cll.NullLevel("surname_key"),
+            _lvl(cll.ExactMatchLevel("surname_key"), 0.88, 0.005, "exact"),
+            _lvl(cll.JaroWinklerLevel("surname_key", 0.92), 0.07, 0.002, "Jaro-Winkler >= 0.92"),
+            _lvl(cll.JaroWinklerLevel("surname_key", 0.80), 0.03, 0.02, "Jaro-Winkler >= 0.80"),
+            _lvl(cll.ElseLevel(), 0.02, 0.973, "different"),
+        ],
+    )
+    dob = cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="Date of birth: exact, day and month swapped, one digit, year",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            _lvl(cll.ExactMatchLevel("dob"), 0.90, 0.00005, "exact"),
+            _lvl(
+                cll.CustomLevel("dob_l = dob_swapped_r", base_dialect_str="duckdb"),
+                0.03,
+                0.00002,
+                "day and month swapped",
+            ),
+            _lvl(cll.DamerauLevenshteinLevel("dob", 1), 0.04, 0.001, "one digit different"),
+            _lvl(
+                cll.CustomLevel(
+                    "substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", base_dialect_str="duckdb"
+                ),
+                0.01,
+                0.012,
+                "same year",
+            ),
+            _lvl(cll.ElseLevel(), 0.02, 0.987, "different"),
+        ],
+    )
+    postcode = cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Postcode: full, sector, district",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            _lvl(cll.ExactMatchLevel("postcode"), 0.70, 0.0005, "exact"),
+            _lvl(cll.ExactMatchLevel("sector"), 0.08, 0.005, "same sector"),
+            _lvl(cll.ExactMatchLevel("district"), 0.07, 0.03, "same district"),
+            _lvl(cll.ElseLevel(), 0.15, 0.9645, "different"),
+        ],
+    )
+    email = cl.CustomComparison(
+        output_column_name="email",
+        comparison_description="Email: exact",
+        comparison_levels=[
+            cll.NullLevel("email"),
+            _lvl(cll.ExactMatchLevel("email"), 0.85, 0.0001, "exact"),
+            _lvl(cll.ElseLevel(), 0.15, 0.9999, "different"),
+        ],
+    )
+    phone = cl.CustomComparison(
+        output_column_name="phone",
+        comparison_description="Phone: exact",
+        comparison_levels=[
+            cll.NullLevel("phone"),
+            _lvl(cll.ExactMatchLevel("phone"), 0.80, 0.0001, "exact"),
+            _lvl(cll.ElseLevel(), 0.20, 0.9999, "different"),
+        ],
+    )
+    return [first, surname, dob, postcode, email, phone]
+
+
+def settings_creator() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=PRIOR_MATCH_PROBABILITY,
+        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES],
+        comparisons=comparisons(),
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+        additional_columns_to_retain=[],
+    )

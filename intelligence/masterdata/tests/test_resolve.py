@@ -1,0 +1,193 @@
+"""People resolution: Splink full runs, golden ids, survivorship, incremental placement, decisions."""
+
+import pytest
+
+from intelligence.masterdata.testing import import_people, pairwise_scores, people_files
+
+from .conftest import people_csv
+
+
+def _assigned():
+    from intelligence.masterdata.models import PersonRecord
+
+    return {
+        (s, ref): g
+        for s, ref, g in PersonRecord.objects.values_list("source__name", "source_ref", "golden_id")
+    }
+
+
+def test_full_run_finds_the_same_people_across_sources(md_a):
+    files, truth = people_files(150)
+    with md_a() as actions:
+        from intelligence.masterdata.models import GoldenPerson, MatchModel, PersonRecord
+
+        import_people(files)
+        assert PersonRecord.objects.filter(golden__isnull=False).count() == 0  # waits for a run
+        stats = actions.resolve_people()
+        assert stats["records"] == PersonRecord.objects.count()
+        assert stats["trained"] is False  # too few records: the model's priors are used
+        assert MatchModel.objects.count() == 1
+        assert PersonRecord.objects.filter(golden__isnull=True).count() == 0
+        scores = pairwise_scores(_assigned(), truth)
+        assert scores["precision"] > 0.9 and scores["recall"] > 0.85, scores
+        assert GoldenPerson.objects.filter(status="active").count() == stats["clusters"]
+
+
+def test_training_by_expectation_maximisation_on_the_councils_records(md_a):
+    files, truth = people_files(700)
+    with md_a() as actions:
+        from intelligence.masterdata.models import MatchModel
+
+        import_people(files)
+        stats = actions.resolve_people()
+        assert stats["trained"] is True
+        settings = MatchModel.objects.get().settings
+        first = settings["comparisons"][0]["comparison_levels"][1]
+        assert first["label_for_charts"] == "exact" and first["m_probability"] != 0.8
+        scores = pairwise_scores(_assigned(), truth)
+        assert scores["f1"] > 0.9, scores
+
+
+def test_golden_ids_are_stable_across_runs_and_a_cluster_that_gains_a_record_keeps_its_id(md_a):
+    files, _truth = people_files(60)
+    with md_a() as actions:
+        from intelligence.masterdata.models import GoldenPerson, PersonRecord
+
+        import_people(files)
+        actions.resolve_people()
+        before = _assigned()
+        actions.resolve_people()
+        assert _assigned() == before
+        some = PersonRecord.objects.exclude(email="").order_by("id").first()
+        golden_id = some.golden_id
+        result = actions.import_source(
+            people_csv(
+                [
+                    f"NEW1,{some.first_name},{some.surname},{some.date_of_birth or ''},"
+                    f'{some.postcode},"{some.address}",{some.email},'
+                ]
+            ),
+            source="blue-badge",
+            kind="people",
+        )
+        assert result.placed == 1
+        new = PersonRecord.objects.get(source_ref="NEW1")
+        assert new.golden_id == golden_id
+        actions.resolve_people()
+        new.refresh_from_db()
+        assert new.golden_id == golden_id
+        assert (
+            GoldenPerson.objects.get(pk=golden_id).record_count
+            == PersonRecord.objects.filter(golden_id=golden_id).count()
+        )
+
+
+def test_survivorship_takes_names_from_the_most_trusted_source_and_addresses_from_the_newest(md_a):
+    with md_a() as actions:
+        from intelligence.masterdata.models import GoldenPerson
+
+        actions.import_source(
+            people_csv(["L1,Rob,Smith,1980-03-04,NS1 2AB,1 Old Road,,07700900123"]),
+            source="library",
+            kind="people",
+            trust_rank=10,
+        )
+        actions.import_source(
+            people_csv(["C1,Robert,Smith,1980-03-04,NS1 2AB,1 Old Road,,07700900123"]),
+            source="council-tax",
+            kind="people",
+            trust_rank=90,
+        )
+        actions.resolve_people()
+        [person] = GoldenPerson.objects.filter(status="active")
+        assert (person.first_name, person.address) == ("Robert", "1 Old Road")
+        actions.import_source(
+            people_csv(["L1,Rob,Smith,1980-03-04,NS9 9ZZ,5 New Road,,07700900123"]),
+            source="library",
+            kind="people",
+        )
+        person.refresh_from_db()
+        assert (person.first_name, person.address, person.postcode, person.record_count) == (
+            "Robert",
+            "5 New Road",
+            "NS9 9ZZ",
+            2,
+        )
+
+
+def test_incremental_placement_joins_starts_or_queues_for_review(md_a):
+    with md_a() as actions:
+        from intelligence.masterdata.models import PersonRecord, ReviewPair
+
+        actions.import_source(
+            people_csv(
+                [
+                    "C1,Margaret,Thornbury,1950-07-21,NS1 2AB,1 High Street,meg@example.org,07700900001",
+                    "C2,David,Okafor,1988-11-02,NS4 5EF,9 Mill Road,,",
+                ]
+            ),
+            source="council-tax",
+            kind="people",
+        )
+        actions.resolve_people()
+        outcomes = {}
+        for ref, line in {
+            "H1": "H1,Maggie,Thornbury,1950-07-21,NS1 2AB,1 High St,meg@example.org,",
+            "H2": "H2,Patricia,Thornbury,1950-07-21,NS1 2AB,1 High Street,,",  # a twin
+            "H3": "H3,Priya,Shah,1999-01-01,NS2 2BB,,,",
+        }.items():
+            actions.import_source(people_csv([line]), source="housing", kind="people", partial=True)
+            record = PersonRecord.objects.get(source_ref=ref)
+            outcomes[ref] = record.golden_id
+        margaret = PersonRecord.objects.get(source_ref="C1").golden_id
+        assert outcomes["H1"] == margaret
+        assert outcomes["H2"] != margaret and outcomes["H3"] != margaret
+        pair = ReviewPair.objects.get(kind="people")
+        assert {pair.person_a.source_ref, pair.person_b.source_ref} == {"C1", "H2"}
+        names = [c["name"] for c in pair.explanation["comparisons"]]
+        assert names == ["first_name", "surname", "date_of_birth", "postcode", "email", "phone"]
+        weights = {c["name"]: c["weight"] for c in pair.explanation["comparisons"]}
+        assert weights["date_of_birth"] > 0 and weights["first_name"] < 0 and weights["email"] == 0
+        assert pair.explanation["conflict"] is True  # never joined without a person deciding
+        assert pair.match_weight == pytest.approx(
+            pair.explanation["prior_weight"] + sum(weights.values()), abs=1e-3
+        )
+
+
+def test_decisions_are_respected_by_later_runs(md_a):
+    with md_a() as actions:
+        from intelligence.masterdata.models import Lineage, MatchDecision, PersonRecord, ReviewPair
+
+        actions.import_source(
+            people_csv(
+                [
+                    "C1,Margaret,Thornbury,1950-07-21,NS1 2AB,1 High Street,,",
+                    "C2,Patricia,Thornbury,1950-07-21,NS1 2AB,1 High Street,,",
+                    "C3,John,Ashworth,1960-01-05,NS3 3CC,4 Kings Road,,",
+                    "C4,John,Ashworth,1960-01-05,NS3 3CC,4 Kings Road,,",
+                ]
+            ),
+            source="council-tax",
+            kind="people",
+        )
+        actions.resolve_people()
+        g = dict(PersonRecord.objects.values_list("source_ref", "golden_id"))
+        assert g["C3"] == g["C4"] and g["C1"] != g["C2"]
+        pair = ReviewPair.objects.get(kind="people", status="open")
+        actions.confirm_pair(pair, actor="reviewer")
+        g = dict(PersonRecord.objects.values_list("source_ref", "golden_id"))
+        assert g["C1"] == g["C2"]
+        assert Lineage.objects.filter(event="merged").count() == 1
+        c4 = PersonRecord.objects.get(source_ref="C4")
+        new = actions.unmerge_person_record(c4, actor="reviewer")
+        assert MatchDecision.objects.filter(decision="no_link").count() == 1
+        actions.resolve_people()
+        after = dict(PersonRecord.objects.values_list("source_ref", "golden_id"))
+        assert after["C1"] == after["C2"] == g["C1"]
+        assert after["C3"] != after["C4"] == new.pk
+        assert not ReviewPair.objects.filter(status="open").exists()
+        from platform_core.audit.models import AuditEntry
+
+        assert {"masterdata.review.confirmed", "masterdata.person.unmerged"} <= set(
+            AuditEntry.objects.values_list("action", flat=True)
+        )
