@@ -1,6 +1,5 @@
 """Helpers shared by the tests, the demo and the benchmark: synthetic sources as CSV."""
 
-import csv
 import io
 from collections import defaultdict
 
@@ -19,12 +18,14 @@ def people_files(
     for row in rows:
         by_source[row["source"]].append(row)
         truth[(row["source"], row["source_id"])] = row["entity"]
+    from platform_core import csvio
+
     from .actions.imports import PEOPLE_COLUMNS
 
     files = {}
     for source, items in by_source.items():
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csvio.writer(out, lineterminator="\n")
         writer.writerow(PEOPLE_COLUMNS)
         for item in items:
             writer.writerow([item[c] for c in PEOPLE_COLUMNS])

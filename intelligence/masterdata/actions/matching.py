@@ -1,6 +1,5 @@
 """Resolution: full runs (Splink), incremental placement of one record, and places."""
 
-import csv
 import logging
 import os
 import tempfile
@@ -12,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from platform_core import csvio
 from platform_core.audit import log as audit
 
 from ..matching import engine, golden, scoring
@@ -528,7 +528,7 @@ def resolve_places(*, actor=None, progress=None) -> dict:
 def export_links(kind: str, out) -> int:
     """Write ``source,source_id,golden_id`` for every source record of ``kind``."""
     Record = PersonRecord if kind == "people" else PlaceRecord
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvio.writer(out, lineterminator="\n")
     writer.writerow(["source", "source_id", "golden_id"])
     n = 0
     for source, ref, golden_id in (
@@ -536,11 +536,6 @@ def export_links(kind: str, out) -> int:
         .values_list("source__name", "source_ref", "golden_id")
         .iterator(chunk_size=10_000)
     ):
-        writer.writerow([_safe(source), _safe(ref), "" if golden_id is None else golden_id])
+        writer.writerow([source, ref, "" if golden_id is None else golden_id])
         n += 1
     return n
-
-
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formula prefixes."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
