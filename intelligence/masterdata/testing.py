@@ -33,12 +33,27 @@ def people_files(
     return files, truth
 
 
+OWNERS = {
+    "council-tax": "Revenues and benefits",
+    "housing": "Housing services",
+    "social-care": "Adult social care",
+    "library": "Libraries",
+}
+
+
 def import_people(files: dict[str, bytes], **kwargs) -> None:
     from .actions import import_source
 
     trust = dict(synthetic.SOURCES)
     for source, data in sorted(files.items()):
-        import_source(data, source=source, kind="people", trust_rank=trust.get(source), **kwargs)
+        import_source(
+            data,
+            source=source,
+            kind="people",
+            trust_rank=trust.get(source),
+            owner=OWNERS.get(source, ""),
+            **kwargs,
+        )
 
 
 def pairwise_scores(assigned: dict, truth: dict) -> dict:

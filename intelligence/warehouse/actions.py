@@ -32,6 +32,13 @@ def save_metric(*, metric: Metric | None = None, **fields) -> Metric:
     return metric
 
 
+def save_or_update_metric(*, metric_id: str, **fields) -> Metric:
+    """Create the metric ``metric_id`` or update it: for apps that own a metric they publish
+    (master data's distinct counts)."""
+    existing = Metric.objects.filter(metric_id=metric_id).first()
+    return save_metric(metric=existing, metric_id=metric_id, **fields)
+
+
 def delete_metric(metric: Metric) -> None:
     metric.delete()
 

@@ -20,6 +20,7 @@ from .personal import (
     subject_access_export,
 )
 from .review import confirm_pair, merge_people, merge_places, reject_pair, unmerge_person_record
+from .warehouse import financial_year, publish_distinct_counts
 
 __all__ = [
     "ImportResult",
@@ -29,6 +30,8 @@ __all__ = [
     "ensure_source",
     "erase_person",
     "export_links",
+    "financial_year",
+    "publish_distinct_counts",
     "import_gazetteer",
     "import_source",
     "merge_people",

@@ -26,6 +26,7 @@ from ..models import (
     ResolutionRun,
     ReviewPair,
 )
+from .warehouse import publish_distinct_counts
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ def resolve_people(*, actor=None, train: bool = True, progress=None) -> dict:
             model=stored.pk,
             seconds=round(time.monotonic() - started, 2),
         )
+        stats["warehouse"] = publish_distinct_counts("people")
         run.finished_at = timezone.now()
         run.stats = stats
         run.save()

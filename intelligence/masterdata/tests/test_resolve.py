@@ -191,3 +191,20 @@ def test_decisions_are_respected_by_later_runs(md_a):
         assert {"masterdata.review.confirmed", "masterdata.person.unmerged"} <= set(
             AuditEntry.objects.values_list("action", flat=True)
         )
+
+
+def test_the_warehouse_counts_distinct_golden_people_not_source_records(md_a, council_a):
+    files, truth = people_files(40)
+    with md_a() as actions:
+        from intelligence.masterdata.models import GoldenPerson, PersonRecord
+
+        import_people(files)
+        stats = actions.resolve_people()
+        golden = GoldenPerson.objects.filter(status="active").count()
+        assert stats["warehouse"]["value"] == golden < PersonRecord.objects.count()
+        from intelligence.warehouse.models import Metric, Observation
+
+        metric = Metric.objects.get(metric_id="mdm-distinct-people")
+        assert "counted once" in metric.description
+        [value] = Observation.objects.filter(metric=metric, area_code=council_a.gss_code)
+        assert value.value == golden and value.period == actions.financial_year()
