@@ -10,8 +10,9 @@ class Config(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from cms import signals
+        from cms import admin_base_url, signals
         from cms.permissions import grant_default_permissions
 
+        admin_base_url.install()
         signals.connect()
         post_migrate.connect(grant_default_permissions, dispatch_uid="cms-default-permissions")

@@ -7,6 +7,7 @@ that council (and only that council) is missed from then on and expires on its o
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import caches
@@ -14,7 +15,15 @@ from django.db import connection
 from django.utils import timezone
 
 GENERATION_KEY = "cms:page-cache:generation"
-CACHEABLE_PARAMETERS = {"page", "kind", "category", "q", "past"}
+# The query parameters the site's own pages use, and the shape of a value worth a cache entry.
+# Free text (the directory's "q") is never cached: every new string would be a new entry.
+CACHEABLE_PARAMETERS = {
+    "page": re.compile(r"[1-9][0-9]{0,3}"),
+    "past": re.compile(r"1"),
+    "kind": re.compile(r"[a-z][a-z-]{0,39}"),
+    "category": re.compile(r"[^\x00-\x1f\x7f]{1,80}"),
+}
+MAX_VALUES_PER_PARAMETER = {"category": 5}
 
 
 def _cache():
@@ -53,9 +62,30 @@ def cacheable_request(request) -> bool:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # maybe signed in (staff previews, admin users): never cached
-    # Only the parameters the site's own pages use: arbitrary query strings must not be able to
-    # fill the cache with copies of the same page.
-    return set(request.GET.keys()) <= CACHEABLE_PARAMETERS and len(request.GET) <= 8
+    # Only the parameters the site's own pages use, with values of the right shape: arbitrary
+    # query strings must not be able to fill the cache with copies of the same page.
+    for name, values in request.GET.lists():
+        pattern = CACHEABLE_PARAMETERS.get(name)
+        if pattern is None or len(values) > MAX_VALUES_PER_PARAMETER.get(name, 1):
+            return False
+        if not all(pattern.fullmatch(value) for value in values):
+            return False
+    return True
+
+
+def note_parameter(request, name: str, value: str) -> None:
+    """A page says it used this query parameter value as given (``paginate`` for a page number
+    that exists, the directory for a kind or category it has, events for ``past=1``). An answer
+    is cached only if every parameter of the request was used this way, so ``?page=abc7`` or
+    ``?page=9999`` (served as page 1 or the last page) never makes an entry of its own."""
+    if not hasattr(request, "_cms_parameters_used"):
+        request._cms_parameters_used = {}
+    request._cms_parameters_used.setdefault(name, []).append(value)
+
+
+def parameters_all_used(request) -> bool:
+    used = getattr(request, "_cms_parameters_used", {})
+    return all(sorted(values) == sorted(used.get(name, [])) for name, values in request.GET.lists())
 
 
 def get(request):
@@ -73,6 +103,8 @@ def store(request, response) -> None:
     ):
         return
     if getattr(response, "streaming", False):
+        return
+    if not parameters_all_used(request):
         return
     timeout = getattr(settings, "CMS_PAGE_CACHE_SECONDS", 300)
     timeout = min(timeout, _seconds_to_next_alert_change(timeout))

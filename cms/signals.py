@@ -14,13 +14,15 @@ def _invalidate(**kwargs):
 
 def connect() -> None:
     from wagtail.contrib.redirects.models import Redirect
-    from wagtail.models import Page
+    from wagtail.models import Page, PageViewRestriction
 
     from cms.models import AlertBanner, CouncilBranding
 
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(_invalidate, dispatch_uid=f"cms-cache-{id(signal)}")
-    for model in (AlertBanner, CouncilBranding, Redirect):
+    # PageViewRestriction: making a page private (or public again) changes what anonymous
+    # visitors may see of it and of every page below it.
+    for model in (AlertBanner, CouncilBranding, Redirect, PageViewRestriction):
         post_save.connect(
             _invalidate, sender=model, dispatch_uid=f"cms-cache-save-{model.__name__}"
         )

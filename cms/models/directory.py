@@ -6,6 +6,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms import cache as page_cache
+
 from .pages import ReviewedPage, paginate
 
 
@@ -44,15 +46,19 @@ class DirectoryPage(ReviewedPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         entries, chosen = self.filtered_entries(request.GET)
+        existing = {c for c in self.entries.values_list("category", flat=True) if c}
+        if chosen["kind"] in DirectoryEntry.Kind.values:
+            page_cache.note_parameter(request, "kind", chosen["kind"])
+        for category in chosen["categories"]:
+            if category in existing:  # an unknown category is not worth a cache entry
+                page_cache.note_parameter(request, "category", category)
         context["entries"] = paginate(request, entries, self.per_page)
         context["chosen"] = chosen
         params = request.GET.copy()
         params.pop("page", None)
         context["filter_query"] = f"{params.urlencode()}&" if params else ""
         context["kinds"] = DirectoryEntry.Kind.choices
-        context["categories"] = sorted(
-            {c for c in self.entries.values_list("category", flat=True) if c}
-        )
+        context["categories"] = sorted(existing)
         return context
 
 

@@ -11,6 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import cache as page_cache
 from cms.blocks import BodyBlock
 
 from .pages import ReviewedPage, paginate
@@ -30,6 +31,7 @@ class EventsIndexPage(ReviewedPage):
         context = super().get_context(request, *args, **kwargs)
         events = EventPage.objects.live().public().child_of(self)
         if request.GET.get("past") == "1":
+            page_cache.note_parameter(request, "past", "1")
             events = events.filter(end__lt=timezone.now()).order_by("-start")
             context["showing_past"] = True
             context["past_prefix"] = "past=1&"

@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import cache as page_cache
 from cms.blocks import BodyBlock, LinkBlock, StepBlock, TopTaskBlock
 
 
@@ -318,8 +319,11 @@ def paginate(request, queryset, per_page: int):
     paginator = Paginator(queryset, per_page)
     raw = request.GET.get("page", "1")
     try:
-        return paginator.page(raw)
+        page = paginator.page(raw)
     except PageNotAnInteger:
         return paginator.page(1)
     except EmptyPage:
         return paginator.page(paginator.num_pages)
+    if "page" in request.GET and raw == str(page.number):
+        page_cache.note_parameter(request, "page", raw)
+    return page
