@@ -2,13 +2,15 @@
 
 import mimetypes
 
-from django.core.files.storage import default_storage
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import storages
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, HttpResponseNotFound, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
 from platform_core.api.errors import is_api_path, json_error
+from platform_core.storage import check_name
 
 
 @never_cache
@@ -19,20 +21,30 @@ def healthz(request):
     return JsonResponse({"status": "ok", "schema": connection.schema_name})
 
 
-def serve_media(request, name: str):
-    """Serve a file from the *current council's* storage only (filesystem default).
+PUBLIC_MEDIA_FOLDERS = ("images/",)
 
-    The name is resolved under the council's schema by the tenant-aware storage, so a path that
-    exists for another council is simply not found here. On S3 files are served by presigned URLs.
+
+def serve_media(request, name: str):
+    """A public file of the *current council* (an image rendition), or a plain 404.
+
+    Reads only the council's ``public`` storage (``<schema>/public/``), only its ``images/``
+    folder, and only names that pass ``check_name`` (no traversal, backslash, percent sign,
+    control character, or change under normalisation). Private files (record content, transfer
+    packages, documents, original images) live in another area that this view cannot address.
     """
-    if ".." in name.split("/") or name.startswith("/"):
-        raise Http404("No such file")
-    if not default_storage.exists(name):
-        raise Http404("No such file")
+    try:
+        check_name(name)
+    except SuspiciousFileOperation:
+        return _media_not_found()
+    if not name.startswith(PUBLIC_MEDIA_FOLDERS) or name.endswith("/"):
+        return _media_not_found()
+    storage = storages["public"]
+    try:
+        handle = storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return _media_not_found()
     content_type, _ = mimetypes.guess_type(name)
-    response = FileResponse(
-        default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream"
-    )
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -55,6 +67,12 @@ def signin_locked_out(request, original_response=None, credentials=None):
         ).render()
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def _media_not_found():
+    """The same small answer for a missing, refused or other council's file (no page chrome,
+    so a flood of probes costs no template rendering)."""
+    return HttpResponseNotFound(b"Not found", content_type="text/plain; charset=utf-8")
 
 
 def unknown_host(request):

@@ -34,41 +34,44 @@ def moto_endpoint():
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-2")
-    client.create_bucket(
-        Bucket=BUCKET,
-        CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
-        ObjectLockEnabledForBucket=True,
-    )
+    try:
+        client.create_bucket(
+            Bucket=BUCKET,
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+            ObjectLockEnabledForBucket=True,
+        )
+    except client.exceptions.BucketAlreadyOwnedByYou:
+        pass  # moto's state is per process: another conftest's server already made it
     yield endpoint
     server.stop()
 
 
 def s3_storages(endpoint: str, **extra) -> dict:
+    """The platform's two storages (private ``default``, ``public``) on moto's S3."""
     from botocore.config import Config
 
+    options = {
+        "bucket_name": BUCKET,
+        "endpoint_url": endpoint,
+        "region_name": "eu-west-2",
+        "access_key": "testing",
+        "secret_key": "testing",
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "client_config": Config(
+            s3={"addressing_style": "path"},
+            signature_version="s3v4",
+            retries={"max_attempts": 1, "mode": "standard"},
+            connect_timeout=2,
+            read_timeout=10,
+        ),
+        **extra,
+    }
     return {
-        "default": {
-            "BACKEND": "platform_core.storage.TenantS3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": endpoint,
-                "region_name": "eu-west-2",
-                "access_key": "testing",
-                "secret_key": "testing",
-                "default_acl": None,
-                "file_overwrite": False,
-                "querystring_auth": True,
-                "querystring_expire": 60,
-                "client_config": Config(
-                    s3={"addressing_style": "path"},
-                    signature_version="s3v4",
-                    retries={"max_attempts": 1, "mode": "standard"},
-                    connect_timeout=2,
-                    read_timeout=10,
-                ),
-                **extra,
-            },
-        },
+        "default": {"BACKEND": "platform_core.storage.PrivateS3Storage", "OPTIONS": options},
+        "public": {"BACKEND": "platform_core.storage.PublicS3Storage", "OPTIONS": options},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 

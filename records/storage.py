@@ -1,4 +1,5 @@
-"""Where record content lives: the council's tenant-aware default storage (S3 in production).
+"""Where record content lives: the council's private storage (``default``: ``<schema>/private/``
+on disk or in S3). Record content is never public media: it leaves only through the records API.
 
 The database is the source of truth: a version row is written in the same transaction as the
 upload, and the upload happens before the commit, so a failed upload leaves no row. Content
@@ -13,6 +14,8 @@ from django.core.files.storage import default_storage
 from django.utils.http import content_disposition_header
 from rest_framework import status
 from rest_framework.exceptions import APIException
+
+from platform_core.storage import check_name
 
 PREFIX = "records/"
 
@@ -45,7 +48,8 @@ def _storage_errors() -> tuple:
 
 
 def object_key(name: str) -> str:
-    """The full object key (with the council's schema) of a stored name."""
+    """The full object key (``<schema>/private/<name>``) of a stored name."""
+    check_name(name)
     storage = default_storage
     if not is_s3():
         return storage.path(name)

@@ -74,8 +74,8 @@ def test_logo_and_its_renditions_live_under_the_councils_schema(site, web_counci
     assert 'class="council-header__logo-image"' in body
     rendition = image.get_rendition("height-60")
     root = Path(settings.MEDIA_ROOT) / web_council.schema_name
-    assert (root / image.file.name).exists()
-    assert (root / rendition.file.name).exists()
+    assert (root / "private" / image.file.name).exists()
+    assert (root / "public" / rendition.file.name).exists()
     assert rendition.url in body
 
 

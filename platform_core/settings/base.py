@@ -219,29 +219,31 @@ STATICFILES_DIRS = [
 WHITENOISE_ROOT = BASE_DIR / "platform_core" / "public_root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", str(VAR_DIR / "media"))
-MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # files live at MEDIA_ROOT/<schema>/...
 
 
 def storage_settings() -> dict:
-    """Tenant-aware storage: every stored name is prefixed by the council's schema."""
+    """Tenant-aware storages (``platform_core.storage``): every name lives under the council's
+    schema, in its private area (``default``: record content, transfer packages, documents,
+    original images) or its public area (``public``: image renditions, served at /media/)."""
     bucket = env("AWS_STORAGE_BUCKET_NAME")
     if bucket:
-        default = {
-            "BACKEND": "platform_core.storage.TenantS3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
-                "region_name": env("AWS_S3_REGION_NAME", "eu-west-2"),
-                "default_acl": None,
-                "file_overwrite": False,
-                "querystring_auth": True,
-                "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "300")),
-            },
+        options = {
+            "bucket_name": bucket,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME", "eu-west-2"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "300")),
         }
+        default = {"BACKEND": "platform_core.storage.PrivateS3Storage", "OPTIONS": options}
+        public = {"BACKEND": "platform_core.storage.PublicS3Storage", "OPTIONS": options}
     else:
-        default = {"BACKEND": "platform_core.storage.TenantFileSystemStorage"}
+        default = {"BACKEND": "platform_core.storage.PrivateFileSystemStorage"}
+        public = {"BACKEND": "platform_core.storage.PublicFileSystemStorage"}
     return {
         "default": default,
+        "public": public,
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
     }
 
@@ -308,6 +310,11 @@ else:
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Council Platform"
 WAGTAILADMIN_BASE_URL = f"http://{PLATFORM_DOMAIN}"
+# Renditions are the only public files; originals and documents stay private (the default).
+WAGTAILIMAGES_RENDITION_STORAGE = "public"
+# Documents leave only through Wagtail's serve view, which applies collection privacy: streamed
+# from disk, or a redirect to a short-lived presigned URL on S3. Never "direct".
+WAGTAILDOCS_SERVE_METHOD = "redirect" if env("AWS_STORAGE_BUCKET_NAME") else "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # Wagtail's background tasks stay immediate: django-tasks would lose the council's schema.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

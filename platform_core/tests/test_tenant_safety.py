@@ -14,24 +14,24 @@ from django.db import connection
 from django.test import Client, override_settings
 from django_tenants.utils import schema_context
 
-from platform_core.storage import TenantS3Storage
+from platform_core.storage import PrivateS3Storage
 
 
 @pytest.fixture
 def saved_in_a(council_a):
-    """Files saved in council A's storage, deleted afterwards. MEDIA_ROOT is deliberately not
-    overridden: django-tenants' storage keeps its root cached across setting changes."""
+    """Files saved in council A's storage (``alias``: private ``default`` or ``public``),
+    deleted afterwards."""
     names = []
 
-    def save(name, content):
+    def save(name, content, alias="default"):
         with schema_context(council_a.schema_name):
-            names.append(default_storage.save(name, ContentFile(content)))
-        return names[-1]
+            names.append((alias, storages[alias].save(name, ContentFile(content))))
+        return names[-1][1]
 
     yield save
     with schema_context(council_a.schema_name):
-        for name in names:
-            default_storage.delete(name)
+        for alias, name in names:
+            storages[alias].delete(name)
 
 
 @pytest.mark.django_db
@@ -44,12 +44,12 @@ def test_filesystem_storage_puts_files_under_the_council_schema(
         assert default_storage.path(name).startswith(str(root / council_a.schema_name))
     with schema_context(council_b.schema_name):
         assert not default_storage.exists(name)
-    assert (root / council_a.schema_name / name).read_bytes() == b"A's plan"
+    assert (root / council_a.schema_name / "private" / name).read_bytes() == b"A's plan"
 
 
 @pytest.mark.django_db
 def test_media_is_served_only_on_the_owning_councils_domain(council_a, council_b, saved_in_a):
-    name = saved_in_a("img/crest.txt", b"crest of A")
+    name = saved_in_a("images/crest.txt", b"crest of A", alias="public")
     response = Client(HTTP_HOST=council_a.primary_domain).get(f"/media/{name}")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"crest of A"
@@ -63,16 +63,16 @@ def test_s3_storage_keys_carry_the_schema(council_a, council_b, moto_s3):
     bucket = f"platform-{uuid.uuid4().hex[:8]}"
     s3 = boto3.client("s3", endpoint_url=moto_s3, region_name="eu-west-2")
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    storage = TenantS3Storage(
+    storage = PrivateS3Storage(
         bucket_name=bucket, endpoint_url=moto_s3, region_name="eu-west-2", file_overwrite=False
     )
     with schema_context(council_a.schema_name):
         name = storage.save("records/decision.pdf", ContentFile(b"%PDF-1.4 A"))
         assert storage.exists(name)
         url = storage.url(name)
-        assert f"/{council_a.schema_name}/records/decision.pdf" in url
+        assert f"/{council_a.schema_name}/private/records/decision.pdf" in url
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
-    assert keys == [f"{council_a.schema_name}/{name}"]
+    assert keys == [f"{council_a.schema_name}/private/{name}"]
     with schema_context(council_b.schema_name):
         assert not storage.exists(name)
         with pytest.raises(FileNotFoundError):
@@ -122,7 +122,10 @@ def test_wagtail_site_root_paths_are_cached_per_council(council_a, council_b, se
 
 
 def test_storage_setting_uses_the_tenant_aware_backends():
-    assert storages.backends["default"]["BACKEND"].startswith("platform_core.storage.Tenant")
+    assert (
+        storages.backends["default"]["BACKEND"] == "platform_core.storage.PrivateFileSystemStorage"
+    )
+    assert storages.backends["public"]["BACKEND"] == "platform_core.storage.PublicFileSystemStorage"
 
 
 @pytest.mark.django_db

@@ -54,7 +54,7 @@ def test_approved_destruction_deletes_every_version_keeps_a_stub_and_certifies(
     record = declare(council_a, file_plan_a["minutes"])
     with schema_context(council_a.schema_name):
         actions.add_version("tester", record, upload("v2.pdf", make_pdf("second")))
-        keys = [f"{council_a.schema_name}/{v.storage_key}" for v in record.versions.all()]
+        keys = [f"{council_a.schema_name}/private/{v.storage_key}" for v in record.versions.all()]
     for key in keys:
         s3.head_object(Bucket=s3.bucket, Key=key)
     batch = records_client_a.post("/api/v1/records/disposal-batches/").json()
@@ -208,7 +208,9 @@ def test_object_lock_writes_versions_with_a_retention_date(
     with schema_context(council_a.schema_name):
         version = record.versions.get()
     # HeadObject, not GetObjectRetention: moto 5.2.5's server answers 500 to the latter.
-    head = s3.head_object(Bucket=s3.bucket, Key=f"{council_a.schema_name}/{version.storage_key}")
+    head = s3.head_object(
+        Bucket=s3.bucket, Key=f"{council_a.schema_name}/private/{version.storage_key}"
+    )
     assert head["ObjectLockMode"] == "GOVERNANCE"
     assert head["ObjectLockRetainUntilDate"].date() > timezone.localdate()
 
@@ -258,7 +260,7 @@ def test_destroying_a_governance_locked_version_bypasses_the_lock(
     settings.RECORDS_OBJECT_LOCK_MODE = "GOVERNANCE"
     record = declare(council_a, file_plan_a["minutes"])
     with schema_context(council_a.schema_name):
-        key = f"{council_a.schema_name}/{record.versions.get().storage_key}"
+        key = f"{council_a.schema_name}/private/{record.versions.get().storage_key}"
         actions.destroy_record("rm", record, reason="due")
     listing = s3.list_object_versions(Bucket=s3.bucket, Prefix=key)
     assert not listing.get("Versions")

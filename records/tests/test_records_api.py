@@ -37,7 +37,9 @@ def test_declaring_a_record_stores_an_immutable_version_in_s3(
 
     with schema_context(council_a.schema_name):
         key = RecordVersion.objects.get(record_id=body["id"]).storage_key
-    stored = s3.get_object(Bucket=s3.bucket, Key=f"{council_a.schema_name}/{key}")["Body"].read()
+    stored = s3.get_object(Bucket=s3.bucket, Key=f"{council_a.schema_name}/private/{key}")[
+        "Body"
+    ].read()
     assert stored == data
     assert key.startswith("records/") and len(key) == len("records/") + 32
 
@@ -156,7 +158,7 @@ def test_large_upload_streams_through_a_temporary_file_and_multipart_s3(
     from records.models import RecordVersion
 
     with schema_context(council_a.schema_name):
-        key = f"{council_a.schema_name}/{RecordVersion.objects.get(record_id=response.json()['id']).storage_key}"
+        key = f"{council_a.schema_name}/private/{RecordVersion.objects.get(record_id=response.json()['id']).storage_key}"
     head = s3.head_object(Bucket=s3.bucket, Key=key)
     assert head["ContentLength"] == len(data) and head["ObjectLockMode"] == "GOVERNANCE"
     assert "-" in head["ETag"]  # a multipart upload's ETag
