@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import FileResponse, HttpResponseNotFound, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from platform_core.api.errors import is_api_path, json_error
 from platform_core.storage import check_name
@@ -24,6 +25,7 @@ def healthz(request):
 PUBLIC_MEDIA_FOLDERS = ("images/",)
 
 
+@require_safe
 def serve_media(request, name: str):
     """A public file of the *current council* (an image rendition), or a plain 404.
 

@@ -52,6 +52,14 @@ def test_filesystem_files_move_to_their_area(council_b):
         assert client.get(f"/media/records/{tag}").status_code == 404
         again = _run(council=council_b.slug)
         assert f"{council_b.slug}: moved 0 file(s)" in again
+        # A name stored before names were normalised is moved, and listed to be renamed.
+        odd = root / f"documents/report\u00b2-{tag}.pdf"
+        odd.parent.mkdir(parents=True, exist_ok=True)
+        odd.write_bytes(b"old upload")
+        report = _run(council=council_b.slug)
+        assert (root / "private" / odd.relative_to(root)).exists()
+        assert "not in Unicode NFKC form" in report and "Rename" in report
+        (root / "private" / odd.relative_to(root)).unlink()
     finally:
         with schema_context(council_b.schema_name):
             storages["public"].delete(f"images/crest-{tag}.png")
@@ -73,7 +81,7 @@ def test_s3_objects_move_to_their_area_keeping_object_lock(council_b, s3, settin
         ObjectLockRetainUntilDate=until,
     )
     output = _run(council=council_b.slug)
-    assert "left in the old layout" in output
+    assert f"{council_b.slug}: moved 2 file(s); 0 to look at" in output
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)["Contents"]}
     assert f"{prefix}public/images/crest-{tag}.png" in keys
     assert f"{prefix}private/records/{tag}" in keys

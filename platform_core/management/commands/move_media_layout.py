@@ -4,7 +4,9 @@ layout (``<schema>/private/<name>``, ``<schema>/public/<name>``).
 Stored names do not change (they are relative to the storage's location), so no database row
 is touched: only the files move. Renditions (``images/``) go to the public area, everything else
 (record content, transfer packages, documents, original images) to the private area. Safe to
-run twice; ``--dry-run`` reports without moving.
+run twice; ``--dry-run`` reports without moving. Names the storages now refuse (not in Unicode
+NFKC form: possible for documents uploaded before names were normalised) are moved and listed,
+to be renamed.
 
 Files left in the old layout are not reachable through ``/media/`` (it reads only the public
 area); they are unreadable to the platform until moved. On S3 an object under an Object Lock
@@ -16,13 +18,24 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import get_public_schema_name, get_tenant_model
 
-from platform_core.storage import AREAS, PRIVATE, PUBLIC
+from platform_core.storage import AREAS, PRIVATE, PUBLIC, check_name
 
 PUBLIC_FOLDERS = {"images"}
+
+
+def refused(name: str) -> str | None:
+    """Why the storages will refuse this stored name (e.g. not in Unicode NFKC form, possible
+    for documents uploaded before names were normalised), or None."""
+    try:
+        check_name(name)
+    except SuspiciousFileOperation as exc:
+        return str(exc)
+    return None
 
 
 def area_for(top_folder: str) -> str:
@@ -50,11 +63,9 @@ class Command(BaseCommand):
             else:
                 moved, kept = self._move_filesystem(found.schema_name, dry_run)
             verb = "would move" if dry_run else "moved"
-            self.stdout.write(
-                f"{found.slug}: {verb} {moved} file(s); {len(kept)} left in the old layout"
-            )
+            self.stdout.write(f"{found.slug}: {verb} {moved} file(s); {len(kept)} to look at")
             for line in kept:
-                self.stdout.write(f"  left: {line}")
+                self.stdout.write(f"  look at: {line}")
 
     def _move_filesystem(self, schema: str, dry_run: bool) -> tuple[int, list[str]]:
         root = Path(settings.MEDIA_ROOT) / schema
@@ -68,6 +79,8 @@ class Command(BaseCommand):
             files = [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
             for source in files:
                 target = target_root / source.relative_to(root)
+                if reason := refused(source.relative_to(root).as_posix()):
+                    kept.append(f"{source}: {reason} Rename the file and its row.")
                 if target.exists():
                     kept.append(f"{source} (already at {target})")
                     continue
@@ -100,6 +113,8 @@ class Command(BaseCommand):
                 if top in AREAS:
                     continue
                 target = f"{prefix}{area_for(top)}/{rest}"
+                if reason := refused(rest):
+                    kept.append(f"s3://{bucket}/{obj['Key']}: {reason} Rename it and its row.")
                 moved += 1
                 if dry_run:
                     continue
