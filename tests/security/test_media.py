@@ -323,3 +323,36 @@ def test_on_s3_documents_leave_by_a_presigned_redirect_after_the_privacy_check(
         assert fetched.read() == SECRET
     with schema_context(council_b.schema_name):
         doc.file.delete(save=False)
+
+
+def test_wagtail_admin_edits_private_documents_and_images(council_b, client_b, documents_b):
+    """Private files have no URL of their own on disk (``url()`` is empty): the admin's edit
+    screens still work, and link documents through the serve view."""
+    import io as _io
+
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = _io.BytesIO()
+    PILImage.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    with schema_context(council_b.schema_name):
+        image = get_image_model().objects.create(
+            title="Crest", file=ContentFile(buffer.getvalue(), name="crest.png")
+        )
+    try:
+        doc = documents_b["restricted"]
+        page = client_b.get(f"/admin/documents/edit/{doc.pk}/")
+        assert page.status_code == 200
+        assert f"/documents/{doc.pk}/{doc.filename}".encode() in page.content
+        assert client_b.get(f"/admin/images/{image.pk}/").status_code == 200
+        with schema_context(council_b.schema_name):
+            rendition = image.get_rendition("width-4")
+        assert rendition.url.startswith("/media/images/")
+        assert client_b.get(rendition.url).status_code == 200
+        assert Client(HTTP_HOST=council_b.primary_domain).get(rendition.url).status_code == 200
+        assert client_b.get(f"/media/{image.file.name}").status_code == 404
+    finally:
+        with schema_context(council_b.schema_name):
+            for made in image.renditions.all():
+                made.file.delete(save=False)
+            image.file.delete(save=False)
