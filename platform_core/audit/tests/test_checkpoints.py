@@ -2,6 +2,7 @@
 entries, recomputing the whole chain, a missing entry and a forged checkpoint are each found and
 named."""
 
+import contextlib
 import os
 import socket
 
@@ -214,11 +215,13 @@ def moto_s3():
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-2")
-    client.create_bucket(
-        Bucket=BUCKET,
-        CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
-        ObjectLockEnabledForBucket=True,
-    )
+    # moto's servers in one process share their backend: another fixture may have made the bucket.
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(
+            Bucket=BUCKET,
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+            ObjectLockEnabledForBucket=True,
+        )
     yield endpoint, client
     server.stop()
 
