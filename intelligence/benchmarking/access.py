@@ -5,6 +5,7 @@ an API key issued to that council); every other reader sees them as if they were
 Metrics and members are looked up in the in-process snapshot (snapshot.py).
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from platform_core.periods import PeriodError, parse_period
 
-from .models import PeerGroup, PoolMetric, PoolValue
+from .models import ApiKey, PeerGroup, PoolMetric, PoolValue
 from .snapshot import Member, get_snapshot
 
 GROUPS = ("all", "tier", "region", "nearest")
@@ -83,3 +84,58 @@ def group_member_ids(member: Member, group: str) -> set[int] | None:
         "group",
         f"{group!r} is not a group: expected all, tier, region, nearest or a custom group id",
     )
+
+
+# --- For the council side (the warehouse): what it may know about the pool --------------------
+@dataclass(frozen=True)
+class CatalogueEntry:
+    metric_id: str
+    title: str
+    kind: str
+    polarity: str
+    unit: str
+    is_context: bool
+    precision: int
+
+
+def catalogue_entries(metric_ids=None) -> dict[str, CatalogueEntry]:
+    """Catalogue metrics by id (all of them when ``metric_ids`` is None)."""
+    metrics = get_snapshot().metrics
+    ids = metrics.keys() if metric_ids is None else [i for i in metric_ids if i in metrics]
+    return {
+        i: CatalogueEntry(
+            metrics[i].metric_id,
+            metrics[i].title,
+            metrics[i].kind,
+            metrics[i].polarity,
+            metrics[i].unit,
+            metrics[i].is_context,
+            metrics[i].precision,
+        )
+        for i in ids
+    }
+
+
+def council_member(council_id: int) -> Member | None:
+    """The council's pool membership (None until it first publishes)."""
+    snap = get_snapshot()
+    pk = snap.by_council.get(council_id)
+    return snap.by_pk.get(pk) if pk is not None else None
+
+
+def council_api_keys(council_id: int) -> list[dict]:
+    return [
+        {"name": k.name, "prefix": k.prefix, "created_at": k.created_at}
+        for k in ApiKey.objects.filter(council_id=council_id, active=True)
+    ]
+
+
+def council_peer_groups(council_id: int) -> list[dict]:
+    member = council_member(council_id)
+    if member is None:
+        return []
+    groups = PeerGroup.objects.filter(owner_id=member.pk).prefetch_related("members")
+    return [
+        {"id": g.pk, "name": g.name, "members": sorted(m.gss_code for m in g.members.all())}
+        for g in groups
+    ]

@@ -26,36 +26,31 @@ def small_pool(db):
     return seed_pool(councils=40, metrics=8, years=3, last_year=2024)
 
 
-@pytest.fixture
-def published_a(council_a, in_council):
-    """Council A shares two metrics with values across disclosure-control cases, and publishes."""
-    from intelligence.benchmarking.actions import publish_council
-    from intelligence.warehouse.actions import import_observations, save_metric
+A_VALUES = [  # (metric, period, value, numerator, denominator) before disclosure control
+    ("homeless-households", "2023-24", 7, None, None),
+    ("homeless-households", "2024-25", 123, None, None),
+    ("recycling-rate", "2023-24", 50, 4, 8),
+    ("recycling-rate", "2024-25", 41.5, 415, 1000),
+]
 
-    with in_council(council_a):
-        save_metric(
-            metric_id="homeless-households",
-            title="Homeless households",
-            kind="count",
-            polarity="lower",
-            shared=True,
+
+@pytest.fixture
+def publish_a(council_a, catalogue):
+    """``publish_a(embargo_until=None, values=A_VALUES)``: council A's publication, handed to
+    the pool as the warehouse would (the pool applies disclosure control again)."""
+    from intelligence.benchmarking.actions import PublishedValue, publish_values
+
+    def publish(embargo_until=None, values=A_VALUES):
+        return publish_values(
+            council_a,
+            [PublishedValue(m, p, v, n, d, source_metric=m) for m, p, v, n, d in values],
+            embargo_until=embargo_until,
         )
-        save_metric(
-            metric_id="recycling-rate",
-            title="Household waste recycled",
-            kind="percentage",
-            polarity="higher",
-            unit="%",
-            shared=True,
-        )
-        save_metric(metric_id="private-metric", title="Not shared", kind="score")
-        import_observations(
-            "metric_id,area_code,period,value,numerator,denominator\n"
-            "homeless-households,E06000901,2023-24,7,,\n"
-            "homeless-households,E06000901,2024-25,123,,\n"
-            "homeless-households,E05000001,2024-25,50,,\n"
-            "recycling-rate,E06000901,2023-24,50,4,8\n"
-            "recycling-rate,E06000901,2024-25,41.5,415,1000\n"
-            "private-metric,E06000901,2024-25,3,,\n"
-        )
-    return publish_council(council_a)
+
+    return publish
+
+
+@pytest.fixture
+def published_a(publish_a):
+    """Council A has published two metrics with values across disclosure-control cases."""
+    return publish_a()

@@ -1,12 +1,14 @@
 """The cross-council benchmarking pool (public schema): what councils publish, with provenance.
 
 Nothing here points into a council's schema: a council is known by its pool membership
-(``PoolMember``, which may name the ``tenants.Council`` that publishes it) and metrics by their
-shared ``metric_id``.
+(``PoolMember``, which may name the ``tenants.Council`` that publishes it) and metrics by the
+platform's metric catalogue (``PoolMetric``), which platform staff own. Councils publish values
+only; they never write a catalogue row.
 """
 
 import hashlib
 
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 
 from tenants.models import Council, Region, Tier
@@ -16,6 +18,20 @@ class Polarity(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
     NEITHER = "neither", "Neither"
+
+
+class Kind(models.TextChoices):
+    COUNT = "count", "Count"
+    RATE = "rate", "Rate"
+    PERCENTAGE = "percentage", "Percentage"
+    CURRENCY = "currency", "Currency"
+    SCORE = "score", "Score"
+
+
+catalogue_id_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9_.-]{0,63}$",
+    "A metric id is 1-64 lower-case letters, digits, '_', '.' or '-'.",
+)
 
 
 class PoolMember(models.Model):
@@ -29,6 +45,8 @@ class PoolMember(models.Model):
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="pool_member"
     )
     synthetic = models.BooleanField(default=False)
+    # When this member last published (its own row: publishing writes no shared row).
+    last_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -38,19 +56,33 @@ class PoolMember(models.Model):
 
 
 class PoolMetric(models.Model):
-    metric_id = models.CharField(max_length=64, unique=True)
+    """A metric of the platform's catalogue. Platform staff define it (console, platform API);
+    a council maps one of its warehouse metrics onto it and publishes values. ``is_context``
+    metrics (population, deprivation, ...) are platform data used for nearest neighbours: no
+    council publishes them."""
+
+    metric_id = models.CharField(max_length=64, unique=True, validators=[catalogue_id_validator])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=40, blank=True)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.NEITHER)
-    kind = models.CharField(max_length=12)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     source = models.CharField(max_length=200, blank=True)
-    is_context = models.BooleanField(default=False)
-    last_published_at = models.DateTimeField(null=True, blank=True)
+    is_context = models.BooleanField(
+        "context metric", default=False, help_text="Platform data used to find nearest neighbours"
+    )
+    precision = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MaxValueValidator(6)],
+        help_text="Decimal places figures are shown and exported with",
+    )
+    lginform_id = models.CharField("LG Inform metric id", max_length=20, blank=True)
     synthetic = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["metric_id"]
+        verbose_name = "catalogue metric"
 
     def __str__(self):
         return self.metric_id
@@ -72,6 +104,7 @@ class PoolValue(models.Model):
     # Provenance: who published it, when, from which period of their warehouse.
     published_at = models.DateTimeField()
     source_period = models.CharField(max_length=20)
+    source_metric = models.CharField(max_length=64, blank=True)  # the council's own metric id
 
     class Meta:
         constraints = [

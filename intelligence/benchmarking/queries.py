@@ -5,23 +5,65 @@ for the values; metrics, members and groups come from the snapshot."""
 from .access import BadParameter, check_period, group_member_ids, visible_values
 from .models import PoolMetric
 from .snapshot import Member, cached_public, get_snapshot, public_period_rows
-from .stats import compare
+from .stats import MIN_RANKED, compare
 
 
-def latest_period(metric: PoolMetric, viewer_council_id: int | None) -> str | None:
-    return (
-        visible_values(viewer_council_id)
-        .filter(metric_id=metric.pk)
-        .order_by("-period_start", "-period")
-        .values_list("period", flat=True)
-        .first()
-    )
+def _period_members(metric: PoolMetric, viewer_council_id: int | None) -> list[tuple]:
+    """(period, period start, member id) of every value of the metric the viewer may see."""
+
+    def query():
+        return list(
+            visible_values(viewer_council_id)
+            .filter(metric_id=metric.pk)
+            .values_list("period", "period_start", "member_id")
+        )
+
+    if viewer_council_id is None:
+        return cached_public(("period-members", metric.pk), query)
+    return query()
+
+
+def default_period(
+    metric: PoolMetric, members: set[int] | None, viewer_council_id: int | None
+) -> tuple[str | None, int, int]:
+    """The latest period that most of the group shares: of the group's members with any value
+    of the metric, more than half have one (suppressed counts: it was published) for it. One
+    early publisher therefore cannot make the comparison "1 of 1". If no period is shared by
+    most, the period most members have (the latest of those). Returns (period, members with a
+    value in it, members with any value)."""
+    counts: dict[tuple, set[int]] = {}
+    publishers: set[int] = set()
+    for period, start, member_id in _period_members(metric, viewer_council_id):
+        if members is not None and member_id not in members:
+            continue
+        counts.setdefault((start, period), set()).add(member_id)
+        publishers.add(member_id)
+    if not counts:
+        return None, 0, 0
+    newest_first = sorted(counts, reverse=True)
+    for key in newest_first:
+        if 2 * len(counts[key]) > len(publishers):
+            return key[1], len(counts[key]), len(publishers)
+    best = max(newest_first, key=lambda k: (len(counts[k]), k))
+    return best[1], len(counts[best]), len(publishers)
 
 
 def resolve_period(
-    metric: PoolMetric, period: str | None, viewer_council_id: int | None
-) -> str | None:
-    return check_period(period) or latest_period(metric, viewer_council_id)
+    metric: PoolMetric,
+    period: str | None,
+    viewer_council_id: int | None,
+    members: set[int] | None = None,
+) -> tuple[str | None, dict]:
+    """The period asked for, or the default; and how it was chosen (for the response)."""
+    asked = check_period(period)
+    if asked:
+        return asked, {"basis": "requested"}
+    chosen, sharing, publishers = default_period(metric, members, viewer_council_id)
+    return chosen, {
+        "basis": "latest_shared_by_most",
+        "councils_with_value": sharing,
+        "councils_publishing": publishers,
+    }
 
 
 def value_rows(metric: PoolMetric, period: str, viewer_council_id: int | None) -> list[dict]:
@@ -74,6 +116,7 @@ def metric_dict(metric: PoolMetric) -> dict:
         "unit": metric.unit,
         "polarity": metric.polarity,
         "kind": metric.kind,
+        "precision": metric.precision,
     }
 
 
@@ -96,7 +139,7 @@ def compare_payload(
 ) -> dict:
     group = (group or "all").strip()
     members = group_member_ids(member, group)  # validates ``group`` (400) before any value query
-    period = resolve_period(metric, period, viewer_council_id)
+    period, period_choice = resolve_period(metric, period, viewer_council_id, members)
     snap = get_snapshot()
 
     def build():
@@ -122,11 +165,12 @@ def compare_payload(
     own = table["own"].get(member.pk)
     group_size = len(members) if members is not None else len(snap.by_pk)
     result = compare(own[0] if own else None, table["usable"], metric.polarity, group_size)
-    peers = table["peers"]
+    peers = [{**p, "subject": p["gss_code"] == member.gss_code} for p in table["peers"]]
     return {
         "metric": metric_dict(metric),
         "council": member_dict(member),
         "period": period,
+        "period_basis": period_choice["basis"],
         "group": group,
         "value": result.value,
         "suppressed": bool(own and own[1]),
@@ -147,8 +191,9 @@ def _ranked_table(metric: PoolMetric, rows: list, snap) -> dict:
     lower_better = metric.polarity == "lower"
     usable = sorted(r[1] for r in rows if not r[2] and r[1] is not None)
     first_at: dict[float, int] = {}
-    for position, v in enumerate(usable if lower_better else reversed(usable)):
-        first_at.setdefault(v, position + 1)
+    if len(usable) >= MIN_RANKED:  # a group of one ranks nobody
+        for position, v in enumerate(usable if lower_better else reversed(usable)):
+            first_at.setdefault(v, position + 1)
     peers = []
     for member_id, value, suppressed in rows:
         info = snap.by_pk.get(member_id)
@@ -216,4 +261,11 @@ def series_payload(
     }
 
 
-__all__ = ["BadParameter", "compare_payload", "series_payload", "value_rows"]
+__all__ = [
+    "BadParameter",
+    "compare_payload",
+    "default_period",
+    "resolve_period",
+    "series_payload",
+    "value_rows",
+]

@@ -105,8 +105,10 @@ def seed_pool(
         members.append(
             PoolMember(gss_code=code, name=name, tier=tier, region=region, synthetic=True)
         )
-    members = PoolMember.objects.bulk_create(members)
     now = timezone.now()
+    for member in members:
+        member.last_published_at = now
+    members = PoolMember.objects.bulk_create(members)
     # Metrics: context ones first, then performance ones of every kind.
     specs = list(CONTEXT_METRICS[: min(5, metrics)])
     n = 0
@@ -141,7 +143,7 @@ def seed_pool(
                 polarity="neither" if is_context else rng.choice(["higher", "lower"]),
                 source="Synthetic (seed_benchmark)",
                 is_context=is_context,
-                last_published_at=now,
+                precision={"count": 0, "percentage": 1, "rate": 1}.get(kind, 2),
                 synthetic=True,
             )
         )
@@ -152,7 +154,8 @@ def seed_pool(
         connection.cursor() as cursor,
         cursor.cursor.copy(
             "COPY benchmarking_poolvalue (metric_id, member_id, period, period_start, value, numerator, "
-            "denominator, suppressed, embargo_until, published_at, source_period) FROM STDIN"
+            "denominator, suppressed, embargo_until, published_at, source_period, source_metric) "
+            "FROM STDIN"
         ) as copy,
     ):
         for metric, (_, _, kind, _, low, high) in zip(pool_metrics, specs, strict=True):
@@ -183,6 +186,7 @@ def seed_pool(
                             None,
                             now,
                             label,
+                            "",
                         )
                     )
                     count += 1
@@ -194,6 +198,74 @@ def seed_pool(
         "values": count,
         "with_neighbours": neighbours,
     }
+
+
+# The catalogue metrics the demo councils publish to (platform staff define these in production).
+DEMO_CATALOGUE = [
+    ("recycling-rate", "Household waste sent for reuse, recycling or composting", "percentage",
+     "higher", "%", 1, "NI 192", "DEFRA waste statistics"),
+    ("homeless-households", "Households in temporary accommodation", "count", "lower",
+     "households", 0, "", "DLUHC homelessness statistics"),
+    ("council-tax-collected", "Council tax collected in year", "percentage", "higher", "%", 1,
+     "", "DLUHC collection rates"),
+    ("planning-major-on-time", "Major planning applications decided on time", "percentage",
+     "higher", "%", 1, "", "DLUHC planning statistics"),
+]  # fmt: skip
+
+
+def ensure_demo_catalogue() -> int:
+    """Add the demo's catalogue metrics that are missing; never changes an existing one."""
+    from .actions import save_catalogue_metric
+
+    added = 0
+    for metric_id, title, kind, polarity, unit, precision, lginform, source in DEMO_CATALOGUE:
+        if not PoolMetric.objects.filter(metric_id=metric_id).exists():
+            save_catalogue_metric(
+                metric_id=metric_id,
+                title=title,
+                kind=kind,
+                polarity=polarity,
+                unit=unit,
+                precision=precision,
+                lginform_id=lginform,
+                source=source,
+            )
+            added += 1
+    return added
+
+
+# The demo councils' context data: platform data (councils never publish context metrics), so the
+# platform's demo gives each demo council plausible values of the synthetic context metrics.
+def seed_demo_pool(council) -> dict:
+    """For ``make run``: a synthetic pool the first time, and context values for ``council``'s
+    pool member (it must have published) so that it has nearest neighbours. Safe to re-run."""
+    from .actions import ContextValue, save_context_values
+
+    result = {}
+    if not PoolMember.objects.filter(synthetic=True).exists():
+        result = seed_pool(councils=150, metrics=12, years=5)
+    if not PoolMember.objects.filter(gss_code=council.gss_code).exists():
+        return result
+    rng = random.Random(council.gss_code)
+    context = {m.metric_id: m for m in PoolMetric.objects.filter(is_context=True, synthetic=True)}
+    values = []
+    for metric_id, _title, kind, _unit, low, high in CONTEXT_METRICS:
+        if metric_id not in context:
+            continue
+        level = rng.uniform(low, high)
+        for label, _start in financial_years(5, 2025):
+            value = level * rng.uniform(0.97, 1.03)
+            values.append(
+                ContextValue(
+                    council.gss_code,
+                    metric_id,
+                    label,
+                    float(round(value)) if kind == "count" else round(value, 2),
+                )
+            )
+    if values:
+        save_context_values(values, source="demo")
+    return result
 
 
 def _pick_prefix(rng: random.Random) -> tuple[str, str]:

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,6 +43,7 @@ class Snapshot:
     regions: dict[str, set[int]] = field(default_factory=dict)
     neighbours: dict[int, set[int]] = field(default_factory=dict)
     by_council: dict[int, int] = field(default_factory=dict)  # council id -> member pk
+    last_modified: datetime | None = None  # latest publication or catalogue change (Last-Modified)
 
 
 def _in_public_schema(operation):
@@ -83,10 +85,13 @@ def _load() -> Snapshot:
 
     snap = Snapshot()
     snap.metrics = {m.metric_id: m for m in PoolMetric.objects.all()}
-    for pk, code, name, tier, region, council_id in PoolMember.objects.values_list(
-        "pk", "gss_code", "name", "tier", "region", "council_id"
+    stamps = [m.updated_at for m in snap.metrics.values() if m.updated_at]
+    for pk, code, name, tier, region, council_id, published in PoolMember.objects.values_list(
+        "pk", "gss_code", "name", "tier", "region", "council_id", "last_published_at"
     ):
         member = Member(pk, code, name, tier, region, council_id)
+        if published:
+            stamps.append(published)
         snap.members[code] = member
         snap.by_pk[pk] = member
         snap.tiers.setdefault(tier, set()).add(pk)
@@ -94,6 +99,7 @@ def _load() -> Snapshot:
             snap.by_council[council_id] = pk
         if region:
             snap.regions.setdefault(region, set()).add(pk)
+    snap.last_modified = max(stamps, default=None)
     for member_id, neighbour_id in NearestNeighbour.objects.values_list(
         "member_id", "neighbour_id"
     ):

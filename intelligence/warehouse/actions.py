@@ -28,6 +28,10 @@ def save_metric(*, metric: Metric | None = None, **fields) -> Metric:
     for name, value in fields.items():
         setattr(metric, name, value)
     metric.full_clean()
+    if metric.shared or metric.pool_metric:
+        from .pool import check_mapping
+
+        metric.pool_metric = check_mapping(metric)
     metric.save()
     return metric
 

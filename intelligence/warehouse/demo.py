@@ -1,11 +1,16 @@
 """Demo data for ``make run``: metrics, wards, five years of figures, KPIs with targets, a
-performance page, and a publication to the benchmarking pool (plus a synthetic pool of other
-councils the first time, so the platform's benchmarking page has peers). Safe to re-run."""
+performance page, and a publication to the benchmarking pool. The platform's side of the demo
+(catalogue metrics the demo publishes to, a synthetic pool of other councils the first time, and
+the council's context data, which is platform data) comes from the pool's own actions. Safe to
+re-run."""
 
 import random
 
+from intelligence.benchmarking import actions as pool_actions
+
 from .actions import import_observations, save_area, save_kpi, save_metric
 from .models import Metric
+from .pool import publish_to_pool
 
 DEMO_METRICS = [
     (
@@ -50,6 +55,7 @@ YEARS = [f"{y}-{(y + 1) % 100:02d}" for y in range(2021, 2026)]
 
 def seed_demo(council) -> None:
     rng = random.Random(council.gss_code)
+    pool_actions.ensure_demo_catalogue()
     for metric_id, title, kind, polarity, unit, category in DEMO_METRICS:
         existing = Metric.objects.filter(metric_id=metric_id).first()
         save_metric(
@@ -61,7 +67,8 @@ def seed_demo(council) -> None:
             unit=unit,
             category=category,
             source="Demo data",
-            shared=category != "needs",
+            shared=category == "performance",  # context data is the platform's
+            pool_metric=metric_id if category == "performance" else "",
         )
     wards = [f"E05{int(council.gss_code[3:]) % 1000:03d}{n:03d}" for n in range(1, 9)]
     for n, code in enumerate(wards, start=1):
@@ -121,13 +128,5 @@ def _performance_page() -> None:
 
 
 def _publish(council) -> None:
-    from django_tenants.utils import schema_context
-
-    from intelligence.benchmarking.actions import publish_council
-    from intelligence.benchmarking.models import PoolMember
-    from intelligence.benchmarking.seeding import seed_pool
-
-    with schema_context("public"):
-        if not PoolMember.objects.filter(synthetic=True).exists():
-            seed_pool(councils=150, metrics=12, years=5)
-    publish_council(council)
+    publish_to_pool()
+    pool_actions.seed_demo_pool(council)

@@ -438,7 +438,7 @@ RECORDS_SEARCH_RANK_WINDOW = int(env("RECORDS_SEARCH_RANK_WINDOW", "2000"))
 # Nearest-neighbour group size (CIPFA's method uses 15) and the nightly publish to the pool.
 BENCHMARK_NEAREST_NEIGHBOURS = 15
 CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
-    "task": "intelligence.benchmarking.tasks.publish_all_councils",
+    "task": "warehouse.publish_all_to_pool",
     "schedule": crontab(hour=2, minute=30),
 }
 

@@ -6,9 +6,12 @@ council its own values still under embargo.
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import SimpleRateThrottle
+
+from tenants.models import Council
 
 from ..models import ApiKey
 
@@ -27,10 +30,11 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         key = (
             ApiKey.objects.filter(key_hash=ApiKey.hash(raw), active=True)
+            .filter(Q(council__isnull=True) | Q(council__status=Council.Status.ACTIVE))
             .only("pk", "council_id", "rate")
             .first()
         )
-        if key is None:
+        if key is None:  # a suspended or archived council's keys are refused like revoked ones
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         return AnonymousUser(), key
 

@@ -6,7 +6,10 @@ from ..models import PoolMetric
 
 
 class MetricSerializer(serializers.ModelSerializer):
+    """A catalogue metric, with how many councils report it and when one last published it."""
+
     councils_reporting = serializers.IntegerField(read_only=True)
+    last_published_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = PoolMetric
@@ -19,9 +22,33 @@ class MetricSerializer(serializers.ModelSerializer):
             "kind",
             "source",
             "is_context",
+            "precision",
+            "lginform_id",
             "last_published_at",
             "councils_reporting",
         ]
+
+
+class CatalogueMetricSerializer(serializers.ModelSerializer):
+    """A catalogue metric as platform staff define it (platform API)."""
+
+    class Meta:
+        model = PoolMetric
+        fields = [
+            "metric_id",
+            "title",
+            "description",
+            "unit",
+            "polarity",
+            "kind",
+            "source",
+            "is_context",
+            "precision",
+            "lginform_id",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {"metric_id": {"validators": []}}  # uniqueness: the action's
 
 
 class ValueSerializer(serializers.Serializer):
@@ -45,6 +72,7 @@ class MetricBriefSerializer(serializers.Serializer):
     unit = serializers.CharField()
     polarity = serializers.CharField()
     kind = serializers.CharField()
+    precision = serializers.IntegerField(help_text="decimal places the figures are shown with")
 
 
 class MemberSerializer(serializers.Serializer):
@@ -60,22 +88,36 @@ class PeerSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     suppressed = serializers.BooleanField()
     rank = serializers.IntegerField(allow_null=True)
+    subject = serializers.BooleanField(help_text="this peer is the council compared")
 
 
 class CompareSerializer(serializers.Serializer):
     metric = MetricBriefSerializer()
     council = MemberSerializer()
     period = serializers.CharField(allow_null=True)
+    period_basis = serializers.ChoiceField(
+        choices=["requested", "latest_shared_by_most"],
+        help_text="requested: the period asked for; latest_shared_by_most: none was asked for, "
+        "so the latest period that most of the group's publishing councils have a value for",
+    )
     group = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     suppressed = serializers.BooleanField()
-    rank = serializers.IntegerField(allow_null=True)
-    quartile = serializers.IntegerField(allow_null=True)
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="1 = best; null when the group has fewer than two values"
+    )
+    quartile = serializers.IntegerField(
+        allow_null=True,
+        help_text="1 = best quarter, from the value against lower_quartile, median and "
+        "upper_quartile by polarity; null when the group has fewer than two values",
+    )
     median = serializers.FloatField(allow_null=True)
     lower_quartile = serializers.FloatField(allow_null=True)
     upper_quartile = serializers.FloatField(allow_null=True)
-    group_size = serializers.IntegerField()
-    values_count = serializers.IntegerField()
+    group_size = serializers.IntegerField(help_text="councils in the group")
+    values_count = serializers.IntegerField(
+        help_text="councils in the group with a usable value for the period"
+    )
     peers = PeerSerializer(many=True)
 
 

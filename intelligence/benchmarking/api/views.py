@@ -8,7 +8,7 @@ they do not use TenantViewSet; every read goes through ``access.py``.
 import hashlib
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -24,12 +24,16 @@ from platform_core.api.pagination import PlatformPagination
 from ..access import BadParameter, access_member, access_metric
 from ..models import PoolMetric
 from ..queries import compare_payload, resolve_period, series_payload, value_rows
+from ..snapshot import get_snapshot
 from . import serializers as s
 from .auth import ApiKeyAuthentication, PoolRateThrottle, viewer_council_id
 from .renderers import CSVRenderer
 
 PERIOD = OpenApiParameter(
-    "period", str, description="2025-26, 2025-26 Q1, 2025-04 or 2025-04-30; default the latest"
+    "period",
+    str,
+    description="2025-26, 2025-26 Q1, 2025-04 or 2025-04-30; default: the latest period most "
+    "of the group's publishing councils share (``period_basis`` says which was used)",
 )
 GROUP = OpenApiParameter(
     "group", str, description="all (default), tier, region, nearest, or a custom group id"
@@ -90,12 +94,10 @@ class MetricListView(PoolAPIView):
         if council_id:
             visible |= Q(values__member__council_id=council_id)
         queryset = PoolMetric.objects.annotate(
-            councils_reporting=Count("values__member", filter=visible, distinct=True)
+            councils_reporting=Count("values__member", filter=visible, distinct=True),
+            last_published_at=Max("values__published_at", filter=visible),
         ).order_by("metric_id")
-        self.last_modified = max(
-            (m for m in PoolMetric.objects.values_list("last_published_at", flat=True) if m),
-            default=None,
-        )
+        self.last_modified = get_snapshot().last_modified
         if self.csv_requested():
             return Response(s.MetricSerializer(queryset, many=True).data)
         paginator = self.paginator
@@ -109,34 +111,40 @@ class MetricValuesView(PoolAPIView):
         """Every council's published value of the metric for one period."""
         metric = access_metric(metric_id)
         council_id = viewer_council_id(request)
-        period = resolve_period(metric, request.query_params.get("period"), council_id)
-        self.last_modified = metric.last_published_at
+        period, choice = resolve_period(metric, request.query_params.get("period"), council_id)
+        self.last_modified = get_snapshot().last_modified
         rows = value_rows(metric, period, council_id) if period else []
         if self.csv_requested():
-            return Response(rows)
+            return Response([{**r, "value": rounded(r["value"], metric.precision)} for r in rows])
         page = self.paginator.paginate_queryset(rows, request, view=self)
         response = self.paginator.get_paginated_response(page)
         response.data["metric"] = metric_id
         response.data["period"] = period
+        response.data["period_basis"] = choice["basis"]
         return response
 
 
 class CompareView(PoolAPIView):
     @extend_schema(responses=s.CompareSerializer, parameters=[PERIOD, GROUP, FORMAT])
     def get(self, request, metric_id, gss_code):
-        """A council against its peers: value, rank (1 = best), quartile, median and quartiles."""
+        """A council against its peers: value, rank (1 = best), quartile (1 = best quarter, from
+        the value against the quartile values given beside it; null when the group has fewer
+        than two values), median and quartiles, and how many of the group have a value.
+        ``?format=csv``: one row per peer (its own code, name, value and rank; ``subject`` marks
+        the council compared), values rounded to the metric's precision."""
         metric = access_metric(metric_id)
         member = access_member(gss_code)
-        self.last_modified = metric.last_published_at
-        return Response(
-            compare_payload(
-                metric,
-                member,
-                period=request.query_params.get("period"),
-                group=request.query_params.get("group", "all"),
-                viewer_council_id=viewer_council_id(request),
-            )
+        self.last_modified = get_snapshot().last_modified
+        payload = compare_payload(
+            metric,
+            member,
+            period=request.query_params.get("period"),
+            group=request.query_params.get("group", "all"),
+            viewer_council_id=viewer_council_id(request),
         )
+        if self.csv_requested():
+            return Response(compare_csv_rows(payload, metric.precision))
+        return Response(payload)
 
 
 class SeriesView(PoolAPIView):
@@ -145,12 +153,53 @@ class SeriesView(PoolAPIView):
         """A council's time series with its group's median and quartiles for each period."""
         metric = access_metric(metric_id)
         member = access_member(gss_code)
-        self.last_modified = metric.last_published_at
-        return Response(
-            series_payload(
-                metric,
-                member,
-                group=request.query_params.get("group", "all"),
-                viewer_council_id=viewer_council_id(request),
-            )
+        self.last_modified = get_snapshot().last_modified
+        payload = series_payload(
+            metric,
+            member,
+            group=request.query_params.get("group", "all"),
+            viewer_council_id=viewer_council_id(request),
         )
+        if self.csv_requested():
+            figures = ("value", "group_median", "group_lower_quartile", "group_upper_quartile")
+            payload = {
+                **payload,
+                "points": [
+                    {**p, **{f: rounded(p[f], metric.precision) for f in figures}}
+                    for p in payload["points"]
+                ],
+            }
+        return Response(payload)
+
+
+def rounded(value: float | None, precision: int) -> str | None:
+    """A figure for CSV, at the metric's precision (fixed decimal places)."""
+    return None if value is None else f"{value:.{precision}f}"
+
+
+def compare_csv_rows(payload: dict, precision: int) -> list[dict]:
+    """One row per peer with the peer's own code, name, value and rank; ``subject`` marks the
+    council compared. The comparison's figures (period, group, quartiles) repeat on each row
+    under names that cannot collide with the peer's."""
+    shared = {
+        "metric_id": payload["metric"]["metric_id"],
+        "period": payload["period"],
+        "group": payload["group"],
+        "group_median": rounded(payload["median"], precision),
+        "group_lower_quartile": rounded(payload["lower_quartile"], precision),
+        "group_upper_quartile": rounded(payload["upper_quartile"], precision),
+        "group_size": payload["group_size"],
+        "values_count": payload["values_count"],
+    }
+    return [
+        {
+            "gss_code": p["gss_code"],
+            "council": p["council"],
+            "value": rounded(p["value"], precision),
+            "suppressed": p["suppressed"],
+            "rank": p["rank"],
+            "subject": p["subject"],
+            **shared,
+        }
+        for p in payload["peers"]
+    ]

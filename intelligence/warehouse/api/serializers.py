@@ -17,6 +17,7 @@ class MetricSerializer(serializers.ModelSerializer):
             "source",
             "lginform_id",
             "shared",
+            "pool_metric",
             "embargo_until",
         ]
 

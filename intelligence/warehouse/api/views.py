@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from intelligence.benchmarking import access as pool_access
 from intelligence.benchmarking.api.renderers import CSVRenderer
 from platform_core import csvio
 from platform_core.api.viewsets import (
@@ -19,7 +20,7 @@ from platform_core.api.viewsets import (
 )
 from platform_core.periods import PeriodError, parse_period
 
-from .. import actions
+from .. import actions, pool
 from ..models import Area, AreaKind, Kpi, Metric, Observation
 from ..needs import rank_needs
 from . import serializers as s
@@ -212,29 +213,21 @@ class PoolViewSet(TenantGenericViewSet):
     @extend_schema(request=s.PublishSerializer)
     @action(detail=False, methods=["post"])
     def publish(self, request):
-        from intelligence.benchmarking.actions import publish_council
-
+        """Publish the council's shared metrics to the pool now (values only, after disclosure
+        control, as the catalogue metrics they are mapped onto)."""
         serializer = s.PublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = publish_council(
-            connection.tenant, embargo_until=serializer.validated_data.get("embargo_until")
-        )
+        result = pool.publish_to_pool(embargo_until=serializer.validated_data.get("embargo_until"))
         return Response(result.__dict__)
 
     @extend_schema(request=s.PoolKeySerializer)
     @action(detail=False, methods=["get", "post"], url_path="keys")
     def keys(self, request):
-        from intelligence.benchmarking.actions import issue_api_key
-        from intelligence.benchmarking.models import ApiKey
-
         if request.method == "GET":
-            keys = ApiKey.objects.filter(council_id=connection.tenant.pk, active=True)
-            return Response(
-                [{"name": k.name, "prefix": k.prefix, "created_at": k.created_at} for k in keys]
-            )
+            return Response(pool_access.council_api_keys(connection.tenant.pk))
         serializer = s.PoolKeySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key, raw = issue_api_key(name=serializer.validated_data["name"], council=connection.tenant)
+        key, raw = pool.issue_pool_key(serializer.validated_data["name"])
         return Response(
             {"name": key.name, "prefix": key.prefix, "key": raw}, status=status.HTTP_201_CREATED
         )
@@ -243,31 +236,11 @@ class PoolViewSet(TenantGenericViewSet):
     @action(detail=False, methods=["get", "post"], url_path="groups")
     def groups(self, request):
         """The council's custom comparison groups (usable by id in ``group=`` of the public API)."""
-        from intelligence.benchmarking.actions import create_peer_group
-        from intelligence.benchmarking.models import PeerGroup, PoolMember
-
-        owner = PoolMember.objects.filter(council_id=connection.tenant.pk).first()
         if request.method == "GET":
-            groups = PeerGroup.objects.filter(owner=owner).prefetch_related("members")
-            return Response(
-                [
-                    {
-                        "id": g.pk,
-                        "name": g.name,
-                        "members": sorted(m.gss_code for m in g.members.all()),
-                    }
-                    for g in groups
-                ]
-            )
+            return Response(pool_access.council_peer_groups(connection.tenant.pk))
         serializer = s.PeerGroupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if owner is None:
-            raise ValidationError(
-                {"non_field_errors": ["publish to the pool before defining groups"]}
-            )
-        group = create_peer_group(
-            owner=owner,
-            name=serializer.validated_data["name"],
-            member_codes=serializer.validated_data["members"],
+        group = pool.create_pool_group(
+            serializer.validated_data["name"], serializer.validated_data["members"]
         )
         return Response({"id": group.pk, "name": group.name}, status=status.HTTP_201_CREATED)

@@ -60,8 +60,17 @@ class Metric(models.Model):
     )
     source = models.CharField(max_length=200, blank=True)
     lginform_id = models.CharField("LG Inform metric id", max_length=20, blank=True)
-    # Opt-in to the cross-council benchmarking pool, and an optional embargo on what is shared.
+    # Opt-in to the cross-council benchmarking pool: the platform catalogue metric this one is
+    # published as (values only; the catalogue owns title, unit, polarity and kind), and an
+    # optional embargo on what is shared.
     shared = models.BooleanField(default=False)
+    pool_metric = models.CharField(
+        "catalogue metric",
+        max_length=64,
+        blank=True,
+        validators=[metric_id_validator],
+        help_text="The benchmarking catalogue metric this metric is published as",
+    )
     embargo_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

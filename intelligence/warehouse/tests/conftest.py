@@ -2,8 +2,9 @@ import pytest
 
 
 @pytest.fixture
-def metrics_a(council_a, in_council):
-    """Three metrics in council A's warehouse: a shared count, a shared rate, a private score."""
+def metrics_a(council_a, in_council, catalogue):
+    """Three metrics in council A's warehouse: a shared count and a shared rate (mapped onto
+    the catalogue metrics of the same ids), a private score."""
     from intelligence.warehouse.actions import save_metric
 
     with in_council(council_a):
