@@ -234,6 +234,15 @@ def bench_api(quick: bool, schemas: dict[int, str], metric_ids: list[str]):
             for _ in range(n // 4)
         ]
     results["compare (all groups)"] = [t for k, v in results.items() for t in v]
+    # No period: the default is the latest period most of the group shares (one pass over the
+    # metric's (period, member) pairs, cached per pool version for anonymous readers).
+    results["compare default period"] = [
+        timed(
+            f"/api/v1/benchmarks/metrics/{rng.choice(metric_ids)}/compare/{rng.choice(codes)}/"
+            f"?group={rng.choice(['all', 'tier', 'region', 'nearest'])}"
+        )
+        for _ in range(n // 4)
+    ]
     results["values page (50)"] = [
         timed(f"/api/v1/benchmarks/metrics/{rng.choice(metric_ids)}/values/?period={period}")
         for _ in range(n // 2)

@@ -5,10 +5,9 @@ used for nearest neighbours). Writes go through the actions; model permissions a
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
-from platform_core.api.permissions import IsPlatformStaff
+from platform_core.api.permissions import PlatformModelPermissions
 
 from .. import actions
 from ..models import PoolMetric
@@ -29,17 +28,11 @@ class ContextUploadSerializer(serializers.Serializer):
     values = ContextValueSerializer(many=True, max_length=MAX_CONTEXT_VALUES, min_length=1)
 
 
-class CatalogueModelPermissions(DjangoModelPermissions):
-    """Reading needs the view permission too (the default lets any signed-in user read)."""
-
-    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
-
-
 class CatalogueMetricViewSet(viewsets.ModelViewSet):
     """The platform's metric catalogue. Councils map their own metrics onto these and publish
     values only; only platform staff change a definition."""
 
-    permission_classes = [IsPlatformStaff, CatalogueModelPermissions]
+    permission_classes = [PlatformModelPermissions]
     serializer_class = CatalogueMetricSerializer
     queryset = PoolMetric.objects.all()
     lookup_field = "metric_id"
