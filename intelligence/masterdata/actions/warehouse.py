@@ -61,7 +61,9 @@ def publish_distinct_counts(kind: str, *, period: str | None = None) -> dict:
         category="context",
         source="Master data (intelligence.masterdata)",
         description=f"{description} Source records: {records}.",
-        shared=True,
+        # Not published to the benchmarking pool: context data there is the platform's, and
+        # the pool's catalogue has no distinct-count metric for a council to map this onto.
+        shared=False,
     )
     warehouse.import_observations(
         f"metric_id,area_code,period,value\n{metric_id},{council_code},{period},{golden}\n",
