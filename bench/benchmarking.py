@@ -132,9 +132,10 @@ def build_naive_schemas(metric_ids: list[str]) -> dict[int, str]:
             for n, metric_id in enumerate(metric_ids):
                 cursor.execute(
                     f'INSERT INTO "{schema}".{metric_table} (id, metric_id, title, description, '
-                    "unit, polarity, kind, category, source, lginform_id, shared, created_at) "
-                    "VALUES (%s, %s, %s, '', '', 'higher', 'rate', 'performance', '', '', true, now())",
-                    [n + 1, metric_id, metric_id],
+                    "unit, polarity, kind, category, source, lginform_id, shared, pool_metric, "
+                    "created_at) VALUES (%s, %s, %s, '', '', 'higher', 'rate', 'performance', '', "
+                    "'', true, %s, now())",
+                    [n + 1, metric_id, metric_id, metric_id],
                 )
             ids = {m: n + 1 for n, m in enumerate(metric_ids)}
             with cursor.cursor.copy(
