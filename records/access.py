@@ -6,26 +6,31 @@ from django.http import Http404
 
 from .models import Classification, Record, RecordVersion
 
-MANAGER_GROUPS = {"Records managers", "Council administrators"}
-
 
 def is_records_manager(user) -> bool:
-    if not (user and user.is_authenticated):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_records_groups", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._records_groups = cached
-    return bool(cached & MANAGER_GROUPS)
+    """Manages records (the Wagtail records admin, holds, disposal): ``records.change_record``,
+    held by "Records managers" and "Council administrators" (records/permissions.py)."""
+    return bool(user and user.is_authenticated and user.has_perm("records.change_record"))
+
+
+def can_read_sensitive(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("records.view_sensitive_record"))
 
 
 def visible_records(user):
-    """Records this user may see: OFFICIAL-SENSITIVE only for records managers."""
+    """Records this user may see: OFFICIAL-SENSITIVE only with ``records.view_sensitive_record``
+    (records managers). Every list of record ids shown to a user comes from this query."""
     # The tsvector and the extracted text are for the index, not for answers: never loaded.
     records = Record.objects.select_related("file_class").defer("search_vector", "extracted_text")
-    if not is_records_manager(user):
+    if not can_read_sensitive(user):
+        records = records.filter(classification=Classification.OFFICIAL)
+    return records
+
+
+def visible_record_ids(user):
+    """For ``Prefetch``: the related records of a decision, hold or record that this user may see."""
+    records = Record.objects.only("pk", "classification")
+    if not can_read_sensitive(user):
         records = records.filter(classification=Classification.OFFICIAL)
     return records
 

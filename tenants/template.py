@@ -28,6 +28,8 @@ DEFAULT_GROUPS = {
         ],
     ),
     "Records managers": (True, [], []),
+    # Read-only records role (records/permissions.py grants the model permissions).
+    "Records viewers": (True, [], []),
     "Analysts": (True, [], []),
     # Reads OFFICIAL-SENSITIVE people master data (intelligence.masterdata); nobody else does.
     "Master data": (True, [], []),

@@ -6,3 +6,12 @@ class Config(AppConfig):
     label = "warehouse"
     verbose_name = "Data warehouse"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from intelligence.warehouse.permissions import grant_default_permissions
+
+        post_migrate.connect(
+            grant_default_permissions, dispatch_uid="warehouse-default-permissions"
+        )

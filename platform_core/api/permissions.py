@@ -50,11 +50,20 @@ class PlatformModelPermissions(DjangoModelPermissions):
 
 
 class HasGroup(IsCouncilStaff):
-    """Council staff in one of ``view.required_groups`` (council administrators always pass)."""
+    """Council staff with the role the view asks for.
+
+    ``view.required_permissions`` (preferred): Django model permissions ("app_label.codename"),
+    granted to groups at provisioning; the user needs all of them (superusers have every one).
+    ``view.required_groups`` (older views): membership of one of the named groups (council
+    administrators always pass). A view that names neither is open to any active user of the
+    council: name one."""
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
+        permissions = tuple(getattr(view, "required_permissions", None) or ())
+        if permissions:
+            return request.user.has_perms(permissions)
         required = set(getattr(view, "required_groups", ()))
         if not required or request.user.is_superuser:
             return True

@@ -108,6 +108,19 @@ class RecordSerializer(serializers.ModelSerializer):
     def get_on_hold(self, record) -> bool:
         return any(h.released_at is None for h in record.holds.all())
 
+    def to_representation(self, instance):
+        """Related records' ids only where the user may see them (the list prefetches only
+        those; a record read on its own is filtered here)."""
+        from ..access import can_read_sensitive
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if data.get("related") and (request is None or not can_read_sensitive(request.user)):
+            data["related"] = [
+                r.pk for r in instance.related.all() if r.classification == Classification.OFFICIAL
+            ]
+        return data
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
@@ -318,6 +331,20 @@ class PolicySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["version", "updated_at"]
+
+    def to_representation(self, instance):
+        """The policy's record id only for someone who may see that record."""
+        from ..access import can_read_sensitive
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if (
+            data.get("record") is not None
+            and instance.record.classification != Classification.OFFICIAL
+            and (request is None or not can_read_sensitive(request.user))
+        ):
+            data["record"] = None
+        return data
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

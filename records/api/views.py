@@ -1,7 +1,10 @@
-"""Records API on the council's domain, /api/v1/records/. Reads for any council staff (within
-what their classification allows); writes, holds, disposal and the audit log for records
-managers. Every write goes through records.actions."""
+"""Records API on the council's domain, /api/v1/records/. Every view asks for a Django model
+permission (records/permissions.py): reads for "Records viewers" and "Records managers" (within
+what the classification allows: OFFICIAL-SENSITIVE only for managers, whose ids never appear in
+lists shown to anyone else); writes, holds, disposal and the audit log for records managers.
+Every write goes through records.actions."""
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,37 +21,25 @@ from platform_core.audit.log import export_entries
 from platform_core.audit.models import AuditEntry
 
 from .. import actions, storage
-from ..access import access_record, access_version, visible_records
+from ..access import access_record, access_version, visible_record_ids, visible_records
 from ..models import ActionItem, Decision, DisposalBatch, FilePlanClass, LegalHold, Policy
 from ..search import search_records
 from . import serializers as s
 from .feeds import decisions_csv
-
-MANAGERS = ("Records managers",)
 
 
 class IntLookup:
     lookup_value_converter = "int"
 
 
-class ManagerWritesMixin:
-    """Safe methods for any council staff; anything else for records managers."""
-
-    @property
-    def required_groups(self):
-        if getattr(self, "action", None) == "audit":
-            return MANAGERS
-        return () if self.request.method in ("GET", "HEAD", "OPTIONS") else MANAGERS
-
-
 class FilePlanClassViewSet(
-    ManagerWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     IntLookup,
     TenantGenericViewSet,
 ):
     serializer_class = s.FilePlanClassSerializer
+    permission_model = "records.fileplanclass"
 
     def scoped_queryset(self):
         return FilePlanClass.objects.select_related("parent")
@@ -67,13 +58,17 @@ class FilePlanClassViewSet(
         return Response(self.get_serializer(file_class).data)
 
 
-class RecordViewSet(ManagerWritesMixin, mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
+class RecordViewSet(mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
     serializer_class = s.RecordSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    permission_model = "records.record"
+    action_permissions = {"audit": ("records.view_record", "audit.view_auditentry")}
 
     def scoped_queryset(self):
         records = visible_records(self.request.user).prefetch_related(
-            "versions", "holds", "related"
+            "versions",
+            "holds",
+            Prefetch("related", queryset=visible_record_ids(self.request.user)),
         )
         for param, field in (("class", "file_class__code"), ("status", "status")):
             if value := self.request.query_params.get(param):
@@ -187,10 +182,12 @@ class LegalHoldViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, IntLookup, TenantGenericViewSet
 ):
     serializer_class = s.LegalHoldSerializer
-    required_groups = MANAGERS
+    permission_model = "records.legalhold"
 
     def scoped_queryset(self):
-        return LegalHold.objects.prefetch_related("records")
+        return LegalHold.objects.prefetch_related(
+            Prefetch("records", queryset=visible_record_ids(self.request.user))
+        )
 
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
@@ -219,7 +216,7 @@ class DisposalBatchViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, IntLookup, TenantGenericViewSet
 ):
     serializer_class = s.DisposalBatchSerializer
-    required_groups = MANAGERS
+    permission_model = "records.disposalbatch"
 
     def scoped_queryset(self):
         return DisposalBatch.objects.prefetch_related("items__record")
@@ -263,16 +260,18 @@ class DisposalBatchViewSet(
 
 
 class DecisionViewSet(
-    ManagerWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     IntLookup,
     TenantGenericViewSet,
 ):
     serializer_class = s.DecisionSerializer
+    permission_model = "records.decision"
 
     def scoped_queryset(self):
-        return Decision.objects.prefetch_related("records", "actions")
+        return Decision.objects.prefetch_related(
+            Prefetch("records", queryset=visible_record_ids(self.request.user)), "actions"
+        )
 
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
@@ -299,16 +298,18 @@ class DecisionViewSet(
 
 
 class PolicyViewSet(
-    ManagerWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     IntLookup,
     TenantGenericViewSet,
 ):
     serializer_class = s.PolicySerializer
+    permission_model = "records.policy"
 
     def scoped_queryset(self):
-        return Policy.objects.all()
+        return Policy.objects.select_related("record").defer(
+            "record__search_vector", "record__extracted_text"
+        )
 
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
@@ -326,13 +327,13 @@ class PolicyViewSet(
 
 
 class ActionItemViewSet(
-    ManagerWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     IntLookup,
     TenantGenericViewSet,
 ):
     serializer_class = s.ActionItemSerializer
+    permission_model = "records.actionitem"
 
     def scoped_queryset(self):
         return ActionItem.objects.select_related("decision")
@@ -355,10 +356,10 @@ class ActionItemViewSet(
 
 
 class AuditEntryViewSet(IntLookup, TenantReadOnlyViewSet):
-    """The council's audit log (records managers)."""
+    """The council's audit log (records managers: ``audit.view_auditentry``)."""
 
     serializer_class = s.AuditEntrySerializer
-    required_groups = MANAGERS
+    permission_model = "audit.auditentry"
     lookup_field = "seq"
 
     def scoped_queryset(self):

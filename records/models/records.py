@@ -42,6 +42,7 @@ class Record(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [GinIndex(fields=["search_vector"], name="records_search_gin")]
+        permissions = [("view_sensitive_record", "Can see OFFICIAL-SENSITIVE records")]
 
     def __str__(self):
         return self.title

@@ -106,7 +106,7 @@ def test_official_sensitive_records_are_hidden_from_staff_outside_records_manage
         classification="official_sensitive",
     ).json()
     editor = staff_client_factory(
-        council_a, groups=("Editors",), username="editor@alphaford.example"
+        council_a, groups=("Records viewers",), username="viewer@alphaford.example"
     )
     missing = editor.get("/api/v1/records/records/987654/")
     hidden = editor.get(f"/api/v1/records/records/{sensitive['id']}/")

@@ -60,7 +60,7 @@ def test_search_respects_classification(
         classification="official_sensitive",
     )
     editor = staff_client_factory(
-        council_a, groups=("Editors",), username="editor@alphaford.example"
+        council_a, groups=("Records viewers",), username="viewer@alphaford.example"
     )
     assert editor.get("/api/v1/records/records/search/", {"q": "safeguarding"}).json()["count"] == 0
     assert (

@@ -25,7 +25,6 @@ from ..models import Area, AreaKind, Kpi, Metric, Observation
 from ..needs import rank_needs
 from . import serializers as s
 
-ANALYSTS = ("Analysts",)
 ADMINS = ("Council administrators",)
 
 
@@ -35,7 +34,7 @@ class MetricViewSet(TenantViewSet):
     serializer_class = s.MetricSerializer
     lookup_field = "metric_id"
     lookup_value_regex = r"[a-z0-9][a-z0-9_.-]*"
-    required_groups = ANALYSTS
+    permission_model = "warehouse.metric"
 
     def scoped_queryset(self):
         return Metric.objects.all()
@@ -55,7 +54,7 @@ class MetricViewSet(TenantViewSet):
 class AreaViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
     serializer_class = s.AreaSerializer
     lookup_field = "code"
-    required_groups = ANALYSTS
+    permission_model = "warehouse.area"
 
     def scoped_queryset(self):
         return Area.objects.all()
@@ -69,7 +68,7 @@ class ObservationViewSet(mixins.ListModelMixin, TenantGenericViewSet):
     every matching row (in the import's column order) without pagination."""
 
     serializer_class = s.ObservationSerializer
-    required_groups = ANALYSTS
+    permission_model = "warehouse.observation"
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     def scoped_queryset(self):
@@ -118,7 +117,7 @@ class ObservationViewSet(mixins.ListModelMixin, TenantGenericViewSet):
 
 class KpiViewSet(TenantViewSet):
     serializer_class = s.KpiSerializer
-    required_groups = ANALYSTS
+    permission_model = "warehouse.kpi"
 
     def scoped_queryset(self):
         return Kpi.objects.select_related("metric").prefetch_related("targets")
@@ -137,7 +136,7 @@ class ImportViewSet(TenantGenericViewSet):
     file is checked first; a bad file imports nothing and every bad row is listed by line."""
 
     serializer_class = s.ImportUploadSerializer
-    required_groups = ANALYSTS
+    permission_model = "warehouse.importbatch"
 
     def scoped_queryset(self):
         return Observation.objects.none()
@@ -163,7 +162,7 @@ class ImportViewSet(TenantGenericViewSet):
 class NeedsViewSet(TenantGenericViewSet):
     """Areas ranked by need over the given indicators (``?metrics=a,b&period=2025-26&level=ward``)."""
 
-    required_groups = ANALYSTS
+    permission_model = "warehouse.observation"
     serializer_class = s.AreaSerializer
 
     def scoped_queryset(self):
