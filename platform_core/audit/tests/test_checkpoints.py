@@ -231,19 +231,18 @@ def s3_storage(settings, moto_s3):
     from botocore.config import Config
 
     endpoint, client = moto_s3
+    options = {
+        "bucket_name": BUCKET,
+        "endpoint_url": endpoint,
+        "region_name": "eu-west-2",
+        "access_key": "testing",
+        "secret_key": "testing",
+        "default_acl": None,
+        "client_config": Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
+    }
     settings.STORAGES = {
-        "default": {
-            "BACKEND": "platform_core.storage.TenantS3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": endpoint,
-                "region_name": "eu-west-2",
-                "access_key": "testing",
-                "secret_key": "testing",
-                "default_acl": None,
-                "client_config": Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
-            },
-        },
+        "default": {"BACKEND": "platform_core.storage.PrivateS3Storage", "OPTIONS": options},
+        "public": {"BACKEND": "platform_core.storage.PublicS3Storage", "OPTIONS": options},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.AUDIT_CHECKPOINT_LOCK_MODE = "GOVERNANCE"
