@@ -70,6 +70,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "axes",
     "platform_core.audit",
+    "platform_core.events",
     # Council apps
     "cms",
     "records",
@@ -481,4 +482,19 @@ AUDIT_CHECKPOINT_LOCK_DAYS = int(env("AUDIT_CHECKPOINT_LOCK_DAYS", "2557"))
 CELERY_BEAT_SCHEDULE["audit-checkpoint-all-councils"] = {
     "task": "platform_core.audit_checkpoint_all",
     "schedule": float(AUDIT_CHECKPOINT_SECONDS),
+}
+
+# --- Events (platform_core.events; see docs/events.md) -------------------------------------------
+# The relay is woken after each commit that emitted events; this sweep is the safety net (a lost
+# wake-up, retries whose backoff has passed, a worker that died mid-delivery).
+EVENTS_SWEEP_SECONDS = float(env("EVENTS_SWEEP_SECONDS", "30"))
+EVENTS_MAX_ATTEMPTS = int(env("EVENTS_MAX_ATTEMPTS", "8"))
+EVENTS_RETRY_BASE_SECONDS = float(env("EVENTS_RETRY_BASE_SECONDS", "5"))
+EVENTS_RETRY_MAX_SECONDS = float(env("EVENTS_RETRY_MAX_SECONDS", "3600"))
+EVENTS_RELAY_BATCH = int(env("EVENTS_RELAY_BATCH", "100"))
+# Validate every emitted event against the catalogue's schema (on in tests).
+EVENTS_VALIDATE = env_bool("EVENTS_VALIDATE", False)
+CELERY_BEAT_SCHEDULE["events-relay-all-councils"] = {
+    "task": "events.relay_all",
+    "schedule": EVENTS_SWEEP_SECONDS,
 }

@@ -30,3 +30,5 @@ REST_FRAMEWORK = {
 # connection would be committed and outlive the test. Tests of durable refusals turn it on
 # (with committed data): records/tests/test_durable_refusals.py.
 AUDIT_AUTONOMOUS_WRITES = False
+# Every emitted event is checked against its schema in the catalogue (platform_core/events).
+EVENTS_VALIDATE = True

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from platform_core.audit.log import append as audit
+from platform_core.events import emit
 
-from .. import storage
 from ..models import DisposalAction, DisposalBatch, DisposalItem, LegalHold, Record
 from .common import FINAL, Refused, actor_name, refresh_search, refuse
 from .retention import add_months, refresh_due
@@ -20,7 +20,6 @@ def _destroy_content(actor, record: Record, reason: str, batch=None) -> list[dic
     destroyed = []
     now = timezone.now()
     for version in record.versions.filter(destroyed_at__isnull=True):
-        storage.delete_content(version.storage_key)
         version.destroyed_at = now
         version.save(update_fields=["destroyed_at"])
         destroyed.append(
@@ -31,6 +30,19 @@ def _destroy_content(actor, record: Record, reason: str, batch=None) -> list[dic
     record.extracted_text = ""
     record.save(update_fields=["status", "disposed_at", "extracted_text"])
     refresh_search(record.pk)
+    # The content is deleted after the commit (records.event_handlers), never inside the
+    # transaction: a rollback here must leave the content in the store.
+    emit(
+        "records.record.destroyed",
+        subject=f"records/record/{record.uid}",
+        data={
+            "record": record.pk,
+            "uid": str(record.uid),
+            "reason": reason,
+            "batch": batch,
+            "versions": destroyed,
+        },
+    )
     audit(
         "record.destroyed",
         record,

@@ -47,7 +47,7 @@ def test_daily_run_batches_due_records_once(council_a, file_plan_a, declare):
 
 
 def test_approved_destruction_deletes_every_version_keeps_a_stub_and_certifies(
-    council_a, file_plan_a, declare, s3, records_client_a
+    council_a, file_plan_a, declare, s3, records_client_a, django_capture_on_commit_callbacks
 ):
     from records.tests.files import make_pdf
 
@@ -65,7 +65,9 @@ def test_approved_destruction_deletes_every_version_keeps_a_stub_and_certifies(
         content_type="application/json",
     )
     assert decided.status_code == 200, decided.content
-    done = records_client_a.post(f"/api/v1/records/disposal-batches/{batch['id']}/complete/")
+    # The content is deleted after the commit, by the relay (records.event_handlers).
+    with django_capture_on_commit_callbacks(execute=True):
+        done = records_client_a.post(f"/api/v1/records/disposal-batches/{batch['id']}/complete/")
     assert done.status_code == 200, done.content
     for key in keys:
         listing = s3.list_object_versions(Bucket=s3.bucket, Prefix=key)
@@ -255,13 +257,14 @@ def test_council_b_cannot_see_or_act_on_council_a_holds_and_batches(
 
 
 def test_destroying_a_governance_locked_version_bypasses_the_lock(
-    council_a, file_plan_a, declare, s3, settings
+    council_a, file_plan_a, declare, s3, settings, django_capture_on_commit_callbacks
 ):
     settings.RECORDS_OBJECT_LOCK_MODE = "GOVERNANCE"
     record = declare(council_a, file_plan_a["minutes"])
     with schema_context(council_a.schema_name):
         key = f"{council_a.schema_name}/private/{record.versions.get().storage_key}"
-        actions.destroy_record("rm", record, reason="due")
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.destroy_record("rm", record, reason="due")
     listing = s3.list_object_versions(Bucket=s3.bucket, Prefix=key)
     assert not listing.get("Versions")
 

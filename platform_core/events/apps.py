@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "platform_core.events"
+    label = "events"
+    verbose_name = "Events (outbox and relay)"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Apps declare their internal handlers in ``<app>/event_handlers.py``.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("event_handlers")

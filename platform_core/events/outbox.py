@@ -1,0 +1,123 @@
+"""Writing events: one outbox row in the caller's transaction, and a wake-up for the relay
+after the commit."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from .models import OutboxEvent
+from .registry import event_type
+
+log = logging.getLogger(__name__)
+
+SPECVERSION = "1.0"
+DATACONTENTTYPE = "application/json"
+
+# The CloudEvents 1.0 envelope as this platform emits it (JSON format, data inline).
+ENVELOPE_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "subject",
+        "time",
+        "datacontenttype",
+        "dataschema",
+        "data",
+        "council",
+    ],
+    "properties": {
+        "specversion": {"const": SPECVERSION},
+        "id": {"type": "string", "minLength": 1},
+        "source": {"type": "string", "minLength": 1},
+        "type": {"type": "string", "minLength": 1},
+        "subject": {"type": "string", "minLength": 1},
+        "time": {"type": "string", "format": "date-time"},
+        "datacontenttype": {"const": DATACONTENTTYPE},
+        "dataschema": {"type": "string", "minLength": 1},
+        "data": {"type": "object"},
+        "council": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+    },
+}
+
+
+def source_for(schema: str) -> str:
+    return f"/councils/{schema}"
+
+
+def as_cloudevent(event: OutboxEvent) -> dict:
+    """The CloudEvents 1.0 JSON form of an outbox row (``council`` is an extension attribute)."""
+    council = event.source.rsplit("/", 1)[-1]
+    return {
+        "specversion": SPECVERSION,
+        "id": str(event.event_id),
+        "source": event.source,
+        "type": event.type,
+        "subject": event.subject,
+        "time": event.time.isoformat().replace("+00:00", "Z"),
+        "datacontenttype": DATACONTENTTYPE,
+        "dataschema": event_type(event.type).dataschema,
+        "data": event.data,
+        "council": council,
+    }
+
+
+def validate(cloudevent: dict) -> None:
+    """Check an event against the envelope and its type's data schema (jsonschema.ValidationError)."""
+    import jsonschema
+
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    jsonschema.validate(cloudevent, ENVELOPE_SCHEMA, format_checker=checker)
+    schema = event_type(cloudevent["type"]).schema
+    jsonschema.validate(cloudevent["data"], schema, format_checker=checker)
+
+
+def emit(type_name: str, subject: str, data: dict) -> dict:
+    schema = connection.schema_name
+    if schema == get_public_schema_name():
+        raise RuntimeError("Events are emitted in a council's schema; platform events are planned.")
+    event_type(type_name)  # LookupError for a type that is not catalogued
+    now = timezone.now()
+    row = OutboxEvent.objects.create(
+        type=type_name,
+        subject=subject,
+        source=source_for(schema),
+        time=now,
+        data=data,
+        next_attempt_at=now,
+    )
+    cloudevent = as_cloudevent(row)
+    if getattr(settings, "EVENTS_VALIDATE", False):
+        validate(cloudevent)
+    _wake_on_commit(schema)
+    return cloudevent
+
+
+class _Wake:
+    """The after-commit wake-up for one council's relay (one per transaction and council)."""
+
+    def __init__(self, schema: str):
+        self.schema = schema
+
+    def __call__(self) -> None:
+        from .tasks import relay_council
+
+        try:
+            with schema_context(self.schema):
+                relay_council.apply_async(kwargs={"schema": self.schema})
+        except Exception:  # the commit stands; the beat sweep delivers the events later
+            log.exception("events: could not wake the relay for %s; the sweep will", self.schema)
+
+
+def _wake_on_commit(schema: str) -> None:
+    pending = getattr(connection, "run_on_commit", [])
+    if any(isinstance(func, _Wake) and func.schema == schema for _, func, _ in pending):
+        return
+    transaction.on_commit(_Wake(schema), robust=True)

@@ -1,0 +1,39 @@
+"""Celery tasks of the relay: woken after a commit (per council) and a beat sweep."""
+
+import logging
+
+from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
+
+from platform_core.celery import app
+
+log = logging.getLogger(__name__)
+
+
+@app.task(name="events.relay_council")
+def relay_council(schema: str) -> dict:
+    """Deliver one council's due events (woken by ``emit`` after the commit)."""
+    from .relay import relay_pending
+
+    if schema == get_public_schema_name():
+        return {}
+    with schema_context(schema):
+        return relay_pending()
+
+
+@app.task(name="events.relay_all")
+def relay_all() -> dict:
+    """Beat safety net: deliver every council's due events (a lost wake-up, a retry whose
+    backoff has passed, a worker that died mid-delivery). Every council, suspended ones too:
+    nothing committed is left undelivered."""
+    from .relay import relay_pending
+
+    results = {}
+    councils = get_tenant_model().objects.exclude(schema_name=get_public_schema_name())
+    for schema in councils.order_by("schema_name").values_list("schema_name", flat=True):
+        try:
+            with schema_context(schema):
+                results[schema] = relay_pending()
+        except Exception:  # one council's trouble must not stop the others
+            log.exception("events: relay failed for %s", schema)
+            results[schema] = {"error": True}
+    return results
