@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test install assets browser lint format bench migrate stop-db clean check lock
+.PHONY: test-api run test install assets browser lint format bench migrate stop-db clean check lock
 
 # Two locks, both with hashes: requirements.lock (everything: runtime + the dev extra, used here
 # and in CI) and requirements.prod.lock (runtime only, used by infra/Dockerfile).
@@ -49,6 +49,10 @@ run: install migrate
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# schemathesis against both OpenAPI documents, in process (tests/api/test_schemathesis.py).
+test-api: install
+	API_FUZZ=1 $(PY) -m pytest tests/api/test_schemathesis.py $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

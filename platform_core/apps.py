@@ -7,6 +7,8 @@ class PlatformCoreConfig(AppConfig):
 
     def ready(self):
         from . import csvio, observability
+        from .api import fields
 
         observability.configure()
+        fields.install_bounds()
         csvio.install_wagtail_export_writer()

@@ -26,7 +26,8 @@ TIER_PREFIXES = {
     "london-borough": {"E09"},
     "other": set(COUNCIL_GSS_PREFIXES),
 }
-GSS_RE = re.compile(r"^[ENSW]\d{2}\d{6}$")
+# ASCII digits only: \\d also matches fullwidth and Arabic-Indic digits.
+GSS_RE = re.compile(r"^[ENSW][0-9]{8}$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 
 

@@ -74,7 +74,8 @@ def group_member_ids(member: Member, group: str) -> set[int] | None:
         return snap.regions.get(member.region, set()) | {member.pk}
     if group == "nearest":
         return snap.neighbours.get(member.pk, set()) | {member.pk}
-    if group.isdigit():
+    # ASCII digits, and few enough to be an id ("²" is isdigit() but not int(); 2**64 overflows).
+    if group.isascii() and group.isdigit() and len(group) <= 18:
         try:
             peer_group = PeerGroup.objects.get(pk=int(group))
         except PeerGroup.DoesNotExist:

@@ -6,6 +6,7 @@ Every function runs in the current council's schema (the request's or ``schema_c
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 
 import psycopg
@@ -14,7 +15,7 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 
 from platform_core.periods import PeriodError, parse_period
 
-from .models import AREA_PREFIXES, Area, ImportBatch, Kpi, KpiTarget, Metric
+from .models import AREA_PREFIXES, Area, AreaKind, ImportBatch, Kpi, KpiTarget, Metric
 from .tenancy import current_council_code
 
 CSV_COLUMNS = ["metric_id", "area_code", "period", "value", "numerator", "denominator"]
@@ -47,7 +48,54 @@ def delete_metric(metric: Metric) -> None:
     metric.delete()
 
 
+AREA_CODE_RE = re.compile(r"^[EWSN][0-9]{8}$")  # ASCII digits: \d takes fullwidth ones
+# Which kinds of area may contain which: a ward sits in the council, an LSOA in a ward or
+# (LSOAs do not nest exactly in wards) directly in the council.
+PARENT_KINDS = {AreaKind.WARD: {AreaKind.COUNCIL}, AreaKind.LSOA: {AreaKind.WARD, AreaKind.COUNCIL}}
+
+
+def validate_area(*, code: str, kind: str, parent_code: str = "") -> None:
+    """A council's area: its own GSS code (kind council, no parent), or a ward or LSOA code
+    whose prefix says that kind (E05 ward, E01 LSOA, ...) with an existing, larger parent."""
+    council_code = current_council_code()
+    if not AREA_CODE_RE.match(code or ""):
+        raise ValidationError({"code": f"{code!r} is not a GSS code (a letter and 8 digits)"})
+    if code == council_code:
+        expected = AreaKind.COUNCIL
+    elif code[:3] in AREA_PREFIXES:
+        expected = AREA_PREFIXES[code[:3]]
+    else:
+        raise ValidationError(
+            {
+                "code": f"{code!r} is neither this council ({council_code}) nor a ward or LSOA "
+                f"code (prefixes {', '.join(sorted(AREA_PREFIXES))})"
+            }
+        )
+    if kind != expected:
+        raise ValidationError({"kind": f"{code} is a {expected.label.lower()} code, not {kind!r}"})
+    if expected == AreaKind.COUNCIL:
+        if parent_code:
+            raise ValidationError({"parent_code": "the council itself has no parent area"})
+        return
+    if not parent_code:
+        return
+    if parent_code == council_code:
+        parent_kind = AreaKind.COUNCIL
+    else:
+        parent = Area.objects.filter(code=parent_code).only("kind").first()
+        if parent is None:
+            raise ValidationError(
+                {"parent_code": f"{parent_code!r} is not this council or one of its areas"}
+            )
+        parent_kind = parent.kind
+    if parent_kind not in PARENT_KINDS[expected]:
+        raise ValidationError(
+            {"parent_code": f"a {expected.label.lower()} cannot sit inside a {parent_kind}"}
+        )
+
+
 def save_area(*, code: str, name: str, kind: str, parent_code: str = "") -> Area:
+    validate_area(code=code, kind=kind, parent_code=parent_code)
     area, _ = Area.objects.update_or_create(
         code=code, defaults={"name": name, "kind": kind, "parent_code": parent_code}
     )
@@ -240,7 +288,7 @@ def validate_observations(
 def _area_allowed(code: str, council_code: str | None) -> bool:
     if council_code and code == council_code:
         return True
-    return len(code) == 9 and code[:3] in AREA_PREFIXES and code[3:].isdigit()
+    return bool(AREA_CODE_RE.match(code)) and code[:3] in AREA_PREFIXES
 
 
 def import_observations(

@@ -1,7 +1,7 @@
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 
 
@@ -25,3 +25,35 @@ def whoami(request):
             "groups": sorted(request.user.groups.values_list("name", flat=True)),
         }
     )
+
+
+IndexSerializer = inline_serializer(
+    "ApiIndex",
+    {
+        "name": serializers.CharField(),
+        "description": serializers.CharField(),
+        "links": serializers.DictField(child=serializers.CharField()),
+        "schema": serializers.CharField(),
+    },
+)
+
+
+def api_index(name: str, description: str, links: dict[str, str], schema: str = "/api/schema/"):
+    """A view for an API's root: what is there, as absolute links (no sign-in needed)."""
+    from rest_framework.permissions import AllowAny
+
+    @extend_schema(responses=IndexSerializer, auth=[], description=description)
+    @api_view(["GET"])
+    @permission_classes([AllowAny])
+    def index(request):
+        return Response(
+            {
+                "name": name,
+                "description": description,
+                "links": {key: request.build_absolute_uri(url) for key, url in links.items()},
+                "schema": request.build_absolute_uri(schema),
+            }
+        )
+
+    index.__name__ = f"{name.lower().replace(' ', '_')}_index"
+    return index

@@ -361,6 +361,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components: read-only fields are not asked for, write-only
+    # ones are not promised back.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # operationIds and tags are read from the path after this prefix ("records_holds_list").
+    "SCHEMA_PATH_PREFIX": r"/(platform/)?api/v1",
+    "PREPROCESSING_HOOKS": ["platform_core.api.schema.exclude_internal_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "platform_core.api.schema.document_the_platform",
+    ],
 }
 CORS_URLS_REGEX = r"^/(api/v1/benchmarks|openreferral)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

@@ -21,7 +21,15 @@ CLASS_FIELDS = (
 )
 
 
+MAX_PERIOD_MONTHS = 1200  # a century; retention adds this many months to a date
+
+
 def _check_class(data: dict) -> None:
+    months = data.get("period_months")
+    if months is not None and not 0 <= months <= MAX_PERIOD_MONTHS:
+        raise ValidationError(
+            {"period_months": [f"Give a retention period of 0 to {MAX_PERIOD_MONTHS} months."]}
+        )
     if data.get("trigger") == RetentionTrigger.EVENT and not data.get("event_name"):
         raise ValidationError({"event_name": ["An event trigger needs the name of the event."]})
 

@@ -9,8 +9,12 @@ from ..models import DisposalAction, Record, RetentionTrigger
 
 
 def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months; past the last representable date, that date
+    (inputs are bounded at the API, but a date past year 9999 must never be a 500)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from platform_core.api.fields import PrimaryKeyRelatedField
 from platform_core.audit.models import AuditEntry
 
 from ..models import (
@@ -34,6 +35,8 @@ class FilePlanClassSerializer(serializers.ModelSerializer):
             "period_months",
             "action",
         ]
+        # At most a century: retention arithmetic adds this many months to a date.
+        extra_kwargs = {"period_months": {"max_value": 1200}}
 
 
 class RecordVersionSerializer(serializers.ModelSerializer):
@@ -62,9 +65,7 @@ class RecordVersionSerializer(serializers.ModelSerializer):
 
 class RecordSerializer(serializers.ModelSerializer):
     file_class = serializers.PrimaryKeyRelatedField(queryset=FilePlanClass.objects.all())
-    related = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Record.objects.all(), required=False
-    )
+    related = PrimaryKeyRelatedField(many=True, queryset=Record.objects.all(), required=False)
     file_class_code = serializers.CharField(source="file_class.code", read_only=True)
     classification = serializers.ChoiceField(
         choices=Classification.choices, default=Classification.OFFICIAL
@@ -166,9 +167,7 @@ class UploadVersionSerializer(serializers.Serializer):
 
 
 class LegalHoldSerializer(serializers.ModelSerializer):
-    records = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Record.objects.all(), required=False
-    )
+    records = PrimaryKeyRelatedField(many=True, queryset=Record.objects.all(), required=False)
     active = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -200,7 +199,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class RecordIdsSerializer(serializers.Serializer):
-    records = serializers.PrimaryKeyRelatedField(many=True, queryset=Record.objects.all())
+    records = PrimaryKeyRelatedField(many=True, queryset=Record.objects.all())
 
 
 class DisposalItemSerializer(serializers.ModelSerializer):
@@ -247,7 +246,9 @@ class DecideItemSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[c for c in DisposalItem.Decision.choices if c[0] != "pending"]
     )
-    extend_months = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    extend_months = serializers.IntegerField(
+        min_value=1, max_value=1200, required=False, allow_null=True
+    )
     new_class = serializers.PrimaryKeyRelatedField(
         queryset=FilePlanClass.objects.all(), required=False, allow_null=True
     )
@@ -263,9 +264,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    records = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Record.objects.all(), required=False
-    )
+    records = PrimaryKeyRelatedField(many=True, queryset=Record.objects.all(), required=False)
     policy = serializers.PrimaryKeyRelatedField(
         queryset=Policy.objects.all(), allow_null=True, required=False
     )

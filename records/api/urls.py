@@ -3,7 +3,33 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from platform_core.api.views import api_index
+
 from . import views
+
+BASE = "/api/v1/records/"
+index = api_index(
+    "Records",
+    "The council's records: file plan, records and their versions, legal holds, disposal, "
+    "decisions, policies and the audit log.",
+    {
+        name: BASE + name + "/"
+        for name in (
+            "classes",
+            "records",
+            "holds",
+            "disposal-batches",
+            "decisions",
+            "policies",
+            "action-items",
+            "audit",
+        )
+    }
+    | {
+        "open-decisions-json": BASE + "open/decisions.json",
+        "open-decisions-csv": BASE + "open/decisions.csv",
+    },
+)
 
 # Path converters (not regexes): typed ids, and routes the isolation probe can fill in.
 router = SimpleRouter(use_regex_path=False)
@@ -17,6 +43,7 @@ router.register("action-items", views.ActionItemViewSet, basename="records-actio
 router.register("audit", views.AuditEntryViewSet, basename="records-audit")
 
 urlpatterns = [
+    path("", index, name="records-index"),
     path("open/decisions.json", views.open_decisions_json, name="records-open-decisions-json"),
     path("open/decisions.csv", views.open_decisions_csv, name="records-open-decisions-csv"),
     *router.urls,

@@ -7,7 +7,13 @@ Every write goes through records.actions."""
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
@@ -127,7 +133,12 @@ class RecordViewSet(mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
         responses={201: s.RecordVersionSerializer},
     )
     @extend_schema(methods=["GET"], responses=s.RecordVersionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=s.RecordVersionSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=s.RecordVersionSerializer,
+        pagination_class=None,  # every version, as a list
+    )
     def versions(self, request, pk=None):
         record = self.get_object()
         if request.method == "GET":
@@ -137,7 +148,14 @@ class RecordViewSet(mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
         version = actions.add_version(request.user, record, upload.validated_data["file"])
         return Response(s.RecordVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(302, "application/octet-stream"): None})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The content (filesystem storage)."
+            ),
+            302: OpenApiResponse(description="Redirect to a short-lived presigned URL (S3)."),
+        }
+    )
     @action(detail=True, methods=["get"], url_path="versions/<int:number>/download")
     def download(self, request, pk=None, number=None):
         """The version's content: a short-lived presigned URL (302) on S3, streamed otherwise.
@@ -157,7 +175,7 @@ class RecordViewSet(mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
         return response
 
     @extend_schema(responses=s.AuditEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole trail
     def audit(self, request, pk=None):
         """Export this record's audit trail (each entry with its chain hashes)."""
         record = self.get_object()
@@ -445,7 +463,12 @@ def _published():
     return Decision.objects.filter(published=True)
 
 
-@extend_schema(responses=s.OpenDecisionSerializer(many=True), auth=[])
+@extend_schema(
+    responses=inline_serializer(
+        "OpenDecisions", {"decisions": s.OpenDecisionSerializer(many=True)}
+    ),
+    auth=[],
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])

@@ -65,3 +65,6 @@ class PoolRateThrottle(SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": f"pool-{self.scope}", "ident": ident}
+
+
+from . import schema as _schema  # noqa: E402, F401  (registers the Api-Key scheme)

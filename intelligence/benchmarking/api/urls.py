@@ -3,9 +3,19 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from platform_core.api.views import api_index
+
 from . import views
 
+index = api_index(
+    "Benchmarks",
+    "Open benchmarking of councils: metrics, every council's published values, a council "
+    "against its peers, and time series. JSON or CSV (?format=csv); an API key is optional.",
+    {"metrics": "/api/v1/benchmarks/metrics/"},
+)
+
 urlpatterns = [
+    path("", index, name="benchmarks-index"),
     # The platform domain's OpenAPI schema (its /api/schema/ describes the council URLconf).
     path(
         "schema/",

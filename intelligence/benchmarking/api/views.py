@@ -46,6 +46,8 @@ class PoolAPIView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [PoolRateThrottle]
     renderer_classes = [JSONRenderer, CSVRenderer]
+    # The OpenAPI document describes list responses as pages (the views paginate by hand).
+    pagination_class = PlatformPagination
     last_modified: datetime | None = None
 
     def handle_exception(self, exc):

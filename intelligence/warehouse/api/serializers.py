@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from platform_core.api.fields import BoundedDateField
+
 from ..models import Area, Kpi, Metric, Observation
 
 
@@ -41,7 +43,7 @@ class KpiSerializer(serializers.ModelSerializer):
         source="metric", slug_field="metric_id", queryset=Metric.objects.all()
     )
     title = serializers.CharField(required=False, allow_blank=True)
-    targets = serializers.DictField(child=serializers.FloatField(), required=False, write_only=True)
+    targets = serializers.DictField(child=serializers.FloatField(), required=False)
     latest = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,6 +57,11 @@ class KpiSerializer(serializers.ModelSerializer):
             "targets",
             "latest",
         ]
+
+    def validate_targets(self, targets):
+        if len(targets) > 1000:
+            raise serializers.ValidationError("Give at most 1000 periods' targets at once.")
+        return targets
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -86,7 +93,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
 
 class PublishSerializer(serializers.Serializer):
-    embargo_until = serializers.DateField(required=False, allow_null=True)
+    embargo_until = BoundedDateField(required=False, allow_null=True)
 
 
 class PoolKeySerializer(serializers.Serializer):
@@ -95,4 +102,58 @@ class PoolKeySerializer(serializers.Serializer):
 
 class PeerGroupSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    members = serializers.ListField(child=serializers.CharField(max_length=9), min_length=1)
+    members = serializers.ListField(
+        child=serializers.CharField(max_length=9), min_length=1, max_length=500
+    )
+
+
+# Response shapes (for the OpenAPI document).
+class ImportResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    batch_id = serializers.IntegerField(allow_null=True)
+
+
+class NeedRankSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    area_code = serializers.CharField()
+    area_name = serializers.CharField()
+    score = serializers.FloatField()
+    values = serializers.DictField(child=serializers.FloatField(allow_null=True))
+
+
+class NeedsSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    level = serializers.CharField()
+    results = NeedRankSerializer(many=True)
+
+
+class PublishResultSerializer(serializers.Serializer):
+    metrics = serializers.IntegerField()
+    values = serializers.IntegerField()
+    suppressed = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+
+
+class PoolKeyListSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class IssuedPoolKeySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    key = serializers.CharField(help_text="Shown once; store it now.")
+
+
+class PeerGroupListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    members = serializers.ListField(child=serializers.CharField())
+
+
+class CreatedPeerGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()

@@ -141,6 +141,10 @@ class ImportViewSet(TenantGenericViewSet):
     def scoped_queryset(self):
         return Observation.objects.none()
 
+    @extend_schema(
+        request={"multipart/form-data": s.ImportUploadSerializer},
+        responses={201: s.ImportResultSerializer},
+    )
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -164,6 +168,7 @@ class NeedsViewSet(TenantGenericViewSet):
 
     permission_model = "warehouse.observation"
     serializer_class = s.AreaSerializer
+    pagination_class = None  # one ranking, not pages
 
     def scoped_queryset(self):
         return Area.objects.all()
@@ -173,7 +178,8 @@ class NeedsViewSet(TenantGenericViewSet):
             OpenApiParameter("metrics", str, required=True),
             OpenApiParameter("period", str, required=True),
             OpenApiParameter("level", str, enum=["ward", "lsoa"]),
-        ]
+        ],
+        responses=s.NeedsSerializer,
     )
     def list(self, request):
         params = request.query_params
@@ -209,7 +215,7 @@ class PoolViewSet(TenantGenericViewSet):
     def scoped_queryset(self):
         return Metric.objects.none()
 
-    @extend_schema(request=s.PublishSerializer)
+    @extend_schema(request=s.PublishSerializer, responses=s.PublishResultSerializer)
     @action(detail=False, methods=["post"])
     def publish(self, request):
         """Publish the council's shared metrics to the pool now (values only, after disclosure
@@ -219,8 +225,11 @@ class PoolViewSet(TenantGenericViewSet):
         result = pool.publish_to_pool(embargo_until=serializer.validated_data.get("embargo_until"))
         return Response(result.__dict__)
 
-    @extend_schema(request=s.PoolKeySerializer)
-    @action(detail=False, methods=["get", "post"], url_path="keys")
+    @extend_schema(methods=["GET"], responses=s.PoolKeyListSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.PoolKeySerializer, responses={201: s.IssuedPoolKeySerializer}
+    )
+    @action(detail=False, methods=["get", "post"], url_path="keys", pagination_class=None)
     def keys(self, request):
         if request.method == "GET":
             return Response(pool_access.council_api_keys(connection.tenant.pk))
@@ -231,8 +240,13 @@ class PoolViewSet(TenantGenericViewSet):
             {"name": key.name, "prefix": key.prefix, "key": raw}, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.PeerGroupSerializer)
-    @action(detail=False, methods=["get", "post"], url_path="groups")
+    @extend_schema(methods=["GET"], responses=s.PeerGroupListSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=s.PeerGroupSerializer,
+        responses={201: s.CreatedPeerGroupSerializer},
+    )
+    @action(detail=False, methods=["get", "post"], url_path="groups", pagination_class=None)
     def groups(self, request):
         """The council's custom comparison groups (usable by id in ``group=`` of the public API)."""
         if request.method == "GET":

@@ -1,0 +1,120 @@
+"""OpenAPI hooks (drf-spectacular): the documents say what the APIs really do.
+
+- ``exclude_internal_endpoints`` (preprocessing): Wagtail's admin API (/admin/api/...) is the
+  admin's private plumbing, not part of the council's API, and the schema views describe
+  nothing.
+- ``document_the_platform`` (postprocessing): every operation lists its error responses with
+  the one envelope (``ErrorResponse``), and a ``default`` response of that shape; operations are
+  tagged by resource ("records: holds") and carry a description. operationIds are
+  drf-spectacular's, read from the path after ``SCHEMA_PATH_PREFIX`` ("records_holds_release_create").
+"""
+
+import re
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": 'Every error: {"error": {"code", "message", "fields"}}.',
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "description": "machine-readable, e.g. invalid"},
+                "message": {"type": "string", "description": "for a person"},
+                "fields": {
+                    "type": "object",
+                    "description": "messages per request field or parameter",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: the fields say which and why.",
+    "401": "Not signed in, or an unknown or revoked credential.",
+    "403": "Signed in without the role this needs.",
+    "404": "No such object here (another council's is the same as a missing one).",
+    "405": "Method not allowed.",
+    "406": "The format asked for is not available.",
+    "409": "Refused in the object's current state.",
+    "413": "The request body is too large.",
+    "415": "Unsupported request media type.",
+    "429": "Rate limit exceeded; see Retry-After.",
+    "default": "Any other error, in the same envelope.",
+}
+VERBS = {
+    "get": "Read",
+    "post": "Create",
+    "put": "Replace",
+    "patch": "Update",
+    "delete": "Delete",
+}
+PREFIXES = ("/platform/api/v1/", "/api/v1/")
+
+
+def exclude_internal_endpoints(endpoints, **kwargs):
+    return [
+        (path, pattern, method, callback)
+        for path, pattern, method, callback in endpoints
+        if not path.startswith("/admin/") and not path.rstrip("/").endswith("/schema")
+    ]
+
+
+def _resource(path: str) -> tuple[str, list[str]]:
+    for prefix in PREFIXES:
+        if path.startswith(prefix):
+            rest = path[len(prefix) :]
+            break
+    else:
+        rest = path.lstrip("/")
+    parts = [p for p in rest.split("/") if p]
+    if prefix == "/platform/api/v1/":
+        parts = ["platform", *parts]
+    return rest, parts
+
+
+def _tag(parts: list[str]) -> str:
+    names = [p for p in parts if not p.startswith("{")]
+    if len(names) >= 2:
+        return f"{names[0]}: {names[1]}"
+    return names[0] if names else "api"
+
+
+def document_the_platform(result, generator, request, public):
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["ErrorResponse"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    for path, operations in result.get("paths", {}).items():
+        rest, parts = _resource(path)
+        for method, operation in operations.items():
+            if method not in VERBS:
+                continue
+            responses = operation.setdefault("responses", {})
+            codes = ["400", "401", "403", "405", "406", "429"]
+            if "{" in path:
+                codes.append("404")
+            if method in ("post", "put", "patch"):
+                codes += ["409", "413", "415"]
+            if method == "delete":
+                codes.append("409")
+            for code in codes + ["default"]:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": ERROR_DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+            operation["tags"] = [_tag(parts)]
+            if "operationId" in operation:
+                # "records_open_decisions.csv_retrieve" -> "records_open_decisions_csv_retrieve"
+                operation["operationId"] = re.sub(r"[^A-Za-z0-9_]+", "_", operation["operationId"])
+            if not operation.get("description"):
+                noun = " ".join(p for p in parts if not p.startswith("{")) or "index"
+                operation["description"] = f"{VERBS[method]} {noun}."
+            if not operation.get("summary"):
+                first = operation["description"].strip().split("\n")[0]
+                operation["summary"] = first[:120]
+    return result
