@@ -13,7 +13,8 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
-MIN_DATE = date(1900, 1, 1)
+# Old enough for historic records (deeds, minute books); late enough to rule out year 1.
+MIN_DATE = date(1000, 1, 1)
 MAX_DATE = date(2200, 12, 31)
 MAX_IDS = 1000
 

@@ -64,7 +64,7 @@ def test_periods_are_ascii_and_within_bounded_years(label):
 
 def test_sensible_periods_still_parse():
     assert parse_period("2025-26 Q4").start.isoformat() == "2026-01-01"
-    assert parse_period("1900-01").kind == "month"
+    assert parse_period("1900-05").kind == "month"
     assert parse_period("2200-12-31").kind == "date"
 
 

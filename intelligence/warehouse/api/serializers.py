@@ -38,12 +38,19 @@ class ObservationSerializer(serializers.ModelSerializer):
         fields = ["metric_id", "area_code", "period", "value", "numerator", "denominator"]
 
 
+class TargetsField(serializers.DictField):
+    """Targets per period, written and read as {"2025-26": 80.0}."""
+
+    def get_attribute(self, instance):
+        return {t.period: t.target for t in instance.targets.all()}
+
+
 class KpiSerializer(serializers.ModelSerializer):
     metric_id = serializers.SlugRelatedField(
         source="metric", slug_field="metric_id", queryset=Metric.objects.all()
     )
     title = serializers.CharField(required=False, allow_blank=True)
-    targets = serializers.DictField(child=serializers.FloatField(), required=False)
+    targets = TargetsField(child=serializers.FloatField(), required=False)
     latest = serializers.SerializerMethodField()
 
     class Meta:
@@ -66,7 +73,6 @@ class KpiSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["title"] = instance.display_title
-        data["targets"] = {t.period: t.target for t in instance.targets.all()}
         return data
 
     def get_latest(self, kpi) -> dict | None:
