@@ -1,6 +1,6 @@
 """Serializer fields with the platform's input bounds.
 
-- ``BoundedDateField``: a calendar date between 1900-01-01 and 2200-12-31. Every ModelSerializer
+- ``BoundedDateField``: a calendar date between 1000-01-01 and 2200-12-31. Every ModelSerializer
   maps a model DateField to it (``install_bounds``, from platform_core's AppConfig.ready), so a
   ``decision_date`` of 9999-06-01 is a 400, not an overflow when retention adds years to it.
 - ``PrimaryKeyRelatedField(many=True)`` that refuses more than ``max_items`` ids before it looks
