@@ -59,19 +59,19 @@ def predict(
     trained = False
     if train and count >= MIN_TRAINING_RECORDS:
         if progress:
-            progress("train", 0, 3)
+            progress("train", 0, 2 + len(model.TRAINING_BLOCKS))
         linker.training.estimate_probability_two_random_records_match(
             [block_on(*rule) for rule in model.DETERMINISTIC_RULES], recall=0.8
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, count * 20))
+        linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, count * 20))
         if progress:
-            progress("train", 1, 3)
+            progress("train", 1, 2 + len(model.TRAINING_BLOCKS))
         for i, rule in enumerate(model.TRAINING_BLOCKS):
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*rule), fix_u_probabilities=True
             )
             if progress:
-                progress("train", 2 + i, 3)
+                progress("train", 2 + i, 2 + len(model.TRAINING_BLOCKS))
         trained = True
     if progress:
         progress("predict", 0, 1)

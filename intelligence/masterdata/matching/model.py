@@ -30,10 +30,15 @@ BLOCKING_RULES = [
     ("email",),
     ("phone",),
 ]
-# Deterministic rule for the prior, and the blocks expectation maximisation trains on (each
-# leaves the fields it does not block on free to be estimated).
+# Deterministic rule for the prior, and the blocks expectation maximisation trains on: each
+# leaves the fields it does not block on free to be estimated, and each is selective enough
+# that training stays linear in the number of records.
 DETERMINISTIC_RULES = [("first_canon", "surname_key", "dob")]
-TRAINING_BLOCKS = [("first_canon", "surname_key"), ("dob", "district")]
+TRAINING_BLOCKS = [
+    ("surname_key", "dob"),  # trains first name, postcode, email, phone
+    ("first_canon", "dob"),  # trains surname, postcode, email, phone
+    ("first_canon", "surname_key", "district"),  # trains date of birth, email, phone
+]
 PRIOR_MATCH_PROBABILITY = 0.0005
 
 

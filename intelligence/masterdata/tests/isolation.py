@@ -61,4 +61,9 @@ def seed(council) -> dict:
         "masterdata-subject-access-detail": {"pk": sar.pk},
         "masterdata-subject-access-export": {"pk": sar.pk},
         "masterdata-subject-access-complete": {"pk": sar.pk},
+        "masterdata_review_detail": {"pk": pair.pk},
+        "masterdata_review_confirm": {"pk": pair.pk},
+        "masterdata_review_reject": {"pk": pair.pk},
+        "masterdata_person": {"pk": person.pk},
+        "masterdata_person_action": {"pk": person.pk, "what": "merge"},
     }
