@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("benchmarks/", include("intelligence.benchmarking.api.urls")),
+    path("events/", include("platform_core.events.api")),
 ]
