@@ -66,3 +66,22 @@ def test_edited_alert_gets_a_new_dismiss_key(site):
     AlertBanner.objects.filter(pk=alert.pk).update(updated_at=alert.updated_at)
     alert.refresh_from_db()
     assert alert.dismiss_key != before
+
+
+@pytest.mark.django_db
+def test_major_alert_looks_urgent_not_like_a_success(site, anon_web):
+    """GOV.UK's success banner is green and reads as good news: a major alert is red instead."""
+    import re
+
+    AlertBanner.objects.all().delete()
+    AlertBanner.objects.create(title="Flooding on the ring road", alert_type=AlertType.MAJOR)
+    body = anon_web.get(site["home"].url).content.decode()
+    banner = re.search(r'<div class="(govuk-notification-banner[^"]*)"[^>]*data-alert-key', body)
+    assert banner is not None
+    classes = banner.group(1).split()
+    assert "council-alert--major" in classes
+    assert "govuk-notification-banner--success" not in classes
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("cms/site.css")).read()
+    assert re.search(r"\.council-alert--major \{[^}]*background-color: #d4351c", css)

@@ -3,7 +3,9 @@
 from .base import *  # noqa: F403
 from .base import env_bool
 
-DEBUG = env_bool("DEBUG", True)
+# Visitors see the branded 404/500 pages, never tracebacks or URL lists; `DEBUG=1 make run`
+# turns Django's debug pages on. WhiteNoise serves static files either way.
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = ["*"]  # any *.localhost; unknown hosts still get the platform's 404
 
 if not REDIS_CACHE_URL:  # noqa: F405

@@ -126,3 +126,21 @@ def test_form_errors_are_summarised_and_linked(browser_site, page):
     assert "There is a problem" in summary.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
     assert _axe_violations(page) == []
+
+
+@pytest.mark.parametrize("page_type", [*PAGE_TYPES, "search", "not_found"])
+def test_page_reflows_at_320px_without_horizontal_scrolling(
+    browser_site, page, screenshots_dir, page_type
+):
+    """WCAG 1.4.10 reflow: at 320 CSS px nothing (the header search above all) overflows."""
+    base, paths = browser_site
+    path = {"search": "/search/?q=bin", "not_found": "/no/such/page/"}.get(page_type)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(base + (path or paths[page_type]))
+    assert page.locator("#site-search").is_visible()
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    page.screenshot(path=str(screenshots_dir / f"{page_type}-320.png"), full_page=True)
+    assert widths[0] <= 320, widths
+    assert _axe_violations(page) == []
