@@ -54,9 +54,12 @@ test: install browser
 test-api: install
 	API_FUZZ=1 $(PY) -m pytest tests/api/test_schemathesis.py $(PYTEST_ARGS)
 
+# Style, then the architecture: the import contracts in pyproject.toml ([tool.importlinter]:
+# layers, sibling apps through their public surfaces, no cycles between apps).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format .

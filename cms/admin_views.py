@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
+from cms import adoption as adopting
 from cms.commons import actions as commons
 from cms.reviews import pages_due_for_review
 
@@ -46,7 +47,7 @@ def commons_library(request):
     context = {
         "templates": commons.library(),
         "parents": parents,
-        "outdated": commons.outdated_adoptions(),
+        "outdated": adopting.outdated_adoptions(),
     }
     return TemplateResponse(request, "cms/admin/commons.html", context)
 
@@ -56,7 +57,7 @@ def commons_adopt(request, template_id):
     template = commons.access_template(template_id)
     parent = access_page_for_edit(request.user, request.POST.get("parent"))
     try:
-        page = commons.adopt_template(template, parent, request.user)
+        page = adopting.adopt_template(template, parent, request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("cms_commons")
@@ -84,11 +85,11 @@ def commons_share(request, page_id):
 def commons_acknowledge(request, adoption_id):
     from django.http import Http404
 
-    for adoption, version in commons.outdated_adoptions():
+    for adoption, version in adopting.outdated_adoptions():
         if (
             adoption.pk == adoption_id
             and adoption.page.permissions_for_user(request.user).can_edit()
         ):
-            commons.acknowledge_update(adoption, version)
+            adopting.acknowledge_update(adoption, version)
             return redirect("cms_commons")
     raise Http404("No such adoption")

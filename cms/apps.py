@@ -10,9 +10,10 @@ class Config(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from cms import admin_base_url, signals
+        from cms import admin_base_url, provisioning, signals
         from cms.permissions import grant_default_permissions
 
         admin_base_url.install()
+        provisioning.register()
         signals.connect()
         post_migrate.connect(grant_default_permissions, dispatch_uid="cms-default-permissions")

@@ -1,22 +1,12 @@
-"""Default permissions of the council groups on the website's own models.
-
-Granted after every migrate of a council schema (so the template, and every council cloned from
-it, has them). The groups are created here if missing, with the names tenants/template.py uses;
-``prepare_template_contents`` then adds its own permissions to the same groups.
+"""Default permissions of the council groups on the website's own models, granted after every
+migrate of a council schema, so councils that already exist gain permissions a new cms migration
+adds. The groups and their permissions are declared once, in cms/provisioning.py; the template
+build grants them all (platform_core.provisioning.create_default_groups).
 """
 
 from django.db import connection
 
-GROUP_PERMISSIONS = {
-    "Editors": ["add_alertbanner", "change_alertbanner"],
-    "Moderators": ["add_alertbanner", "change_alertbanner", "delete_alertbanner"],
-    "Council administrators": [
-        "add_alertbanner",
-        "change_alertbanner",
-        "delete_alertbanner",
-        "change_councilbranding",
-    ],
-}
+from platform_core import provisioning
 
 
 def grant_default_permissions(sender=None, **kwargs) -> None:
@@ -24,8 +14,11 @@ def grant_default_permissions(sender=None, **kwargs) -> None:
         return
     from django.contrib.auth.models import Group, Permission
 
-    for name, codenames in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
+    for spec in provisioning.groups():
+        codenames = [p.split(".")[1] for p in spec.permissions if p.startswith("cms.")]
+        if not codenames:
+            continue
+        group, _ = Group.objects.get_or_create(name=spec.name)
         group.permissions.add(
             *Permission.objects.filter(content_type__app_label="cms", codename__in=codenames)
         )

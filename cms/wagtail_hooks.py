@@ -91,7 +91,7 @@ class CommonsUpdatesPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def commons_updates_panel(request, panels):
-    from cms.commons.actions import outdated_adoptions
+    from cms.adoption import outdated_adoptions
 
     outdated = [
         (adoption, version)

@@ -6,9 +6,11 @@ class PlatformCoreConfig(AppConfig):
     verbose_name = "Platform core"
 
     def ready(self):
-        from . import csvio, observability
+        from . import csvio, observability, provisioning
         from .api import fields
 
         observability.configure()
         fields.install_bounds()
         csvio.install_wagtail_export_writer()
+        # Runs after every app's own TEMPLATE steps: creates the groups they declared.
+        provisioning.register("platform_core.groups", provisioning.create_default_groups, order=900)

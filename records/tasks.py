@@ -42,18 +42,13 @@ def run_disposal_schedule_for_council() -> int | None:
 @shared_task(name="records.daily_disposal")
 def daily_disposal() -> dict:
     """Beat entry: one disposal run per active council, each in its own schema."""
-    from django_tenants.utils import get_public_schema_name, schema_context
-
-    from tenants.models import Council
+    from tenants.access import each_active_council
 
     from .actions import run_disposal_schedule
 
     results = {}
-    for council in Council.objects.filter(status=Council.Status.ACTIVE).exclude(
-        schema_name=get_public_schema_name()
-    ):
-        with schema_context(council.schema_name):
-            batch = run_disposal_schedule()
+    for council in each_active_council():
+        batch = run_disposal_schedule()
         results[council.slug] = batch.pk if batch else None
     results["_at"] = timezone.now().isoformat()
     return results

@@ -14,6 +14,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context, schema_exists
 
+from platform_core import provisioning
+
 from . import cloning
 from .models import Council, CouncilRequest, Domain, Tier, council_url
 from .template import build_template, prepare_template_contents, template_schema
@@ -158,18 +160,12 @@ def _migrate_new_schema(schema: str) -> None:
 
 
 def personalise_council(council: Council, admin_email: str) -> str:
-    """Per-council rows after the copy: site hostname and name, home page, first administrator.
-    Runs in the council's schema. Returns the first administrator's set-password link."""
+    """Per-council rows after the copy: each app's COUNCIL provisioning steps (site hostname and
+    name, home page), then the first administrator. Runs in the council's schema. Returns the
+    first administrator's set-password link."""
     from django.contrib.auth.models import Group
-    from wagtail.models import Site
 
-    from cms.models import HomePage
-
-    domain = council_domain(council.slug)
-    HomePage.objects.filter(depth=2).update(title=council.name, draft_title=council.name)
-    Site.objects.filter(is_default_site=True).update(
-        hostname=domain, site_name=council.name, port=80
-    )
+    provisioning.run(provisioning.COUNCIL, council)
     return create_council_admin(
         council, admin_email, groups=[Group.objects.get(name="Council administrators")]
     )

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class TenantsConfig(AppConfig):
     name = "tenants"
     verbose_name = "Councils"
+
+    def ready(self):
+        from platform_core import provisioning
+
+        # The first administrator of every council joins this group (tenants.actions).
+        provisioning.declare_group(
+            "Council administrators",
+            admin_access=True,
+            permissions=["auth.add_user", "auth.change_user", "auth.delete_user"],
+        )

@@ -1,12 +1,8 @@
 """The demo councils ``make run`` starts with.
 
-Every tenant app may add demo content with a module ``<app>/demo.py`` defining
-``seed_demo(council)``; it runs in the council's schema and must be safe to run again.
+Their content comes from each app's DEMO provisioning steps (platform_core/provisioning.py):
+``fn(council)``, run in the council's schema, safe to run again.
 """
-
-from django.apps import apps
-from django.conf import settings
-from django.utils.module_loading import import_string, module_has_submodule
 
 DEMO_COUNCILS = [
     {
@@ -31,13 +27,3 @@ DEMO_COUNCILS = [
         "region": "east-of-england",
     },
 ]
-
-
-def demo_content_hooks() -> list:
-    hooks = []
-    for app_config in apps.get_app_configs():
-        if app_config.name in settings.TENANT_APPS and module_has_submodule(
-            app_config.module, "demo"
-        ):
-            hooks.append(import_string(f"{app_config.name}.demo.seed_demo"))
-    return hooks

@@ -5,6 +5,8 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
 
+from platform_core.hosts import council_url
+
 from .validators import validate_council_slug, validate_gss_code
 
 
@@ -123,10 +125,3 @@ class CouncilRequest(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_status_display()})"
-
-
-def council_url(domain: str, path: str = "/") -> str:
-    port = settings.PLATFORM_PORT
-    scheme = "http" if settings.DEBUG or domain.endswith(".localhost") else "https"
-    port_part = f":{port}" if port not in ("80", "443", "") and scheme == "http" else ""
-    return f"{scheme}://{domain}{port_part}{path}"

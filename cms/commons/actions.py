@@ -1,4 +1,5 @@
-"""Sharing pages to the content commons and adopting them. Called from the admin views and tests.
+"""Sharing pages to the content commons: the library side. Adopting a template into a council's
+tree is the website's side (cms/adoption.py), which imports this module, never the reverse.
 
 The library (``commons.SharedTemplate``) lives in ``public``; the copies and their provenance
 (``cms.AdoptedPage``) live in the adopting council's schema. Nothing reads another council's
@@ -8,11 +9,11 @@ schema: sharing copies the content into the library, adopting copies it out agai
 import hashlib
 import json
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404
-from django.utils.text import slugify
+
+from tenants.access import current_council
 
 from .models import SharedTemplate
 
@@ -69,12 +70,9 @@ SHAREABLE_TYPES = {
 }
 
 
-def _current_council():
-    """The council whose schema is current (set by the host routing or a schema context)."""
-    from tenants.models import Council
-
-    schema = connection.schema_name
-    council = Council.objects.filter(schema_name=schema).exclude(schema_name="public").first()
+def require_council():
+    """The council whose schema is current; the commons is used from a council's own site."""
+    council = current_council()
     if council is None:
         raise PermissionDenied("The content commons is used from a council's own site.")
     return council
@@ -93,7 +91,7 @@ def _hash(content: dict) -> str:
 def share_page(page, user) -> SharedTemplate:
     """Share a live page of the current council as a template. Sharing again updates it; the
     version goes up only when the content changed."""
-    council = _current_council()
+    council = require_council()
     page = page.specific
     label = f"{page._meta.app_label}.{page._meta.model_name}"
     if label not in SHAREABLE_TYPES:
@@ -137,66 +135,3 @@ def access_template(template_id) -> SharedTemplate:
         return library().get(pk=int(template_id))
     except (SharedTemplate.DoesNotExist, ValueError, TypeError):
         raise Http404("No such template") from None
-
-
-def adopt_template(template: SharedTemplate, parent, user):
-    """Copy a library template into the current council's tree under ``parent`` as a draft."""
-    from cms.models import AdoptedPage
-
-    _current_council()
-    model = apps.get_model(template.page_type)
-    if not parent.permissions_for_user(user).can_add_subpage():
-        raise PermissionDenied("You cannot add pages here.")
-    if model not in parent.specific_class.allowed_subpage_models():
-        raise ValidationError(
-            {"parent": f"A {model._meta.verbose_name} cannot go under {parent.title}."}
-        )
-    data = dict(template.content)
-    data["title"] = template.title
-    data["pk"] = None
-    base = slugify(template.title)[:40] or "adopted"
-    slug, n = base, 1
-    while parent.get_children().filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    with transaction.atomic():
-        page = model.from_serializable_data(data)
-        page.pk = None
-        page.id = None
-        page.slug = slug
-        page.live = False
-        page.owner = user
-        parent.add_child(instance=page)
-        page.save_revision(user=user, log_action=True)
-        AdoptedPage.objects.create(
-            page=page,
-            template_id=template.pk,
-            source_council_name=template.source_council.name,
-            adopted_version=template.version,
-        )
-    return page
-
-
-def outdated_adoptions():
-    """Adopted pages in the current council whose source has changed since adoption."""
-    from cms.models import AdoptedPage
-
-    adoptions = list(AdoptedPage.objects.select_related("page"))
-    versions = dict(
-        SharedTemplate.objects.filter(pk__in=[a.template_id for a in adoptions]).values_list(
-            "pk", "version"
-        )
-    )
-    return [
-        (a, versions[a.template_id])
-        for a in adoptions
-        if a.template_id in versions
-        and versions[a.template_id] > a.adopted_version
-        and versions[a.template_id] != a.dismissed_version
-    ]
-
-
-def acknowledge_update(adoption, version: int) -> None:
-    """The council has seen the source's new version (kept its copy as it is)."""
-    adoption.dismissed_version = version
-    adoption.save(update_fields=["dismissed_version"])

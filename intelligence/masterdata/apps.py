@@ -6,3 +6,8 @@ class Config(AppConfig):
     label = "masterdata"
     verbose_name = "Master data"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from intelligence.masterdata import provisioning
+
+        provisioning.register()

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 
 from platform_core.periods import PeriodError, parse_period
+from tenants.access import current_council_code
 
 from .models import AREA_PREFIXES, Area, AreaKind, ImportBatch, Kpi, KpiTarget, Metric
-from .tenancy import current_council_code
 
 CSV_COLUMNS = ["metric_id", "area_code", "period", "value", "numerator", "denominator"]
 REQUIRED_COLUMNS = CSV_COLUMNS[:4]

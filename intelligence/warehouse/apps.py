@@ -10,8 +10,10 @@ class Config(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from intelligence.warehouse import provisioning
         from intelligence.warehouse.permissions import grant_default_permissions
 
+        provisioning.register()
         post_migrate.connect(
             grant_default_permissions, dispatch_uid="warehouse-default-permissions"
         )

@@ -144,7 +144,7 @@ def line_chart(
 def kpi_cards(limit_periods: int = 8) -> list[KpiCard]:
     """Every KPI with its council-level values, targets and status over the latest periods.
     Runs in the council's schema (the page is on the council's own site)."""
-    from .tenancy import current_council_code
+    from tenants.access import current_council_code
 
     council_code = current_council_code()
     kpis = list(Kpi.objects.select_related("metric").prefetch_related("targets"))

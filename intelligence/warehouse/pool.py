@@ -16,9 +16,9 @@ from django.db import connection
 
 from intelligence.benchmarking import access as pool_access
 from intelligence.benchmarking import actions as pool_actions
+from tenants.access import current_council
 
 from .models import Metric, Observation
-from .tenancy import current_council
 
 
 def check_mapping(metric: Metric) -> str:

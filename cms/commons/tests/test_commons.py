@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from wagtail.models import Page
 
+from cms import adoption as adopting
 from cms.commons import actions
 from cms.commons.models import SharedTemplate
 
@@ -27,7 +28,7 @@ def test_shared_page_is_adopted_as_a_draft_copy_that_records_its_source(
 
         home_b = Page.objects.get(depth=2)
         landing = home_b.add_child(instance=ServiceLandingPage(title="Waste", slug="waste"))
-        page = actions.adopt_template(template, landing, _admin("adopter"))
+        page = adopting.adopt_template(template, landing, _admin("adopter"))
         assert page.title == "Report a missed bin" and not page.live
         assert page.specific.lgsl_id == 524 and "Leave your bin out" in str(
             page.specific.body.raw_data
@@ -36,7 +37,7 @@ def test_shared_page_is_adopted_as_a_draft_copy_that_records_its_source(
         assert (
             adoption.template_id == template.pk and adoption.source_council_name == "Webham Council"
         )
-        assert actions.outdated_adoptions() == []
+        assert adopting.outdated_adoptions() == []
 
     # The source changes and is shared again: the adopter is told.
     with in_council(web_council):
@@ -46,10 +47,10 @@ def test_shared_page_is_adopted_as_a_draft_copy_that_records_its_source(
         updated = actions.share_page(Page.objects.get(pk=source.pk), _admin("sharer2"))
     assert updated.pk == template.pk and updated.version == 2
     with in_council(council_b):
-        outdated = actions.outdated_adoptions()
+        outdated = adopting.outdated_adoptions()
         assert [(a.page_id, v) for a, v in outdated] == [(page.pk, 2)]
-        actions.acknowledge_update(outdated[0][0], 2)
-        assert actions.outdated_adoptions() == []
+        adopting.acknowledge_update(outdated[0][0], 2)
+        assert adopting.outdated_adoptions() == []
 
 
 @pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_editor_without_publish_rights_cannot_share(site):
 def test_adopting_under_a_page_that_cannot_hold_it_is_refused(site):
     template = actions.share_page(site["service"], _admin("sharer"))
     with pytest.raises(ValidationError):
-        actions.adopt_template(template, site["newsroom"], _admin("adopter"))
+        adopting.adopt_template(template, site["newsroom"], _admin("adopter"))
 
 
 @pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_adopter_dashboard_announces_a_newer_source_version(
     with in_council(web_council):
         template = actions.share_page(site["service"], _admin("sharer"))
     with in_council(council_b):
-        page = actions.adopt_template(template, Page.objects.get(depth=2), _admin("adopter"))
+        page = adopting.adopt_template(template, Page.objects.get(depth=2), _admin("adopter"))
     assert b"Updates to pages you adopted" not in client_b.get("/admin/").content
     SharedTemplate.objects.filter(pk=template.pk).update(version=2)
     dashboard = client_b.get("/admin/").content.decode()

@@ -2,19 +2,16 @@
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django_tenants.utils import schema_context
+
+from tenants.access import each_active_council
 
 
 class Command(BaseCommand):
     help = "Run Wagtail's publish_scheduled in every active council's schema."
 
     def handle(self, *args, **options):
-        from tenants.models import Council
-
-        councils = Council.objects.exclude(schema_name="public").filter(
-            status=Council.Status.ACTIVE
-        )
-        for council in councils:
-            with schema_context(council.schema_name):
-                call_command("publish_scheduled", verbosity=0)
-        self.stdout.write(f"checked {councils.count()} councils")
+        checked = 0
+        for _council in each_active_council():
+            call_command("publish_scheduled", verbosity=0)
+            checked += 1
+        self.stdout.write(f"checked {checked} councils")

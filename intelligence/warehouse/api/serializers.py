@@ -76,7 +76,7 @@ class KpiSerializer(serializers.ModelSerializer):
         return data
 
     def get_latest(self, kpi) -> dict | None:
-        from ..tenancy import current_council_code
+        from tenants.access import current_council_code
 
         obs = (
             Observation.objects.filter(metric=kpi.metric, area_code=current_council_code())

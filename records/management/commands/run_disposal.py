@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants.models import Council
+from tenants.access import active_councils, each_active_council
 
 
 class Command(BaseCommand):
@@ -13,17 +12,14 @@ class Command(BaseCommand):
     def handle(self, *args, council=None, **options):
         from records.actions import run_disposal_schedule
 
-        councils = Council.objects.filter(status=Council.Status.ACTIVE).exclude(
-            schema_name=get_public_schema_name()
-        )
+        councils = active_councils()
         if council:
             councils = councils.filter(slug=council)
             if not councils.exists():
                 raise CommandError(f"No active council with slug {council!r}.")
-        for found in councils:
-            with schema_context(found.schema_name):
-                batch = run_disposal_schedule()
-                count = batch.items.count() if batch else 0
+        for found in each_active_council(councils):
+            batch = run_disposal_schedule()
+            count = batch.items.count() if batch else 0
             if batch:
                 self.stdout.write(f"{found.slug}: disposal batch {batch.pk} with {count} records")
             else:

@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from platform_core import provisioning
 from tenants import actions
-from tenants.demo import DEMO_COUNCILS, demo_content_hooks
+from tenants.demo import DEMO_COUNCILS
 from tenants.models import Council, council_url
 
 
@@ -24,8 +25,7 @@ class Command(BaseCommand):
                 result = actions.provision_council(**spec, admin_email=admin_email, notify=False)
                 council = result.council
             with schema_context(council.schema_name):
-                for seed in demo_content_hooks():
-                    seed(council)
+                provisioning.run(provisioning.DEMO, council)
                 sign_in = self._sign_in(council, admin_email)
             lines.append(
                 f"{council.name + ':':32} {council.site_url()}  (admin: {council.site_url()}admin/)"

@@ -1,0 +1,126 @@
+"""Plug-in provisioning: each council app declares what a new council needs from it.
+
+The tenants app creates councils but knows no app. Apps register here, in their
+``AppConfig.ready()``:
+
+    from platform_core import provisioning
+
+    provisioning.register("cms.site", create_site_and_home_page, order=10)
+    provisioning.register("cms.personalise", name_site_after_council, phase=provisioning.COUNCIL)
+    provisioning.register("cms.demo", build_demo_site, phase=provisioning.DEMO)
+    provisioning.declare_group("Editors", admin_access=True, page_permissions=["add_page"])
+
+Phases (each step runs in the schema being prepared, inside the caller's transaction):
+
+``TEMPLATE``  ``fn()``: rows every council starts with. Run when the template schema is built
+              (tenants/template.py) and when a council is provisioned by migrations instead of a
+              copy. Must be idempotent (the template is rebuilt after every deploy).
+``COUNCIL``   ``fn(council)``: rows that differ per council, after the copy (names, hostname).
+``DEMO``      ``fn(council)``: demo content for ``make run`` (``seed_demo``). Idempotent.
+
+Steps run in ``order`` (then name). Groups declared by several apps under one name are merged;
+the kernel's own ``platform_core.groups`` step (order 900) creates them in the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+TEMPLATE = "template"
+COUNCIL = "council"
+DEMO = "demo"
+PHASES = (TEMPLATE, COUNCIL, DEMO)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    fn: Callable[..., Any]
+    phase: str
+    order: int
+
+
+@dataclass
+class GroupSpec:
+    """A default group: Wagtail admin access, model permissions ("app_label.codename") and
+    Wagtail page permissions granted on the root page (codenames of ``wagtailcore``).
+    Image and document permissions are also granted on the root collection."""
+
+    name: str
+    admin_access: bool = False
+    permissions: set[str] = field(default_factory=set)
+    page_permissions: set[str] = field(default_factory=set)
+
+
+_steps: dict[str, Step] = {}
+_groups: dict[str, GroupSpec] = {}
+
+
+def register(name: str, fn: Callable[..., Any], *, phase: str = TEMPLATE, order: int = 100) -> None:
+    """Register a provisioning step. Registering the same name again replaces it (ready() may
+    run more than once in tests)."""
+    if phase not in PHASES:
+        raise ValueError(f"unknown provisioning phase {phase!r}; expected one of {PHASES}")
+    _steps[name] = Step(name=name, fn=fn, phase=phase, order=order)
+
+
+def declare_group(
+    name: str,
+    *,
+    admin_access: bool = False,
+    permissions: Iterable[str] = (),
+    page_permissions: Iterable[str] = (),
+) -> None:
+    """Declare (or add to) a default group every council starts with."""
+    spec = _groups.setdefault(name, GroupSpec(name=name))
+    spec.admin_access = spec.admin_access or admin_access
+    spec.permissions.update(permissions)
+    spec.page_permissions.update(page_permissions)
+
+
+def steps(phase: str) -> list[Step]:
+    return sorted((s for s in _steps.values() if s.phase == phase), key=lambda s: (s.order, s.name))
+
+
+def groups() -> list[GroupSpec]:
+    return [_groups[name] for name in sorted(_groups)]
+
+
+def run(phase: str, *args: Any) -> None:
+    """Run every step of a phase in order, in the current schema."""
+    for step in steps(phase):
+        step.fn(*args)
+
+
+def create_default_groups() -> None:
+    """The kernel's TEMPLATE step: every declared group with its permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Page,
+    )
+
+    def permission(app_label: str, codename: str) -> Permission:
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+    root = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    for spec in groups():
+        group, _ = Group.objects.get_or_create(name=spec.name)
+        perms = [permission("wagtailadmin", "access_admin")] if spec.admin_access else []
+        for dotted in sorted(spec.permissions):
+            app_label, codename = dotted.split(".")
+            perms.append(permission(app_label, codename))
+            if app_label in {"wagtailimages", "wagtaildocs"}:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=perms[-1]
+                )
+        group.permissions.add(*perms)
+        for codename in sorted(spec.page_permissions):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root, permission=permission("wagtailcore", codename)
+            )
