@@ -137,3 +137,88 @@ def _public_schema_between_tests():
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+
+
+def worker_database_url() -> str:
+    """The URL of the database this test session uses, for another process (a worker)."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    host = quote(db.get("HOST") or "127.0.0.1", safe="")  # a socket directory when embedded
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{connection.settings_dict['NAME']}"
+
+
+@pytest.fixture
+def celery_worker():
+    """``queue = celery_worker(broker_url, result_backend=None)``: a real Celery worker
+    (``celery -A platform_core worker``, solo pool) in a subprocess on the test database,
+    consuming a queue of its own, so parallel test runs on one Redis never take each other's
+    tasks. Stopped at the end of the test; ``worker.output()`` gives what it printed."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    processes = []
+
+    def start(broker_url: str, result_backend: str | None = None) -> str:
+        queue = f"test-{uuid.uuid4().hex[:8]}"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "platform_core.settings.test",
+            "DATABASE_URL": worker_database_url(),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "CELERY_BROKER_URL": broker_url,
+        }
+        if result_backend:
+            env["CELERY_RESULT_BACKEND"] = result_backend
+        celery = Path(sys.executable).parent / "celery"
+        processes.append(
+            subprocess.Popen(  # noqa: S603 - our own virtualenv's celery
+                [
+                    str(celery),
+                    "-A",
+                    "platform_core",
+                    "worker",
+                    "--pool=solo",
+                    "-Q",
+                    queue,
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel=WARNING",
+                ],
+                env=env,
+                cwd=settings.BASE_DIR,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        return queue
+
+    def output() -> str:
+        """Stop the workers and return what they printed (for assertion messages)."""
+        stop()
+        return "".join((p.stdout.read() or b"").decode() for p in processes if p.stdout)
+
+    def stop():
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+    start.output = output
+    yield start
+    stop()

@@ -36,7 +36,8 @@ PAGES = {
         "unlock_page",
     ],
 }
-# The website's own models (also granted after every migrate: cms/permissions.py).
+# The website's own models (granted again after every migrate of a council schema, so existing
+# councils gain new ones: platform_core.provisioning.grant_declared_permissions).
 WEBSITE = {
     "Editors": ["cms.add_alertbanner", "cms.change_alertbanner"],
     "Moderators": ["cms.add_alertbanner", "cms.change_alertbanner", "cms.delete_alertbanner"],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PlatformCoreConfig(AppConfig):
@@ -14,3 +15,6 @@ class PlatformCoreConfig(AppConfig):
         csvio.install_wagtail_export_writer()
         # Runs after every app's own TEMPLATE steps: creates the groups they declared.
         provisioning.register("platform_core.groups", provisioning.create_default_groups, order=900)
+        post_migrate.connect(
+            provisioning.grant_declared_permissions, dispatch_uid="declared-group-permissions"
+        )

@@ -105,8 +105,8 @@ def install_wagtail_export_writer() -> None:
 
     def write_csv_response(self, queryset):
         response = StreamingHttpResponse(self.stream_csv(queryset), content_type="text/csv")
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{self.get_filename()}.csv"
+        response["Content-Disposition"] = (
+            content_disposition_header(True, f"{self.get_filename()}.csv") or "attachment"
         )
         return response
 

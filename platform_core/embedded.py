@@ -43,7 +43,7 @@ def embedded_database(var_dir: Path) -> dict:
 def stop(var_dir: Path) -> None:
     import os
 
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # generated at import
 
     pgdata = var_dir / "pgdata"
     if (pgdata / "postmaster.pid").exists():

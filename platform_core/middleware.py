@@ -3,10 +3,11 @@
 import uuid
 
 import structlog
-from django.db import connection
 from django.template.response import TemplateResponse
 from django_tenants.middleware.main import TenantMainMiddleware
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
+
+from platform_core.db import connection
 
 
 class CouncilTenantMiddleware(TenantMainMiddleware):

@@ -19,7 +19,9 @@ Phases (each step runs in the schema being prepared, inside the caller's transac
 ``DEMO``      ``fn(council)``: demo content for ``make run`` (``seed_demo``). Idempotent.
 
 Steps run in ``order`` (then name). Groups declared by several apps under one name are merged;
-the kernel's own ``platform_core.groups`` step (order 900) creates them in the template.
+the kernel's own ``platform_core.groups`` step (order 900) creates them in the template, and
+after every migrate of a council schema ``grant_declared_permissions`` grants each app's declared
+model permissions again, so councils that already exist gain those a new migration adds.
 """
 
 from __future__ import annotations
@@ -124,3 +126,30 @@ def create_default_groups() -> None:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=root, permission=permission("wagtailcore", codename)
             )
+
+
+def grant_declared_permissions(sender=None, **kwargs) -> None:
+    """post_migrate (connected by the kernel's AppConfig): the declared model permissions of the
+    app just migrated, in a council schema (never in ``public``)."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connection
+
+    label = getattr(sender, "label", None)
+    if label is None or getattr(connection, "schema_name", "public") == "public":
+        return
+    if not any(p.split(".", 1)[0] == label for spec in groups() for p in spec.permissions):
+        return
+    # The kernel's handler is connected before django.contrib.auth's: make sure the permissions
+    # of the app just migrated exist first (idempotent; Django would create them next anyway).
+    create_permissions(
+        sender, verbosity=0, **{k: v for k, v in kwargs.items() if k in ("using", "apps")}
+    )
+    for spec in groups():
+        codenames = [p.split(".", 1)[1] for p in spec.permissions if p.split(".", 1)[0] == label]
+        if not codenames:
+            continue
+        group, _ = Group.objects.get_or_create(name=spec.name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=label, codename__in=codenames)
+        )

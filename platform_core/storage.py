@@ -23,14 +23,16 @@ layout (``<schema>/<name>``) are moved by ``manage.py move_media_layout``.
 import os
 import posixpath
 import unicodedata
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import FileSystemStorage
-from django.db import connection
+from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.text import get_valid_filename
 from storages.backends.s3 import S3Storage
+
+from platform_core.db import connection
 
 PRIVATE = "private"
 PUBLIC = "public"
@@ -61,7 +63,13 @@ def check_name(name) -> str:
     return name
 
 
-class _CheckedNames:
+if TYPE_CHECKING:
+    _Mixin = Storage  # what the checker sees: the storage methods the mixin overrides
+else:
+    _Mixin = object
+
+
+class _CheckedNames(_Mixin):
     """Every public entry point checks the name first (the backends then join it under the
     council's area, which refuses an escape a second time)."""
 

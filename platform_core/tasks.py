@@ -1,6 +1,5 @@
-from django.db import connection
-
 from platform_core.celery import app
+from platform_core.db import connection
 
 
 @app.task(name="platform_core.ping")

@@ -4,13 +4,14 @@ import mimetypes
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import storages
-from django.db import connection
 from django.http import FileResponse, HttpResponseNotFound, JsonResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from platform_core.api.errors import is_api_path, json_error
+from platform_core.db import connection
 from platform_core.storage import check_name
 
 
@@ -60,6 +61,7 @@ def signin_locked_out(request, original_response=None, credentials=None):
 
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     message = f"Too many failed sign-in attempts. Try again in {minutes} minutes."
+    response: HttpResponseBase
     if request.path.startswith(("/api/", "/platform/api/")):
         body = {"error": {"code": "locked_out", "message": message, "fields": {}}}
         response = JsonResponse(body, status=429)

@@ -9,11 +9,10 @@
 - "Council administrators": what records managers have.
 
 Any other account of the council (an editor, an analyst, a resident) gets nothing from the
-records API. Granted after every migrate of a council schema, so the template, and every
-council cloned from it, has them; existing councils get them at their next ``migrate_schemas``.
+records API. Declared to the kernel's provisioning registry (records/provisioning.py), which
+grants them in the template, so every council cloned from it has them, and after every migrate
+of a council schema, so existing councils get new ones at their next ``migrate_schemas``.
 """
-
-from django.db import connection
 
 MODELS = (
     "fileplanclass",
@@ -41,26 +40,3 @@ GROUP_PERMISSIONS = {
     "Records viewers": [f"records.view_{model}" for model in READ],
     "Council administrators": MANAGE,
 }
-
-
-def grant_default_permissions(sender=None, **kwargs) -> None:
-    if getattr(sender, "label", None) != "records" or connection.schema_name == "public":
-        return
-    from django.contrib.auth.models import Group, Permission
-
-    for name, dotted in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codenames in _by_app(dotted).items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
-
-
-def _by_app(dotted) -> dict[str, list[str]]:
-    by_app: dict[str, list[str]] = {}
-    for item in dotted:
-        app_label, codename = item.split(".")
-        by_app.setdefault(app_label, []).append(codename)
-    return by_app

@@ -1,41 +1,33 @@
 """Full-text search over records: PostgreSQL full-text (a GIN-indexed tsvector in the
 council's schema) by default; OpenSearch when OPENSEARCH_URL is set, one index per council
-named with its schema (``<prefix>-records-<schema>``). Results always pass through
+named by the kernel's OpenSearch module (``<OPENSEARCH_INDEX_PREFIX>-<schema>__records_record``). Results always pass through
 ``visible_records(user)``, so classification and permissions apply on both backends.
 On PostgreSQL a broad query is ranked over its newest ``RECORDS_SEARCH_RANK_WINDOW`` (2,000)
 matches, which keeps it fast on 100,000 records (see docs/benchmarks.md)."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import F, Subquery
+
+from platform_core.search import opensearch
 
 from .access import visible_records
 
-
-def opensearch_url() -> str | None:
-    return getattr(settings, "OPENSEARCH_URL", None)
+INDEX = "records_record"
 
 
 def index_name(schema: str | None = None) -> str:
-    prefix = getattr(settings, "OPENSEARCH_INDEX_PREFIX", "council")
-    return f"{prefix}-records-{schema or connection.schema_name}".lower()
-
-
-def _client():
-    from opensearchpy import OpenSearch
-
-    return OpenSearch(hosts=[opensearch_url()])
+    return opensearch.index_name(INDEX, schema)
 
 
 def index_record(record_id: int) -> None:
     """Mirror one record into the council's OpenSearch index (no-op on PostgreSQL)."""
-    if not opensearch_url():
+    if not opensearch.opensearch_url():
         return
     from .models import Record
 
     record = Record.objects.filter(pk=record_id).first()
-    client = _client()
+    client = opensearch.client()
     if record is None or record.status == Record.Status.DESTROYED:
         client.delete(index=index_name(), id=str(record_id), ignore=[404])
         return
@@ -55,8 +47,8 @@ def search_records(user, query: str):
     records = visible_records(user)
     if not query.strip():
         return records.none()
-    if opensearch_url():
-        hits = _client().search(
+    if opensearch.opensearch_url():
+        hits = opensearch.client().search(
             index=index_name(),
             body={
                 "query": {

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator
 
-from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
+
+from platform_core.db import connection
 
 from .models import Council
 

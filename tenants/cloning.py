@@ -10,7 +10,7 @@ migrations that drop an index by name work on cloned councils too).
 
 from dataclasses import dataclass
 
-from django.db import connection
+from platform_core.db import connection
 
 _SCRIPTS: dict[tuple, "CloneScript"] = {}
 

@@ -3,11 +3,9 @@
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from intelligence.figures import format_figure
+
 WIDTH, BAR_HEIGHT, GAP, LABEL_WIDTH, VALUE_WIDTH = 720, 16, 4, 220, 90
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.2f}"
 
 
 def peer_bar_chart(payload: dict) -> SafeString:
@@ -25,7 +23,7 @@ def peer_bar_chart(payload: dict) -> SafeString:
         if payload["rank"]
         else f"{payload['council']['name']} has no published value"
     ) + (
-        f"; the group median is {_fmt(payload['median'])}."
+        f"; the group median is {format_figure(payload['median'])}."
         if payload["median"] is not None
         else "."
     )
@@ -47,10 +45,10 @@ def peer_bar_chart(payload: dict) -> SafeString:
                 BAR_HEIGHT,
                 "#0b0c0c" if p["gss_code"] == own_code else "#1d70b8",
                 p["council"],
-                _fmt(p["value"]),
+                format_figure(p["value"]),
                 round(LABEL_WIDTH + max(plot * max(p["value"], 0) / high, 1) + 4, 1),
                 GAP + i * (BAR_HEIGHT + GAP) + BAR_HEIGHT - 4,
-                _fmt(p["value"]),
+                format_figure(p["value"]),
             )
             for i, p in enumerate(peers)
         ),
@@ -64,7 +62,7 @@ def peer_bar_chart(payload: dict) -> SafeString:
             mx,
             mx,
             height,
-            _fmt(payload["median"]),
+            format_figure(payload["median"]),
         )
     return format_html(
         '<svg role="img" aria-labelledby="peer-chart-t peer-chart-d" width="100%" '

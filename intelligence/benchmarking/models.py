@@ -8,30 +8,11 @@ only; they never write a catalogue row.
 
 import hashlib
 
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 
+from intelligence.vocabulary import MetricKind, Polarity, metric_id_validator
 from tenants.models import Council, Region, Tier
-
-
-class Polarity(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
-    NEITHER = "neither", "Neither"
-
-
-class Kind(models.TextChoices):
-    COUNT = "count", "Count"
-    RATE = "rate", "Rate"
-    PERCENTAGE = "percentage", "Percentage"
-    CURRENCY = "currency", "Currency"
-    SCORE = "score", "Score"
-
-
-catalogue_id_validator = RegexValidator(
-    r"^[a-z0-9][a-z0-9_.-]{0,63}$",
-    "A metric id is 1-64 lower-case letters, digits, '_', '.' or '-'.",
-)
 
 
 class PoolMember(models.Model):
@@ -61,12 +42,12 @@ class PoolMetric(models.Model):
     metrics (population, deprivation, ...) are platform data used for nearest neighbours: no
     council publishes them."""
 
-    metric_id = models.CharField(max_length=64, unique=True, validators=[catalogue_id_validator])
+    metric_id = models.CharField(max_length=64, unique=True, validators=[metric_id_validator])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=40, blank=True)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.NEITHER)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=MetricKind.choices)
     source = models.CharField(max_length=200, blank=True)
     is_context = models.BooleanField(
         "context metric", default=False, help_text="Platform data used to find nearest neighbours"

@@ -1,5 +1,7 @@
 """An in-process snapshot of the pool's slowly changing parts: metrics, members, tiers, regions
-and nearest neighbours. Values are never cached: every request reads them from the pool.
+and nearest neighbours; and, for readers without embargo rights, the publicly visible values of
+a (metric, period) and tables derived from them, keyed by the pool's version and the date (so a
+publication or an embargo ending is seen at once). Readers with embargo rights read the pool.
 
 The snapshot is rebuilt when the pool's version changes. The version lives in Django's cache
 (Redis in production, so every process sees a bump at once) and is bumped by every write that

@@ -5,17 +5,17 @@ Every function runs in the current council's schema (the request's or ``schema_c
 
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass, field
 
 import psycopg
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db import DataError, IntegrityError, ProgrammingError, connection, transaction
 
 from platform_core.periods import PeriodError, parse_period
 from tenants.access import current_council_code
 
+from . import import_rules as rules
 from .models import AREA_PREFIXES, Area, AreaKind, ImportBatch, Kpi, KpiTarget, Metric
 
 CSV_COLUMNS = ["metric_id", "area_code", "period", "value", "numerator", "denominator"]
@@ -157,21 +157,6 @@ class ImportErrors(Exception):
         return f"{len(self.errors)} bad row(s){more}:\n" + "\n".join(lines)
 
 
-def _number(text: str, name: str, required: bool) -> float | None:
-    text = text.strip()
-    if text == "":
-        if required:
-            raise ValueError(f"{name} is empty")
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"{name} {text!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} {text!r} is not a finite number")
-    return number
-
-
 def validate_observations(
     text_lines, council_code: str | None
 ) -> tuple[list[tuple], list[tuple[int, str]], bool]:
@@ -227,17 +212,16 @@ def validate_observations(
             expected = str(width) if width == len(REQUIRED_COLUMNS) else f"4 to {width}"
             problems.append(f"expected {expected} columns, found {len(record)}")
         else:
-            metric_id, area_code, period_label, value_text = (c.strip() for c in record[:4])
+            metric_id, area_code, period_label, value_text = (rules.clean(c) for c in record[:4])
             metric_pk = metrics.get(metric_id)
             if metric_pk is None:
                 problems.append(f"unknown metric_id {metric_id!r}")
             ok_area = area_cache.get(area_code)
             if ok_area is None:
-                ok_area = area_cache[area_code] = _area_allowed(area_code, council_code)
+                ok_area = area_cache[area_code] = rules.area_allowed(area_code, council_code)
             if not ok_area:
                 problems.append(
-                    f"area_code {area_code!r} is not this council ({council_code}) or a ward (E05) "
-                    "or LSOA (E01) GSS code"
+                    rules.AREA_MESSAGE.format(code=rules.quoted(area_code), council=council_code)
                 )
             period = period_cache.get(period_label)
             if period is None:
@@ -252,13 +236,13 @@ def validate_observations(
                 ("denominator", record[5] if len(record) > 5 else "", False),
             ):
                 try:
-                    numbers.append(_number(text, name, required))
+                    numbers.append(rules.number(text, name, required))
                 except ValueError as exc:
                     problems.append(str(exc))
             if not problems:
                 numerator, denominator = numbers[1], numbers[2]
                 if denominator is not None and denominator <= 0:
-                    problems.append("denominator must be greater than 0")
+                    problems.append(rules.DENOMINATOR)
                 key = (metric_pk, area_code, period.label)
                 if key in seen:
                     problems.append(f"duplicate of line {seen[key]} (same metric, area and period)")
@@ -283,12 +267,6 @@ def validate_observations(
             else:
                 errors.append((line, "; ".join(problems)))
     return rows, errors, truncated
-
-
-def _area_allowed(code: str, council_code: str | None) -> bool:
-    if council_code and code == council_code:
-        return True
-    return bool(AREA_CODE_RE.match(code)) and code[:3] in AREA_PREFIXES
 
 
 def import_observations(
@@ -338,15 +316,6 @@ def import_observations(
     return ImportResult(rows=count, created=created, updated=updated, batch_id=batch.pk)
 
 
-def _number_check(column: str, required: bool) -> str:
-    """COPY has parsed the number (a malformed one sends the file to the row-by-row path)."""
-    empty = f"WHEN r.{column} IS NULL THEN '{column} is empty' " if required else ""
-    return (
-        f"CASE {empty}WHEN r.{column} IN ('NaN', 'Infinity', '-Infinity') "
-        f"THEN format('{column} %%L is not a finite number', lower(r.{column}::text)) END"
-    )
-
-
 def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, int] | None:
     """The fast path. Returns (rows, created, updated), raises ImportErrors, or returns None when
     the file's shape needs the row-by-row validator (nothing has been written then)."""
@@ -363,7 +332,7 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
         cursor.execute(
             "CREATE TEMPORARY TABLE warehouse_import_raw (line bigint GENERATED ALWAYS AS "
             "IDENTITY (START WITH 2), metric_id text, area_code text, period text, "
-            "value float8, numerator float8, denominator float8) ON COMMIT DROP"
+            "value text, numerator text, denominator text) ON COMMIT DROP"
         )
         try:
             with cursor.cursor.copy(
@@ -378,7 +347,7 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
             return None
         cursor.execute("RELEASE SAVEPOINT warehouse_import_copy")
         # Periods: few distinct labels, each checked by the one parser.
-        cursor.execute("SELECT DISTINCT trim(period) FROM warehouse_import_raw")
+        cursor.execute(f"SELECT DISTINCT {rules.sql_trim('period')} FROM warehouse_import_raw")  # noqa: S608
         periods = []
         for (label,) in cursor.fetchall():
             try:
@@ -395,45 +364,54 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
         ) as copy:
             for row in periods:
                 copy.write_row(row)
-        prefixes = "|".join(AREA_PREFIXES)
-        cursor.execute(
-            f"""
-            WITH checked AS (
-              SELECT r.line, array_remove(ARRAY[
-                CASE WHEN m.id IS NULL THEN format('unknown metric_id %%L', trim(r.metric_id)) END,
-                CASE WHEN trim(r.area_code) = %(council)s OR trim(r.area_code) ~ '^({prefixes})[0-9]{{6}}$'
-                     THEN NULL ELSE format(
-                       'area_code %%L is not this council (%%s) or a ward (E05) or LSOA (E01) GSS code',
-                       trim(r.area_code), coalesce(%(council)s, 'None')) END,
-                p.problem,
-                {_number_check("value", True)},
-                {_number_check("numerator", False)},
-                {_number_check("denominator", False)},
-                CASE WHEN r.denominator <= 0 THEN 'denominator must be greater than 0' END
-              ], NULL) AS problems
-              FROM warehouse_import_raw r
-              LEFT JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id)
-              LEFT JOIN warehouse_import_period p ON p.label = trim(r.period)
-              -- Cheap test first: the reasons above are only built for rows that fail it.
-              WHERE m.id IS NULL OR p.problem IS NOT NULL
-                 OR NOT (trim(r.area_code) = %(council)s
-                         OR trim(r.area_code) ~ '^({prefixes})[0-9]{{6}}$')
-                 OR r.value IS NULL OR r.value IN ('NaN', 'Infinity', '-Infinity')
-                 OR r.numerator IN ('NaN', 'Infinity', '-Infinity')
-                 OR r.denominator IN ('NaN', 'Infinity', '-Infinity') OR r.denominator <= 0
-            )
-            SELECT line, array_to_string(problems, '; ') FROM checked
-            WHERE cardinality(problems) > 0 ORDER BY line LIMIT %(limit)s
-            """,  # noqa: S608 - built from constants; values are parameters
-            {"council": council_code, "limit": MAX_REPORTED_ERRORS + 1},
+        area = rules.sql_trim("r.area_code")
+        denominator_positive = (
+            f"CASE WHEN {rules.sql_matches(rules.sql_trim('r.denominator'), rules.NUMBER)} "
+            f"THEN CASE WHEN {rules.sql_number('denominator')} <= 0 "
+            f"THEN '{rules.DENOMINATOR}' END END"
         )
+        area_message = rules.AREA_MESSAGE.format(code="%%L", council="%%s")
+        cursor.execute("SAVEPOINT warehouse_import_check")
+        try:
+            cursor.execute(
+                f"""
+                WITH checked AS (
+                  SELECT r.line, array_remove(ARRAY[
+                    CASE WHEN m.id IS NULL
+                         THEN format('unknown metric_id %%L', {rules.sql_trim("r.metric_id")}) END,
+                    CASE WHEN {area} = %(council)s OR {rules.sql_matches(area, rules.AREA_CODE)}
+                         THEN NULL
+                         ELSE format('{area_message}', {area}, coalesce(%(council)s, 'None')) END,
+                    p.problem,
+                    {rules.sql_number_problem("value", True)},
+                    {rules.sql_number_problem("numerator", False)},
+                    {rules.sql_number_problem("denominator", False)},
+                    {denominator_positive}
+                  ], NULL) AS problems
+                  FROM warehouse_import_raw r
+                  LEFT JOIN warehouse_metric m ON m.metric_id = {rules.sql_trim("r.metric_id")}
+                  LEFT JOIN warehouse_import_period p ON p.label = {rules.sql_trim("r.period")}
+                  -- Cheap test first: the reasons above are only built for rows that fail it.
+                  WHERE m.id IS NULL OR p.problem IS NOT NULL
+                     OR NOT {rules.sql_row_may_pass("%(council)s")}
+                )
+                SELECT line, array_to_string(problems, '; ') FROM checked
+                WHERE cardinality(problems) > 0 ORDER BY line LIMIT %(limit)s
+                """,  # noqa: S608 - built from constants; values are parameters
+                {"council": council_code, "limit": MAX_REPORTED_ERRORS + 1},
+            )
+        except DataError:
+            # A number too large for a double: the row-by-row path reports it.
+            cursor.execute("ROLLBACK TO SAVEPOINT warehouse_import_check")
+            return None
         problems = {int(line): [reason] for line, reason in cursor.fetchall()}
+        cursor.execute("RELEASE SAVEPOINT warehouse_import_check")
         if problems:
             _report(problems, _duplicates(cursor))
         # The metrics loaded cannot be deleted until this commits (what a foreign key would do).
         cursor.execute(
             "SELECT id FROM warehouse_metric WHERE metric_id IN "
-            "(SELECT DISTINCT trim(metric_id) FROM warehouse_import_raw) FOR KEY SHARE"
+            "(SELECT DISTINCT btrim(metric_id, E' \\t') FROM warehouse_import_raw) FOR KEY SHARE"
         )
         # Nothing to replace (the usual first load of a period): a plain INSERT; otherwise an
         # upsert. Duplicate rows in the file make either fail, and only then are they looked
@@ -441,14 +419,15 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM warehouse_observation WHERE metric_id IN "
             "(SELECT id FROM warehouse_metric WHERE metric_id IN "
-            "(SELECT DISTINCT trim(metric_id) FROM warehouse_import_raw)))"
+            "(SELECT DISTINCT btrim(metric_id, E' \\t') FROM warehouse_import_raw)))"
         )
         replacing = cursor.fetchone()[0]
         select = (
-            "SELECT m.id, trim(r.area_code), p.label, p.kind, p.start, r.value, r.numerator, "
-            "r.denominator FROM warehouse_import_raw r "
-            "JOIN warehouse_metric m ON m.metric_id = trim(r.metric_id) "
-            "JOIN warehouse_import_period p ON p.label = trim(r.period)"
+            f"SELECT m.id, {area}, p.label, p.kind, p.start, {rules.sql_number('value')}, "  # noqa: S608
+            f"{rules.sql_number('numerator')}, {rules.sql_number('denominator')} "
+            "FROM warehouse_import_raw r "
+            "JOIN warehouse_metric m ON m.metric_id = btrim(r.metric_id, E' \\t') "
+            "JOIN warehouse_import_period p ON p.label = btrim(r.period, E' \\t')"
         )
         columns = (
             "metric_id, area_code, period, period_kind, period_start, value, numerator, denominator"
@@ -467,6 +446,12 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
             else:
                 cursor.execute(f"INSERT INTO warehouse_observation ({columns}) {select}")  # noqa: S608
                 total = created = cursor.rowcount
+        except DataError:
+            # A number that passes the rules but is too large for a double: the row-by-row
+            # path reports it (as not finite).
+            cursor.execute("ROLLBACK TO SAVEPOINT warehouse_import_insert")
+            cursor.execute("DROP TABLE warehouse_import_raw, warehouse_import_period")
+            return None
         except (IntegrityError, ProgrammingError) as exc:
             cause = exc.__cause__
             if not isinstance(
@@ -485,7 +470,7 @@ def _import_in_database(text: str, council_code: str | None) -> tuple[int, int, 
 def _duplicates(cursor) -> dict[int, list[str]]:
     cursor.execute(
         "SELECT min(line), array_agg(line ORDER BY line) FROM warehouse_import_raw "
-        "GROUP BY trim(metric_id), trim(area_code), trim(period) HAVING count(*) > 1"
+        "GROUP BY btrim(metric_id, E' \\t'), btrim(area_code, E' \\t'), btrim(period, E' \\t') HAVING count(*) > 1"
     )
     found: dict[int, list[str]] = {}
     for first, lines in cursor.fetchall():

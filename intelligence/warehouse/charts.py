@@ -10,18 +10,12 @@ from dataclasses import dataclass, field
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from intelligence.figures import format_figure
+
 from .models import Kpi, Observation
 
 WIDTH, HEIGHT = 640, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 56, 16, 16, 40
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if abs(value - round(value)) < 1e-9:
-        return f"{round(value):,}"
-    return f"{value:,.2f}"
 
 
 @dataclass
@@ -40,7 +34,7 @@ def line_chart(
     values = [v for _, vals, _ in series for v in vals if v is not None]
     desc = "; ".join(
         f"{name}: "
-        + ", ".join(f"{label} {_fmt(v)}" for label, v in zip(labels, vals, strict=False))
+        + ", ".join(f"{label} {format_figure(v)}" for label, v in zip(labels, vals, strict=False))
         for name, vals, _ in series
     )
     if not labels or not values:
@@ -79,7 +73,7 @@ def line_chart(
                 y(v),
                 PAD_LEFT - 6,
                 round(y(v) + 4, 1),
-                _fmt(v),
+                format_figure(v),
             )
         )
     for i, label in enumerate(labels):

@@ -48,7 +48,7 @@ def error_response(
     code: str, message: str, http_status: int, fields: dict | None = None
 ) -> Response:
     response = Response(envelope(code, message, fields), status=http_status)
-    response.error_envelope = response.data
+    response.error_envelope = response.data  # type: ignore[attr-defined]
     return response
 
 
@@ -61,7 +61,7 @@ def json_error(
     )
     data = envelope(code or default_code, message or default_message, fields)
     response = JsonResponse(data, status=http_status)
-    response.error_envelope = data
+    response.error_envelope = data  # type: ignore[attr-defined]
     return response
 
 
@@ -131,5 +131,5 @@ def exception_handler(exc, context):
             fields, message = {}, str(detail)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = envelope(str(code), message, fields)
-    response.error_envelope = response.data
+    response.error_envelope = response.data  # type: ignore[attr-defined]
     return response

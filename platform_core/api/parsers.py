@@ -35,7 +35,7 @@ class MultiPartParser(parsers.MultiPartParser):
         check_params("body", result.data)
         for name, upload in result.files.items():
             try:
-                check_text(name, upload.name or "")
+                check_text(name, upload.name or "")  # type: ignore[union-attr]
             except BadInput:
                 raise BadInput(name, "has a file name with a control character") from None
         return result

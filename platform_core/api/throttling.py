@@ -13,12 +13,12 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 from platform_core.clientip import client_ip
 
 
-class _RatesAtCallTime:
+class _RatesAtCallTime(SimpleRateThrottle):
     def __init__(self):
         pass  # DRF resolves the rate here, at import-time settings; done per request below
 
     def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
 
     def get_ident(self, request):
         return client_ip(request)

@@ -1,8 +1,9 @@
-from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
+
+from platform_core.db import connection
 
 
 @extend_schema(
@@ -55,5 +56,5 @@ def api_index(name: str, description: str, links: dict[str, str], schema: str = 
             }
         )
 
-    index.__name__ = f"{name.lower().replace(' ', '_')}_index"
+    index.__name__ = f"{name.lower().replace(' ', '_')}_index"  # type: ignore[attr-defined]
     return index

@@ -4,11 +4,17 @@ A subclass supplies ``scoped_queryset()``; ``get_queryset`` is not overridden. O
 request that are not in the scoped queryset (another council's, or missing) give the same 404.
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from rest_framework import viewsets
 
 from .permissions import HasGroup
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 
 class TenantViewSetMixin:
@@ -17,7 +23,8 @@ class TenantViewSetMixin:
     ``delete_`` to destroy, ``change_`` for every other write (updates and custom actions).
     ``action_permissions = {"action name": ("app.codename", ...)}`` overrides it per action."""
 
-    permission_classes = [HasGroup]
+    permission_classes: Sequence["_PermissionClass"] = [HasGroup]
+    request: Any  # set by DRF's APIView, which every subclass also inherits
     required_groups: tuple[str, ...] = ()
     permission_model: str | None = None
     action_permissions: dict[str, tuple[str, ...]] = {}

@@ -20,12 +20,14 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from platform_core.db import connection
 from platform_core.models import AuditCheckpoint
 
 from .log import ChainReport, entry_hash, flush_pending, verify_chain
@@ -81,7 +83,7 @@ def _s3():
     """(client, bucket) when the platform stores files on S3, else None."""
     from django.core.files.storage import storages
 
-    storage = storages["default"]
+    storage: Any = storages["default"]
     bucket = getattr(storage, "bucket_name", None)
     if not bucket:
         return None
@@ -270,6 +272,7 @@ def verify(*, full: bool = False, use_s3: bool | None = None) -> ChainReport:
     if newest is not None:
         report.anchor_seq, report.anchored_at = newest.seq, newest.created_at
     if deleted:
+        assert s3_newest is not None  # deleted means S3 holds a newer checkpoint
         return _failed(
             report,
             "checkpoint_deleted",
@@ -343,7 +346,7 @@ def create_checkpoint(*, force: bool = False) -> CheckpointResult:
                 checkpoint.save()
             result.created = True
         except IntegrityError:  # another run signed the same head at the same moment
-            checkpoint = latest_checkpoint(schema_name)
+            checkpoint = latest_checkpoint(schema_name)  # type: ignore[assignment]
         result.checkpoint = checkpoint
         log.info("audit.checkpoint", schema=schema_name, seq=checkpoint.seq)
     for unmirrored in AuditCheckpoint.objects.filter(schema_name=schema_name, s3_key=""):

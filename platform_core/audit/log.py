@@ -10,12 +10,15 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
+
+from platform_core.db import connection
 
 from .models import AuditEntry, PendingAuditEntry
 
@@ -189,7 +192,7 @@ def append_durable(
     schema = connection.schema_name
     with connection.cursor() as cursor:
         own_lock = _holds_lock(cursor, schema)
-    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    other: Any = connections.create_connection(DEFAULT_DB_ALIAS)  # django-tenants' wrapper
     try:
         other.set_schema(schema)
         with other.cursor() as cursor:  # autocommit: committed when the statement ends

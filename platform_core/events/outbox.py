@@ -4,9 +4,11 @@ after the commit."""
 import logging
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
+
+from platform_core.db import connection
 
 from .models import OutboxEvent
 from .registry import event_type

@@ -1,4 +1,7 @@
-"""OpenSearch for council sites, with every index name carrying the council's schema.
+"""OpenSearch, the one module: index names, the client, and Wagtail's search backend. Every
+index name carries the setting ``OPENSEARCH_INDEX_PREFIX`` and the council's schema:
+``<prefix>-<schema>__<name>`` (``index_name``); the website's pages and records' documents both
+use it.
 
 Wagtail's (modelsearch's) OpenSearch backend names indexes ``<prefix><app>_<model>``: one index
 for all councils, where document ids (page pks) of different councils collide and a search would
@@ -10,15 +13,35 @@ Selected by ``OPENSEARCH_URL`` (settings: WAGTAILSEARCH_BACKENDS). Without it th
 PostgreSQL full-text search, which lives in each council's schema and so is isolated already.
 """
 
-from django.db import connection
+from django.conf import settings
 from modelsearch.backends.base import get_model_root
 from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
+
+from platform_core.db import connection
+
+
+def index_name(name: str, schema: str | None = None, prefix: str | None = None) -> str:
+    """``<prefix>-<schema>__<name>``: the prefix defaults to ``OPENSEARCH_INDEX_PREFIX``, the
+    schema to the current one."""
+    prefix = settings.OPENSEARCH_INDEX_PREFIX if prefix is None else prefix
+    schema = schema or connection.schema_name
+    prefix = f"{prefix.rstrip('-_')}-" if prefix else ""
+    return f"{prefix}{schema}__{name}".lower()
 
 
 def schema_index_name(prefix: str, schema: str, model) -> str:
     root = get_model_root(model)
-    prefix = f"{prefix.rstrip('-_')}-" if prefix else ""
-    return f"{prefix}{schema}__{root._meta.app_label.lower()}_{root.__name__.lower()}".lower()
+    return index_name(f"{root._meta.app_label}_{root.__name__}", schema, prefix)
+
+
+def opensearch_url() -> str | None:
+    return settings.OPENSEARCH_URL
+
+
+def client():
+    from opensearchpy import OpenSearch
+
+    return OpenSearch(hosts=[opensearch_url()])
 
 
 class TenantOpenSearchBackend(OpenSearch3SearchBackend):

@@ -2,12 +2,14 @@
 
 Everything that differs between a laptop and production comes from the environment; each
 external part has an embedded default so that ``make run`` works on a fresh machine
-(see docs/configuration.md and the "Defaults" table in the architecture).
+(every variable is listed in the README, "Configuration"; the embedded defaults in
+docs/architecture.md, "Defaults and scale-out").
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, overload
 
 import dj_database_url
 from celery.schedules import crontab
@@ -17,6 +19,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", BASE_DIR / "var"))
 
 
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
 def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -104,10 +110,9 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "platform_core.urls_public"
 ROOT_URLCONF = "platform_core.urls_tenant"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "platform_core.views.unknown_host"
-# Councils are provisioned by cloning a fully prepared template schema (tenants/template.py).
+# Councils are provisioned by copying a fully prepared template schema (tenants/template.py,
+# tenants/cloning.py), never by django-tenants' own schema creation (auto_create_schema off).
 TENANT_TEMPLATE_SCHEMA = "council_template"
-TENANT_BASE_SCHEMA = TENANT_TEMPLATE_SCHEMA
-TENANT_CREATION_FAKES_MIGRATIONS = True
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # Set the search path only when the schema changes, not before every query (half the queries).
@@ -116,8 +121,9 @@ TENANT_LIMIT_SET_CALLS = True
 
 def database_settings() -> dict:
     url = env("DATABASE_URL")
+    config: dict[str, Any]
     if url:
-        config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))
+        config = dict(dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60"))))
     else:
         from platform_core.embedded import embedded_database
 
@@ -297,12 +303,14 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Search ------------------------------------------------------------------------------------
 OPENSEARCH_URL = env("OPENSEARCH_URL")
+# Every index name starts with it (platform_core/search/opensearch.py): pages and records.
+OPENSEARCH_INDEX_PREFIX = env("OPENSEARCH_INDEX_PREFIX", "council")
 if OPENSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "platform_core.search.opensearch",
             "URLS": [OPENSEARCH_URL],
-            "INDEX": env("OPENSEARCH_INDEX_PREFIX", "council"),
+            "INDEX": OPENSEARCH_INDEX_PREFIX,
         }
     }
 else:
@@ -321,7 +329,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- API ----------------------------------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -372,7 +380,8 @@ SPECTACULAR_SETTINGS = {
         "platform_core.api.schema.document_the_platform",
     ],
 }
-CORS_URLS_REGEX = r"^/(api/v1/benchmarks|openreferral)/.*$"
+# The open benchmarking API is the only cross-origin surface.
+CORS_URLS_REGEX = r"^/api/v1/benchmarks/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 # Browsers may send the benchmarking API key in its own header (preflight must allow it).
 CORS_ALLOW_HEADERS = (*default_cors_headers, "x-api-key")

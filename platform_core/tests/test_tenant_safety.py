@@ -1,8 +1,5 @@
 """Storage, cache and tasks each carry the council: council B never reaches council A's."""
 
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -10,7 +7,6 @@ import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
-from django.db import connection
 from django.test import Client, override_settings
 from django_tenants.utils import schema_context
 
@@ -129,42 +125,14 @@ def test_storage_setting_uses_the_tenant_aware_backends():
 
 
 @pytest.mark.django_db
-def test_tasks_run_in_the_schema_of_the_council_that_enqueued_them(council_a, council_b, redis_url):
+def test_tasks_run_in_the_schema_of_the_council_that_enqueued_them(
+    council_a, council_b, redis_url, celery_worker
+):
     """A real Celery worker (subprocess) with a Redis broker: tenant-schemas-celery carries the
     schema in the task headers and the worker switches to it."""
     from tenant_schemas_celery.app import CeleryApp
 
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "platform_core.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{host.replace('/', '%2F')}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": redis_url,
-        "CELERY_RESULT_BACKEND": redis_url,
-    }
-    queue = f"probe-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "platform_core",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    queue = celery_worker(redis_url, result_backend=redis_url)
     # A producer app of its own (the same tenant-aware class) so the global app stays eager.
     producer = CeleryApp("probe", broker=redis_url, backend=redis_url, set_as_current=False)
     try:
@@ -174,7 +142,6 @@ def test_tasks_run_in_the_schema_of_the_council_that_enqueued_them(council_a, co
                 results[council.slug] = producer.send_task("platform_core.ping", queue=queue)
         answers = {slug: r.get(timeout=60) for slug, r in results.items()}
     finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0].decode()
+        output = celery_worker.output()
     assert answers[council_a.slug]["schema"] == council_a.schema_name, output
     assert answers[council_b.slug]["schema"] == council_b.schema_name, output

@@ -3,6 +3,8 @@ from rest_framework import serializers
 from platform_core.api.fields import PrimaryKeyRelatedField
 from platform_core.audit.models import AuditEntry
 
+from ..actions.decisions import DECISION_FIELDS
+from ..actions.file_plan import CLASS_FIELDS
 from ..models import (
     ActionItem,
     Classification,
@@ -16,6 +18,20 @@ from ..models import (
     RecordVersion,
 )
 
+# What every answer about a record starts with (the full record and a search hit).
+RECORD_SUMMARY_FIELDS = [
+    "id",
+    "uid",
+    "title",
+    "description",
+    "file_class",
+    "file_class_code",
+    "classification",
+    "owner",
+    "status",
+    "created_at",
+]
+
 
 class FilePlanClassSerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
@@ -24,17 +40,7 @@ class FilePlanClassSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FilePlanClass
-        fields = [
-            "id",
-            "parent",
-            "code",
-            "title",
-            "description",
-            "trigger",
-            "event_name",
-            "period_months",
-            "action",
-        ]
+        fields = ["id", *CLASS_FIELDS]
         # At most a century: retention arithmetic adds this many months to a date.
         extra_kwargs = {"period_months": {"max_value": 1200}}
 
@@ -76,16 +82,7 @@ class RecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = Record
         fields = [
-            "id",
-            "uid",
-            "title",
-            "description",
-            "file_class",
-            "file_class_code",
-            "classification",
-            "owner",
-            "status",
-            "created_at",
+            *RECORD_SUMMARY_FIELDS,
             "created_by",
             "closed_at",
             "decision_date",
@@ -139,20 +136,7 @@ class RecordSearchResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Record
-        fields = [
-            "id",
-            "uid",
-            "title",
-            "description",
-            "file_class",
-            "file_class_code",
-            "classification",
-            "owner",
-            "status",
-            "created_at",
-            "disposal_due",
-            "rank",
-        ]
+        fields = [*RECORD_SUMMARY_FIELDS, "disposal_due", "rank"]
 
 
 class DeclareRecordSerializer(RecordSerializer):
@@ -274,19 +258,9 @@ class DecisionSerializer(serializers.ModelSerializer):
         model = Decision
         fields = [
             "id",
-            "title",
-            "decision_maker",
-            "decision_date",
-            "summary",
-            "reasons",
-            "alternatives_considered",
-            "consultation",
-            "is_key_decision",
-            "forward_plan_date",
-            "urgency_reason",
+            *DECISION_FIELDS,
             "published",
             "published_at",
-            "policy",
             "records",
             "actions",
             "created_at",
@@ -294,20 +268,16 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["published", "published_at", "created_at"]
 
 
+# The public feed leaves out the forward plan date and the policy link.
+NOT_IN_OPEN_DATA = {"forward_plan_date", "policy"}
+
+
 class OpenDecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = [
             "id",
-            "title",
-            "decision_maker",
-            "decision_date",
-            "summary",
-            "reasons",
-            "alternatives_considered",
-            "consultation",
-            "is_key_decision",
-            "urgency_reason",
+            *(name for name in DECISION_FIELDS if name not in NOT_IN_OPEN_DATA),
             "published_at",
         ]
 

@@ -88,12 +88,12 @@ def test_search_query_count_does_not_grow_with_results(
     assert response.json()["count"] == 5
 
 
-def test_opensearch_index_names_carry_the_schema(council_a, settings):
+def test_opensearch_index_names_carry_the_prefix_setting_and_the_schema(council_a, settings):
     from records.search import index_name
 
     settings.OPENSEARCH_INDEX_PREFIX = "cp"
     with schema_context(council_a.schema_name):
-        assert index_name() == f"cp-records-{council_a.schema_name}"
+        assert index_name() == f"cp-{council_a.schema_name}__records_record"
 
 
 def test_search_count_is_capped_for_broad_queries(

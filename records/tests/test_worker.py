@@ -1,17 +1,10 @@
 """Text extraction in a real Celery worker (a subprocess on Redis DB 4) reading committed data
 from the test database, with the council's schema carried by tenant-schemas-celery."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django_tenants.utils import schema_context
 
 from records.conftest import upload
@@ -74,51 +67,8 @@ def committed_record(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def worker():
-    queue = f"records-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "platform_core.settings.test",
-        "CELERY_BROKER_URL": BROKER,
-        "DATABASE_URL": _test_database_url(),
-        "MEDIA_ROOT": settings.MEDIA_ROOT,
-    }
-    celery = Path(sys.executable).parent / "celery"
-    process = subprocess.Popen(  # noqa: S603 - our own virtualenv's celery
-        [
-            str(celery),
-            "-A",
-            "platform_core",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield queue
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    host = quote(db.get("HOST") or "127.0.0.1", safe="")  # a socket directory when embedded
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{connection.settings_dict['NAME']}"
+def worker(celery_worker):
+    return celery_worker(BROKER)
 
 
 def test_extraction_runs_in_a_real_worker_for_the_right_council(

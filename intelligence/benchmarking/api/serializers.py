@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from ..actions import CATALOGUE_FIELDS
 from ..models import PoolMetric
 
 
@@ -13,20 +14,7 @@ class MetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PoolMetric
-        fields = [
-            "metric_id",
-            "title",
-            "description",
-            "unit",
-            "polarity",
-            "kind",
-            "source",
-            "is_context",
-            "precision",
-            "lginform_id",
-            "last_published_at",
-            "councils_reporting",
-        ]
+        fields = [*CATALOGUE_FIELDS, "last_published_at", "councils_reporting"]
 
 
 class CatalogueMetricSerializer(serializers.ModelSerializer):

@@ -1,27 +1,9 @@
 """Metrics, the areas they are measured for, and observations (one value per metric, area, period)."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 
-metric_id_validator = RegexValidator(
-    r"^[a-z0-9][a-z0-9_.-]{0,63}$",
-    "A metric id is 1-64 lower-case letters, digits, '_', '.' or '-'.",
-)
-
-
-class Polarity(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
-    NEITHER = "neither", "Neither"
-
-
-class MetricKind(models.TextChoices):
-    COUNT = "count", "Count"
-    RATE = "rate", "Rate"
-    PERCENTAGE = "percentage", "Percentage"
-    CURRENCY = "currency", "Currency"
-    SCORE = "score", "Score"
+from intelligence.vocabulary import MetricKind, Polarity, metric_id_validator
 
 
 class MetricCategory(models.TextChoices):

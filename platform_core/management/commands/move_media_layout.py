@@ -69,7 +69,7 @@ class Command(BaseCommand):
 
     def _move_filesystem(self, schema: str, dry_run: bool) -> tuple[int, list[str]]:
         root = Path(settings.MEDIA_ROOT) / schema
-        moved, kept = 0, []
+        moved, kept = 0, list[str]()
         if not root.is_dir():
             return moved, kept
         for entry in sorted(root.iterdir()):
