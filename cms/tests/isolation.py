@@ -1,76 +1,481 @@
-"""Council A's website objects for the isolation probe (see tests/isolation/probe.py)."""
+"""Council A's website and Wagtail admin objects, and how the isolation probe reaches every
+page-serving, document-serving and Wagtail admin route (see tests/isolation/__init__.py).
+
+Write bodies for admin forms are mostly ``FORM``: the form A's own staff see on the same URL,
+submitted as a browser would (so the write is valid in council A), sent by council B's staff
+with A's ids.
+"""
 
 import datetime
+import io
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.models import Page
 
-from cms.models import (
-    AdoptedPage,
-    AlertBanner,
-    DirectoryEntry,
-    DirectoryPage,
-    EventPage,
-    EventsIndexPage,
-    HomePage,
-    ServicePage,
-)
-from tests.isolation.probe import MARKER
+from tests.isolation.probe import FORM, MARKER, Form, Seed
 
 
-def seed(council) -> dict:
+def _png() -> bytes:
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGB", (8, 8), (200, 10, 10)).save(out, "PNG")
+    return out.getvalue()
+
+
+def probe_objects(w) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.admin.models import EditingSession
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import (
+        Collection,
+        CollectionViewRestriction,
+        GroupApprovalTask,
+        Page,
+        PageViewRestriction,
+        Site,
+        TaskState,
+        UploadedFile,
+        Workflow,
+        WorkflowPage,
+        WorkflowState,
+    )
+
+    from cms.models import (
+        AdoptedPage,
+        AlertBanner,
+        DirectoryEntry,
+        DirectoryPage,
+        EventPage,
+        EventsIndexPage,
+        FormPage,
+        HomePage,
+        ServicePage,
+    )
+    from cms.models.forms import FormField
+
     home = HomePage.objects.get(depth=2)
+    w.home = home
     # Pages beyond anything council B has, so their ids exist only in A.
-    pages = [
+    w.pages = [
         home.add_child(instance=Page(title=f"{MARKER} page {i}", slug=f"probe-{i}", live=True))
-        for i in range(5)
+        for i in range(3)
     ]
-    service = home.add_child(
+    w.page = w.pages[0]
+    w.page.save_revision()
+    w.revision = w.page.save_revision()
+    w.service_page = home.add_child(
         instance=ServicePage(
             title=f"{MARKER} service", slug="probe-service", summary=MARKER, live=True
         )
     )
-    events = home.add_child(
+    w.service_page.save_revision()
+    w.events_page = home.add_child(
         instance=EventsIndexPage(title=f"{MARKER} events", slug="probe-events", live=True)
     )
     now = timezone.now()
-    event = events.add_child(
+    w.event_page = w.events_page.add_child(
         instance=EventPage(
-            title=f"{MARKER} event",
-            slug="probe-event",
-            venue=MARKER,
-            live=True,
+            title=f"{MARKER} event", slug="probe-event", venue=MARKER, live=True,
             start=now + datetime.timedelta(days=1),
             end=now + datetime.timedelta(days=1, hours=1),
         )
     )
     directory = DirectoryPage(title=f"{MARKER} directory", slug="probe-directory", live=True)
     directory.entries = [DirectoryEntry(name=f"{MARKER} venue", kind="venue", category=MARKER)]
-    home.add_child(instance=directory)
-    alert = AlertBanner.objects.create(title=f"{MARKER} alert", message=MARKER, site_wide=True)
-    adoption = AdoptedPage.objects.create(
-        page=service, template_id=987654, source_council_name=MARKER, adopted_version=1
+    w.directory_page = home.add_child(instance=directory)
+    form_page = FormPage(
+        title=f"{MARKER} form", slug="probe-form", live=True, to_address="", subject=MARKER
     )
-    secret = pages[-1]
-    secret.save_revision()
-    for page in (service, event):
-        page.save_revision()
-    return {
-        "*": {
-            "__int__": secret.id,
-            "page_id": secret.id,
-            "parent_page_id": secret.id,
-            "pk": secret.id,
-            "id": secret.id,
-            "adoption_id": adoption.pk,
-        },
-        "wagtailsnippets_cms_alertbanner:edit": {"pk": alert.pk},
-        "wagtailsnippets_cms_alertbanner:delete": {"pk": alert.pk},
-        "wagtailsnippets_cms_alertbanner:history": {"pk": alert.pk},
-        "wagtailsnippets_cms_alertbanner:usage": {"pk": alert.pk},
-        "wagtailsnippets_cms_alertbanner:copy": {"pk": alert.pk},
-        "wagtailsnippets_cms_alertbanner:history_results": {"pk": alert.pk},
-        "wagtailsnippetchoosers_cms_alertbanner:chosen": {"pk": alert.pk},
-        "cms_commons_share": {"page_id": service.pk},
-        "event_ical": {"pk": event.pk},
-    }
+    form_page.form_fields = [FormField(label="Name", field_type="singleline", required=True)]
+    w.form_page = home.add_child(instance=form_page)
+    w.form_page.get_submission_class().objects.create(
+        page=w.form_page, form_data={"name": MARKER}
+    )
+    w.restricted_page = home.add_child(
+        instance=Page(title=f"{MARKER} restricted", slug="probe-restricted", live=True)
+    )
+    w.page_restriction = PageViewRestriction.objects.create(
+        page=w.restricted_page, restriction_type="password", password="probe-secret"
+    )
+    w.alert = AlertBanner.objects.create(title=f"{MARKER} alert", message=MARKER, site_wide=True)
+    w.adoption = AdoptedPage.objects.create(
+        page=w.service_page, template_id=987654, source_council_name=MARKER, adopted_version=1
+    )
+    root_collection = Collection.get_first_root_node()
+    w.collection = root_collection.add_child(name=f"{MARKER} collection")
+    w.collection_restriction = CollectionViewRestriction.objects.create(
+        collection=w.collection, restriction_type="password", password="probe-secret"
+    )
+    w.image = get_image_model().objects.create(
+        title=f"{MARKER} image", file=ContentFile(_png(), name="probe.png")
+    )
+    w.document = get_document_model().objects.create(
+        title=f"{MARKER} document", file=ContentFile(f"{MARKER} text".encode(), name="probe.txt")
+    )
+    w.redirect = Redirect.objects.create(old_path="/probe-old", redirect_link=f"/{MARKER}/")
+    w.group = Group.objects.create(name=f"{MARKER} group")
+    w.user = get_user_model().objects.create_user(
+        "probe-user@alphaford.example", email="probe-user@alphaford.example",
+        first_name=MARKER, last_name="User",
+    )
+    w.site = Site.objects.create(
+        hostname="probe-site.example", port=80, root_page=w.pages[1], site_name=MARKER
+    )
+    w.task = GroupApprovalTask.objects.create(name=f"{MARKER} task")
+    w.task.groups.set([w.group])  # a task with no group would approve (and publish) at once
+    w.workflow = Workflow.objects.create(name=f"{MARKER} workflow")
+    w.workflow.workflow_tasks.create(task=w.task, sort_order=0)
+    w.disabled_workflow = Workflow.objects.create(name=f"{MARKER} old workflow", active=False)
+    w.disabled_task = GroupApprovalTask.objects.create(name=f"{MARKER} old task", active=False)
+    w.workflow_page = w.pages[2]
+    w.workflow_page.save_revision()
+    WorkflowPage.objects.create(workflow=w.workflow, page=w.workflow_page)
+    w.locked_page = w.pages[1]
+    w.locked_page.locked, w.locked_page.locked_by = True, w.user
+    w.locked_page.save()
+    # In progress on its first task (made directly: Workflow.start runs the site's signal
+    # handlers, which may move the page on).
+    w.workflow_state = WorkflowState.objects.create(
+        content_type=w.workflow_page.get_content_type(),
+        base_content_type=w.workflow_page.get_base_content_type(),
+        object_id=str(w.workflow_page.pk),
+        workflow=w.workflow,
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        requested_by=w.user,
+    )
+    w.task_state = TaskState.objects.create(
+        workflow_state=w.workflow_state,
+        revision=w.workflow_page.get_latest_revision(),
+        task=w.task,
+        status=TaskState.STATUS_IN_PROGRESS,
+    )
+    w.workflow_state.current_task_state = w.task_state
+    w.workflow_state.save()
+    w.uploaded_image = UploadedFile.objects.create(
+        file=ContentFile(_png(), name="probe-upload.png"),
+        for_content_type=ContentType.objects.get_for_model(get_image_model()),
+        uploaded_by_user=w.user,
+    )
+    w.uploaded_document = UploadedFile.objects.create(
+        file=ContentFile(MARKER.encode(), name="probe-upload.txt"),
+        for_content_type=ContentType.objects.get_for_model(get_document_model()),
+        uploaded_by_user=w.user,
+    )
+    w.editing_session = None  # made per request by A's control (sessions belong to a user)
+    w.editing_session_model = EditingSession
+
+
+def _page(w):
+    return {"page_id": w.page.pk}
+
+
+def probe_seeds() -> list[Seed]:
+    same = "content type and app names are the same in every council"
+    return [
+        # --- the council website (Wagtail's serve, behind the page cache) -------------------
+        Seed(
+            "((?:[\\w\\-]+/)*)",
+            path=lambda w: "/probe-0/",
+            missing="/no-such-page-probe/",
+        ),
+        Seed(
+            "wagtaildocs_serve",
+            path=lambda w: f"/documents/{w.document.pk}/{w.document.filename}",
+            missing="/documents/987654321/probe.txt",
+        ),
+        Seed(
+            "wagtaildocs_authenticate_with_password",
+            kwargs=lambda w: {"restriction_id": w.collection_restriction.pk},
+            query=lambda w: f"next=/documents/{w.document.pk}/probe.txt",
+            body={"POST": {"password": "probe-secret"}},
+            control_writes=False,
+            reason="a correct password only sets a session flag",
+        ),
+        Seed(
+            "wagtailcore_authenticate_with_password",
+            unreachable="shadowed by cms's wagtail_serve pattern (cms/urls.py), which comes first",
+            path=lambda w: f"/_util/authenticate_with_password/{w.page_restriction.pk}/1/",
+        ),
+        Seed(
+            "wagtailcore_login",
+            unreachable="shadowed by cms's wagtail_serve pattern (cms/urls.py), which comes first",
+        ),
+        # --- Wagtail admin: pages ------------------------------------------------------------
+        Seed("wagtailadmin_api:pages:detail", kwargs=lambda w: {"pk": w.page.pk}),
+        Seed(
+            "wagtailadmin_api:pages:action",
+            kwargs=lambda w: {"pk": w.page.pk, "action_name": "unpublish"},
+            missing={"action_name": "unpublish"},
+            body={"POST": {}},
+        ),
+        Seed("wagtailadmin_api:documents:detail", kwargs=lambda w: {"pk": w.document.pk}),
+        Seed("wagtailadmin_api:images:detail", kwargs=lambda w: {"pk": w.image.pk}),
+        Seed("wagtailadmin_explore", kwargs=lambda w: {"parent_page_id": w.page.pk}),
+        Seed("wagtailadmin_explore_results", kwargs=lambda w: {"parent_page_id": w.page.pk}),
+        Seed(
+            "wagtailadmin_pages:add",
+            kwargs=lambda w: {
+                "content_type_app_name": "wagtailcore", "content_type_model_name": "page",
+                "parent_page_id": w.page.pk,
+            },
+            missing={"content_type_app_name": "wagtailcore", "content_type_model_name": "page"},
+            body={"POST": Form({"title": "Probe child", "slug": "probe-child"})},
+        ),
+        Seed(
+            "wagtailadmin_pages:preview_on_add",
+            kwargs=lambda w: {
+                "content_type_app_name": "wagtailcore", "content_type_model_name": "page",
+                "parent_page_id": w.page.pk,
+            },
+            missing={"content_type_app_name": "wagtailcore", "content_type_model_name": "page"},
+            body={"POST": {"title": "Probe child", "slug": "probe-child"}},
+            control_writes=False,
+            reason="a preview is kept in the session, not the database",
+        ),
+        Seed(
+            ("wagtailadmin_pages:type_use", "wagtailadmin_pages:type_use_results"),
+            kwargs=lambda w: {"content_type_app_name": "cms", "content_type_model_name": "servicepage"},
+            reason=same,
+        ),
+        Seed(
+            "wagtailadmin_pages:choose_parent",
+            kwargs=lambda w: {"app_label": "cms", "model_name": "servicepage"},
+            body={"POST": lambda w: {"parent_page": w.page.pk}},
+            control_writes=False,
+            reason=same + "; choosing a parent redirects to the add form",
+        ),
+        Seed("wagtailadmin_pages:usage", kwargs=_page),
+        Seed("wagtailadmin_pages:edit", kwargs=_page, body={"POST": FORM}),
+        Seed(
+            "wagtailadmin_pages:preview_on_edit",
+            kwargs=_page,
+            body={"POST": Form(from_path=lambda w: f"/admin/pages/{w.page.pk}/edit/")},
+            control_writes=False,
+            reason="a preview is kept in the session, not the database",
+        ),
+        Seed("wagtailadmin_pages:view_draft", kwargs=_page),
+        Seed("wagtailadmin_pages:add_subpage", kwargs=lambda w: {"parent_page_id": w.page.pk}),
+        Seed("wagtailadmin_pages:delete", kwargs=_page, body={"POST": {}}),
+        Seed("wagtailadmin_pages:unpublish", kwargs=_page, body={"POST": {}}),
+        Seed("wagtailadmin_pages:copy", kwargs=_page, body={"POST": FORM}),
+        Seed(
+            "wagtailadmin_pages:move",
+            kwargs=lambda w: {"page_to_move_id": w.page.pk},
+        ),
+        Seed(
+            "wagtailadmin_pages:move_confirm",
+            kwargs=lambda w: {"page_to_move_id": w.pages[1].pk, "destination_id": w.page.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_pages:set_page_position",
+            kwargs=lambda w: {"page_to_move_id": w.pages[1].pk},
+            query="position=0",
+            methods=("POST",),
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_pages:set_privacy",
+            kwargs=_page,
+            body={"POST": {"restriction_type": "password", "password": "probe-secret-2"}},
+        ),
+        Seed("wagtailadmin_pages:lock", kwargs=_page, methods=("POST",), body={"POST": {}}),
+        Seed("wagtailadmin_pages:unlock", kwargs=lambda w: {"page_id": w.locked_page.pk},
+             methods=("POST",), body={"POST": {}}),
+        Seed("wagtailadmin_pages:revisions_index", kwargs=_page),
+        Seed(
+            "wagtailadmin_pages:revisions_view",
+            kwargs=lambda w: {"page_id": w.page.pk, "revision_id": w.revision.pk},
+        ),
+        Seed(
+            "wagtailadmin_pages:revisions_revert",
+            kwargs=lambda w: {"page_id": w.page.pk, "revision_id": w.revision.pk},
+        ),
+        Seed(
+            "wagtailadmin_pages:revisions_unschedule",
+            kwargs=lambda w: {"page_id": w.page.pk, "revision_id": w.revision.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_pages:revisions_compare",
+            kwargs=lambda w: {"pk": w.page.pk, "revision_id_a": "earliest", "revision_id_b": "latest"},
+            missing={"revision_id_a": "earliest", "revision_id_b": "latest"},
+        ),
+        Seed("wagtailadmin_pages:workflow_history", kwargs=lambda w: {"page_id": w.workflow_page.pk}),
+        Seed(
+            "wagtailadmin_pages:workflow_history_detail",
+            kwargs=lambda w: {"page_id": w.workflow_page.pk,
+                              "workflow_state_id": w.workflow_state.pk},
+        ),
+        Seed(
+            ("wagtailadmin_pages:workflow_action",
+             "wagtailadmin_pages:collect_workflow_action_data"),
+            kwargs=lambda w: {"page_id": w.workflow_page.pk, "action_name": "approve",
+                              "task_state_id": w.task_state.pk},
+            missing={"action_name": "approve"},
+            body={"POST": {"comment": "probe"}},
+        ),
+        Seed(
+            "wagtailadmin_pages:confirm_workflow_cancellation",
+            kwargs=lambda w: {"page_id": w.workflow_page.pk},
+        ),
+        Seed(
+            "wagtailadmin_pages:workflow_preview",
+            kwargs=lambda w: {"page_id": w.workflow_page.pk, "task_id": w.task.pk},
+        ),
+        Seed(("wagtailadmin_pages:history", "wagtailadmin_pages:history_results"), kwargs=_page),
+        Seed("wagtailadmin_choose_page_child", kwargs=lambda w: {"parent_page_id": w.page.pk}),
+        Seed(
+            "wagtailadmin_tag_model_autocomplete",
+            kwargs=lambda w: {"app_name": "taggit", "model_name": "tag"},
+            reason=same,
+        ),
+        # --- collections, workflows, tasks ------------------------------------------------
+        Seed("wagtailadmin_collections:edit", kwargs=lambda w: {"pk": w.collection.pk},
+             body={"POST": FORM}),
+        Seed("wagtailadmin_collections:delete", kwargs=lambda w: {"pk": w.collection.pk},
+             body={"POST": {}}),
+        Seed(
+            "wagtailadmin_collections:set_privacy",
+            kwargs=lambda w: {"collection_id": w.collection.pk},
+            body={"POST": {"restriction_type": "none"}},
+        ),
+        Seed("wagtailadmin_workflows:enable", kwargs=lambda w: {"pk": w.disabled_workflow.pk},
+             body={"POST": {}}),
+        Seed("wagtailadmin_workflows:disable", kwargs=lambda w: {"pk": w.workflow.pk},
+             body={"POST": {}}),
+        Seed("wagtailadmin_workflows:edit", kwargs=lambda w: {"pk": w.workflow.pk},
+             body={"POST": FORM}),
+        Seed(("wagtailadmin_workflows:usage", "wagtailadmin_workflows:usage_results"),
+             kwargs=lambda w: {"pk": w.workflow.pk}),
+        Seed(
+            "admin/workflows/remove/<int:page_pk>/",
+            kwargs=lambda w: {"page_pk": w.workflow_page.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "admin/workflows/remove/<int:page_pk>/<int:workflow_pk>/",
+            kwargs=lambda w: {"page_pk": w.workflow_page.pk, "workflow_pk": w.workflow.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_workflows:add_task",
+            kwargs=lambda w: {"app_label": "wagtailcore", "model_name": "groupapprovaltask"},
+            body={"POST": Form(lambda w: {"name": "Probe task 2", "groups": str(w.group.pk)})},
+            reason=same,
+        ),
+        Seed("wagtailadmin_workflows:edit_task", kwargs=lambda w: {"pk": w.task.pk},
+             body={"POST": FORM}),
+        Seed("wagtailadmin_workflows:disable_task", kwargs=lambda w: {"pk": w.task.pk},
+             body={"POST": {}}),
+        Seed("wagtailadmin_workflows:enable_task", kwargs=lambda w: {"pk": w.disabled_task.pk},
+             body={"POST": {}}),
+        Seed("wagtailadmin_workflows:task_chosen", kwargs=lambda w: {"task_id": w.task.pk}),
+        # --- commons, forms, redirects, settings ------------------------------------------
+        Seed("cms_commons_share", kwargs=lambda w: {"page_id": w.service_page.pk},
+             body={"POST": FORM}),
+        Seed("cms_commons_acknowledge", kwargs=lambda w: {"adoption_id": w.adoption.pk},
+             body={"POST": {}}),
+        Seed(("wagtailforms:list_submissions", "wagtailforms:list_submissions_results"),
+             kwargs=lambda w: {"page_id": w.form_page.pk}),
+        Seed("wagtailforms:delete_submissions", kwargs=lambda w: {"page_id": w.form_page.pk},
+             body={"POST": FORM}),
+        Seed("wagtailredirects:edit", kwargs=lambda w: {"redirect_id": w.redirect.pk},
+             body={"POST": Form({"old_path": "/probe-old-2"})}),
+        Seed("wagtailredirects:delete", kwargs=lambda w: {"redirect_id": w.redirect.pk},
+             body={"POST": {}}),
+        Seed(
+            "admin/settings/<slug:app_name>/<slug:model_name>/",
+            kwargs=lambda w: {"app_name": "cms", "model_name": "councilbranding"},
+            reason=same + "; redirects to the council's own settings row",
+        ),
+        # --- documents and images ----------------------------------------------------------
+        Seed(("wagtaildocs:edit", "wagtaildocs:document_usage"),
+             kwargs=lambda w: {"document_id": w.document.pk}, body={"POST": FORM}),
+        Seed("wagtaildocs:delete", kwargs=lambda w: {"document_id": w.document.pk},
+             body={"POST": {}}),
+        Seed("wagtaildocs:edit_multiple", kwargs=lambda w: {"doc_id": w.document.pk},
+             body={"POST": lambda w: {f"doc-{w.document.pk}-title": "Renamed by the probe",
+                                      f"doc-{w.document.pk}-collection": w.collection.pk}}),
+        Seed("wagtaildocs:delete_multiple", kwargs=lambda w: {"doc_id": w.document.pk},
+             body={"POST": {}}),
+        Seed(
+            "wagtaildocs:create_multiple_from_uploaded_document",
+            kwargs=lambda w: {"uploaded_file_id": w.uploaded_document.pk},
+            body={"POST": lambda w: {
+                f"uploaded-document-{w.uploaded_document.pk}-title": "Probe doc",
+                f"uploaded-document-{w.uploaded_document.pk}-collection": w.collection.pk}},
+        ),
+        Seed("wagtaildocs:delete_upload_multiple",
+             kwargs=lambda w: {"uploaded_file_id": w.uploaded_document.pk}, body={"POST": {}}),
+        Seed(("wagtailimages:edit", "wagtailimages:image_usage"),
+             kwargs=lambda w: {"image_id": w.image.pk}, body={"POST": FORM}),
+        Seed("wagtailimages:delete", kwargs=lambda w: {"image_id": w.image.pk},
+             body={"POST": {}}),
+        Seed(("wagtailimages:url_generator", "wagtailimages:url_generator_output"),
+             kwargs=lambda w: {"image_id": w.image.pk}, control={"GET": 404},
+             reason="no dynamic image serve view is configured: 404 for every council"),
+        Seed("wagtailimages:preview",
+             kwargs=lambda w: {"image_id": w.image.pk, "filter_spec": "original"},
+             missing={"filter_spec": "original"}),
+        Seed("wagtailimages:edit_multiple", kwargs=lambda w: {"image_id": w.image.pk},
+             body={"POST": lambda w: {f"image-{w.image.pk}-title": "Renamed by the probe",
+                                      f"image-{w.image.pk}-collection": w.collection.pk}}),
+        Seed("wagtailimages:delete_multiple", kwargs=lambda w: {"image_id": w.image.pk},
+             body={"POST": {}}),
+        Seed(
+            "wagtailimages:create_multiple_from_uploaded_image",
+            kwargs=lambda w: {"uploaded_file_id": w.uploaded_image.pk},
+            body={"POST": lambda w: {
+                f"uploaded-image-{w.uploaded_image.pk}-title": "Probe image",
+                f"uploaded-image-{w.uploaded_image.pk}-collection": w.collection.pk}},
+        ),
+        Seed("wagtailimages:delete_upload_multiple",
+             kwargs=lambda w: {"uploaded_file_id": w.uploaded_image.pk}, body={"POST": {}}),
+        Seed("wagtaildocs_chooser:chosen", kwargs=lambda w: {"pk": w.document.pk}),
+        Seed("wagtailimages_chooser:chosen", kwargs=lambda w: {"pk": w.image.pk}),
+        Seed("wagtailimages_chooser:select_format", kwargs=lambda w: {"image_id": w.image.pk},
+             body={"POST": {"image-chooser-insertion-format": "fullwidth",
+                            "image-chooser-insertion-image_is_decorative": "on"}},
+             control_writes=False, reason="choosing a format renders the embed; nothing saved"),
+        # --- snippets, sites, users, groups ------------------------------------------------
+        Seed("wagtailsnippets_cms_alertbanner:edit", kwargs=lambda w: {"pk": w.alert.pk},
+             body={"POST": FORM}),
+        Seed("wagtailsnippets_cms_alertbanner:delete", kwargs=lambda w: {"pk": w.alert.pk},
+             body={"POST": {}}),
+        Seed(("wagtailsnippets_cms_alertbanner:usage", "wagtailsnippets_cms_alertbanner:history",
+              "wagtailsnippets_cms_alertbanner:history_results",
+              "wagtailsnippetchoosers_cms_alertbanner:chosen"),
+             kwargs=lambda w: {"pk": w.alert.pk}),
+        Seed("wagtailsnippets_cms_alertbanner:copy", kwargs=lambda w: {"pk": w.alert.pk}),
+        Seed("wagtailsites:edit", kwargs=lambda w: {"pk": w.site.pk}, body={"POST": FORM}),
+        Seed("wagtailsites:delete", kwargs=lambda w: {"pk": w.site.pk}, body={"POST": {}}),
+        Seed(("wagtailsites:history", "wagtailsites:history_results", "wagtailsites:usage",
+              "wagtailsites:copy"), kwargs=lambda w: {"pk": w.site.pk}),
+        Seed("wagtailusers_users:edit", kwargs=lambda w: {"pk": w.user.pk}, body={"POST": FORM}),
+        Seed("wagtailusers_users:delete", kwargs=lambda w: {"pk": w.user.pk}, body={"POST": {}}),
+        Seed(("wagtailusers_users:history", "wagtailusers_users:history_results",
+              "wagtailusers_users:usage", "wagtailusers_users:copy"),
+             kwargs=lambda w: {"pk": w.user.pk}),
+        Seed("wagtailusers_groups:edit", kwargs=lambda w: {"pk": w.group.pk}, body={"POST": FORM}),
+        Seed("wagtailusers_groups:delete", kwargs=lambda w: {"pk": w.group.pk},
+             body={"POST": {}}),
+        Seed(("wagtailusers_groups:history", "wagtailusers_groups:history_results",
+              "wagtailusers_groups:usage"), kwargs=lambda w: {"pk": w.group.pk}),
+        Seed(
+            "wagtailadmin_error_test",
+            control={"GET": 500, "POST": 500},
+            reason="Wagtail's deliberate 500 (failwhale) for testing error reporting",
+        ),
+        Seed(
+            "admin/.*/",
+            path=lambda w: "/admin/no-such-admin-page-probe/",
+            reason="the admin's catch-all 404: no object in the URL",
+            control={"GET": 404, "POST": 404},
+        ),
+    ]

@@ -1,51 +1,109 @@
-"""Council B's staff asking for council A's objects get what a request for a missing one gets."""
+"""The isolation probe: one case per route of both URLconfs and per method the route accepts.
+
+A case fails when council B's staff or an anonymous visitor learn anything about council A's
+object (status, body, redirect, A's marker), when B's request changes a row of A's schema, when
+the route names objects no app seeds, or when A's own staff cannot make the same request succeed
+(then the comparison would prove nothing). See tests/isolation/__init__.py for how apps seed.
+"""
+
+import copy
 
 import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
-from tests.isolation.probe import (
-    MARKER,
-    discover_seeders,
-    move_ids_beyond_other_councils,
-    probe,
-    tenant_routes,
-)
+from tests.isolation import probe
+from tests.isolation.pending import PENDING
+
+CASES = probe.all_cases()
 
 
-@pytest.fixture
-def seeds_a(council_a):
-    seeds: dict = {}
-    with schema_context(council_a.schema_name):
-        move_ids_beyond_other_councils()
-        for seed in discover_seeders():
-            for key, values in seed(council_a).items():
-                seeds.setdefault(key, {}).update(values)
-    return seeds
+def _param(case):
+    marks = []
+    if case.seed and case.method in case.seed.xfail:
+        marks.append(pytest.mark.xfail(strict=True, reason=case.seed.xfail[case.method]))
+    elif case.id in PENDING:
+        marks.append(pytest.mark.xfail(strict=True, reason=PENDING[case.id]))
+    return pytest.param(case, id=case.id, marks=marks)
 
 
-@pytest.mark.django_db
-def test_probe_walks_site_admin_and_api():
-    paths = {route.path for route in tenant_routes()}
-    assert "/admin/pages/{page_id}/edit/" in paths
-    assert any(p.startswith("/api/v1/") for p in paths)
+class Env:
+    pass
 
 
-@pytest.mark.django_db
-def test_council_b_staff_cannot_see_council_a_objects(seeds_a, client_b):
-    report = probe(client_b, seeds_a)
-    assert report.checked > 100, report
-    assert report.failures == []
-    # The prober stayed signed in throughout, so every answer was given to B's staff.
-    assert client_b.get("/api/v1/me/").status_code == 200
+@pytest.fixture(scope="module")
+def probe_env(django_db_setup, django_db_blocker):
+    """Council A's objects, made once for the module inside a transaction rolled back at the
+    end; each case runs in a savepoint rolled back after it (so a control DELETE by A does not
+    take the object away from the next case)."""
+    from tenants.models import Council
+
+    from conftest import COUNCIL_A, COUNCIL_B
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            env = Env()
+            env.council_a = Council.objects.get(slug=COUNCIL_A["slug"])
+            env.council_b = Council.objects.get(slug=COUNCIL_B["slug"])
+            env.client_a = probe.probe_client(env.council_a)
+            env.client_b = probe.probe_client(env.council_b)
+            env.anon_b = probe.probe_client(env.council_b, staff=False)
+            env.operator, env.anon_platform, env.b_on_platform = probe.platform_clients(env.client_b)
+            with schema_context(env.council_a.schema_name):
+                probe.move_ids_beyond_other_councils()
+                env.world = probe.make_world(env.council_a)
+            connection.set_schema_to_public()
+            yield env
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            connection.set_schema_to_public()
+            cache.clear()
 
 
-@pytest.mark.django_db
-def test_council_a_sees_its_own_marker(seeds_a, client_a):
-    """The probe's marker is really there for A: the probe can fail."""
-    page_id = seeds_a["*"]["page_id"]
-    response = client_a.get(f"/admin/pages/{page_id}/edit/")
-    assert response.status_code == 200
-    assert MARKER.encode() in response.content
+@pytest.mark.django_db  # each case in a savepoint inside the module's transaction, rolled back
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_route(case, probe_env):
+    env = probe_env
+    if case.route.urlconf == "public":
+        owner, owner_schema = env.operator, "public"
+        attackers = [
+            ("an anonymous visitor", env.anon_platform),
+            ("council B's staff (B's session cookie)", env.b_on_platform),
+        ]
+    else:
+        owner, owner_schema = env.client_a, env.council_a.schema_name
+        attackers = [("council B's staff", env.client_b), ("an anonymous visitor", env.anon_b)]
+    # Sign-outs and password changes replace a client's cookie: restore them after the case
+    # (the savepoint restores the session rows).
+    clients = [owner] + [client for _, client in attackers]
+    cookies = [client.cookies for client in clients]
+    for client in clients:
+        client.cookies = copy.copy(client.cookies)
+    try:
+        outcome = probe.run_case(
+            case, env.world, owner, attackers, env.council_a.schema_name, owner_schema
+        )
+    finally:
+        connection.set_schema_to_public()
+        for client, jar in zip(clients, cookies, strict=True):
+            client.cookies = jar
+    assert not outcome.failures, "\n".join(outcome.failures)
+
+
+def test_probe_walks_every_route_of_both_urlconfs():
+    keys = {(c.route.urlconf, c.route.key) for c in CASES}
+    assert ("tenant", "wagtailadmin_pages:edit") in keys
+    assert ("tenant", "wagtaildocs_serve") in keys  # a regex route with unnamed groups
+    assert any(c.route.urlconf == "public" for c in CASES)
+    assert {c.method for c in CASES} >= {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_no_seed_names_a_route_that_does_not_exist():
+    assert probe.unused_seeds() == []
 
 
 @pytest.mark.django_db

@@ -1,22 +1,92 @@
-"""Council A's warehouse objects for the cross-council isolation probe."""
+"""Council A's warehouse objects and how the isolation probe reaches every warehouse route
+(see tests/isolation/__init__.py for the convention)."""
 
-from tests.isolation.probe import MARKER
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.isolation.probe import MARKER, Multipart, Seed
 
 
-def seed(council) -> dict:
+def probe_objects(w) -> None:
     from intelligence.warehouse.actions import import_observations, save_area, save_kpi, save_metric
 
-    metric = save_metric(
+    # A's own metric (not shared: its marker must never reach the public pool), and a shared
+    # one without the marker so that A is in the pool.
+    w.metric = save_metric(
         metric_id="probe-metric", title=f"Probe {MARKER}", kind="count", description=MARKER
     )
-    save_area(code="E05999999", name=f"Ward {MARKER}", kind="ward")
+    save_metric(metric_id="probe-shared", title="Probe shared", kind="count", shared=True)
+    w.area = save_area(code="E05999999", name=f"Ward {MARKER}", kind="ward")
     import_observations(
-        "metric_id,area_code,period,value\nprobe-metric,E05999999,2024-25,42\n",
-        council_code=council.gss_code,
+        "metric_id,area_code,period,value\nprobe-metric,E05999999,2024-25,42\n"
+        f"probe-metric,{w.council.gss_code},2024-25,42\n"
+        f"probe-shared,{w.council.gss_code},2024-25,42\n",
+        council_code=w.council.gss_code,
     )
-    kpi = save_kpi(metric=metric, title=f"KPI {MARKER}")
-    return {
-        "warehouse-metric-detail": {"metric_id": "probe-metric"},
-        "warehouse-area-detail": {"code": "E05999999"},
-        "warehouse-kpi-detail": {"pk": kpi.pk},
-    }
+    w.kpi = save_kpi(metric=w.metric, title=f"KPI {MARKER}")
+    from intelligence.benchmarking.actions import publish_council
+
+    publish_council(w.council)  # the pool knows A (its groups need that)
+
+
+METRIC_BODY = {"title": "Probe metric", "kind": "count", "polarity": "higher"}
+
+
+def probe_seeds() -> list[Seed]:
+    return [
+        Seed(
+            "warehouse-metric-list",
+            body={"POST": {"metric_id": "probe-new", **METRIC_BODY}},
+        ),
+        Seed(
+            "warehouse-metric-detail",
+            kwargs=lambda w: {"metric_id": w.metric.metric_id},
+            body={
+                "PUT": {"metric_id": "probe-metric", **METRIC_BODY},
+                "PATCH": {"title": "Renamed by the probe"},
+                "DELETE": {},
+            },
+        ),
+        Seed(
+            "warehouse-area-list",
+            body={"POST": {"code": "E05999998", "name": "Probe ward", "kind": "ward"}},
+        ),
+        Seed(
+            "warehouse-area-detail",
+            kwargs=lambda w: {"code": w.area.code},
+            missing={"code": "E05999997"},
+        ),
+        Seed(
+            "warehouse-kpi-list",
+            body={"POST": lambda w: {"metric_id": w.metric.metric_id, "title": "Probe KPI"}},
+        ),
+        Seed(
+            "warehouse-kpi-detail",
+            kwargs=lambda w: {"pk": w.kpi.pk},
+            body={
+                "PUT": lambda w: {"metric_id": w.metric.metric_id, "title": "Probe KPI"},
+                "PATCH": {"title": "Renamed by the probe"},
+                "DELETE": {},
+            },
+        ),
+        Seed(
+            "warehouse-import-list",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "file": SimpleUploadedFile(
+                            "probe.csv",
+                            b"metric_id,area_code,period,value\nprobe-metric,E05999999,2023-24,7\n",
+                            content_type="text/csv",
+                        )
+                    }
+                )
+            },
+        ),
+        Seed("warehouse-needs-list", query="metrics=probe-metric&period=2024-25&level=ward"),
+        Seed("warehouse-pool-publish", body={"POST": {}}),
+        Seed("warehouse-pool-keys", body={"POST": {"name": "Probe key"}}),
+        Seed(
+            "warehouse-pool-groups",
+            body={"POST": lambda w: {"name": "Probe group", "members": [w.council.gss_code]}},
+        ),
+    ]
