@@ -80,7 +80,10 @@ def probe_objects(w) -> None:
     now = timezone.now()
     w.event_page = w.events_page.add_child(
         instance=EventPage(
-            title=f"{MARKER} event", slug="probe-event", venue=MARKER, live=True,
+            title=f"{MARKER} event",
+            slug="probe-event",
+            venue=MARKER,
+            live=True,
             start=now + datetime.timedelta(days=1),
             end=now + datetime.timedelta(days=1, hours=1),
         )
@@ -93,9 +96,7 @@ def probe_objects(w) -> None:
     )
     form_page.form_fields = [FormField(label="Name", field_type="singleline", required=True)]
     w.form_page = home.add_child(instance=form_page)
-    w.form_page.get_submission_class().objects.create(
-        page=w.form_page, form_data={"name": MARKER}
-    )
+    w.form_page.get_submission_class().objects.create(page=w.form_page, form_data={"name": MARKER})
     w.restricted_page = home.add_child(
         instance=Page(title=f"{MARKER} restricted", slug="probe-restricted", live=True)
     )
@@ -120,8 +121,10 @@ def probe_objects(w) -> None:
     w.redirect = Redirect.objects.create(old_path="/probe-old", redirect_link=f"/{MARKER}/")
     w.group = Group.objects.create(name=f"{MARKER} group")
     w.user = get_user_model().objects.create_user(
-        "probe-user@alphaford.example", email="probe-user@alphaford.example",
-        first_name=MARKER, last_name="User",
+        "probe-user@alphaford.example",
+        email="probe-user@alphaford.example",
+        first_name=MARKER,
+        last_name="User",
     )
     w.site = Site.objects.create(
         hostname="probe-site.example", port=80, root_page=w.pages[1], site_name=MARKER
@@ -220,7 +223,8 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailadmin_pages:add",
             kwargs=lambda w: {
-                "content_type_app_name": "wagtailcore", "content_type_model_name": "page",
+                "content_type_app_name": "wagtailcore",
+                "content_type_model_name": "page",
                 "parent_page_id": w.page.pk,
             },
             missing={"content_type_app_name": "wagtailcore", "content_type_model_name": "page"},
@@ -229,7 +233,8 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailadmin_pages:preview_on_add",
             kwargs=lambda w: {
-                "content_type_app_name": "wagtailcore", "content_type_model_name": "page",
+                "content_type_app_name": "wagtailcore",
+                "content_type_model_name": "page",
                 "parent_page_id": w.page.pk,
             },
             missing={"content_type_app_name": "wagtailcore", "content_type_model_name": "page"},
@@ -239,7 +244,10 @@ def probe_seeds() -> list[Seed]:
         ),
         Seed(
             ("wagtailadmin_pages:type_use", "wagtailadmin_pages:type_use_results"),
-            kwargs=lambda w: {"content_type_app_name": "cms", "content_type_model_name": "servicepage"},
+            kwargs=lambda w: {
+                "content_type_app_name": "cms",
+                "content_type_model_name": "servicepage",
+            },
             reason=same,
         ),
         Seed(
@@ -285,8 +293,12 @@ def probe_seeds() -> list[Seed]:
             body={"POST": {"restriction_type": "password", "password": "probe-secret-2"}},
         ),
         Seed("wagtailadmin_pages:lock", kwargs=_page, methods=("POST",), body={"POST": {}}),
-        Seed("wagtailadmin_pages:unlock", kwargs=lambda w: {"page_id": w.locked_page.pk},
-             methods=("POST",), body={"POST": {}}),
+        Seed(
+            "wagtailadmin_pages:unlock",
+            kwargs=lambda w: {"page_id": w.locked_page.pk},
+            methods=("POST",),
+            body={"POST": {}},
+        ),
         Seed("wagtailadmin_pages:revisions_index", kwargs=_page),
         Seed(
             "wagtailadmin_pages:revisions_view",
@@ -303,20 +315,33 @@ def probe_seeds() -> list[Seed]:
         ),
         Seed(
             "wagtailadmin_pages:revisions_compare",
-            kwargs=lambda w: {"pk": w.page.pk, "revision_id_a": "earliest", "revision_id_b": "latest"},
+            kwargs=lambda w: {
+                "pk": w.page.pk,
+                "revision_id_a": "earliest",
+                "revision_id_b": "latest",
+            },
             missing={"revision_id_a": "earliest", "revision_id_b": "latest"},
         ),
-        Seed("wagtailadmin_pages:workflow_history", kwargs=lambda w: {"page_id": w.workflow_page.pk}),
         Seed(
-            "wagtailadmin_pages:workflow_history_detail",
-            kwargs=lambda w: {"page_id": w.workflow_page.pk,
-                              "workflow_state_id": w.workflow_state.pk},
+            "wagtailadmin_pages:workflow_history", kwargs=lambda w: {"page_id": w.workflow_page.pk}
         ),
         Seed(
-            ("wagtailadmin_pages:workflow_action",
-             "wagtailadmin_pages:collect_workflow_action_data"),
-            kwargs=lambda w: {"page_id": w.workflow_page.pk, "action_name": "approve",
-                              "task_state_id": w.task_state.pk},
+            "wagtailadmin_pages:workflow_history_detail",
+            kwargs=lambda w: {
+                "page_id": w.workflow_page.pk,
+                "workflow_state_id": w.workflow_state.pk,
+            },
+        ),
+        Seed(
+            (
+                "wagtailadmin_pages:workflow_action",
+                "wagtailadmin_pages:collect_workflow_action_data",
+            ),
+            kwargs=lambda w: {
+                "page_id": w.workflow_page.pk,
+                "action_name": "approve",
+                "task_state_id": w.task_state.pk,
+            },
             missing={"action_name": "approve"},
             body={"POST": {"comment": "probe"}},
         ),
@@ -336,23 +361,40 @@ def probe_seeds() -> list[Seed]:
             reason=same,
         ),
         # --- collections, workflows, tasks ------------------------------------------------
-        Seed("wagtailadmin_collections:edit", kwargs=lambda w: {"pk": w.collection.pk},
-             body={"POST": FORM}),
-        Seed("wagtailadmin_collections:delete", kwargs=lambda w: {"pk": w.collection.pk},
-             body={"POST": {}}),
+        Seed(
+            "wagtailadmin_collections:edit",
+            kwargs=lambda w: {"pk": w.collection.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "wagtailadmin_collections:delete",
+            kwargs=lambda w: {"pk": w.collection.pk},
+            body={"POST": {}},
+        ),
         Seed(
             "wagtailadmin_collections:set_privacy",
             kwargs=lambda w: {"collection_id": w.collection.pk},
             body={"POST": {"restriction_type": "none"}},
         ),
-        Seed("wagtailadmin_workflows:enable", kwargs=lambda w: {"pk": w.disabled_workflow.pk},
-             body={"POST": {}}),
-        Seed("wagtailadmin_workflows:disable", kwargs=lambda w: {"pk": w.workflow.pk},
-             body={"POST": {}}),
-        Seed("wagtailadmin_workflows:edit", kwargs=lambda w: {"pk": w.workflow.pk},
-             body={"POST": FORM}),
-        Seed(("wagtailadmin_workflows:usage", "wagtailadmin_workflows:usage_results"),
-             kwargs=lambda w: {"pk": w.workflow.pk}),
+        Seed(
+            "wagtailadmin_workflows:enable",
+            kwargs=lambda w: {"pk": w.disabled_workflow.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_workflows:disable",
+            kwargs=lambda w: {"pk": w.workflow.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_workflows:edit",
+            kwargs=lambda w: {"pk": w.workflow.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            ("wagtailadmin_workflows:usage", "wagtailadmin_workflows:usage_results"),
+            kwargs=lambda w: {"pk": w.workflow.pk},
+        ),
         Seed(
             "admin/workflows/remove/<int:page_pk>/",
             kwargs=lambda w: {"page_pk": w.workflow_page.pk},
@@ -369,104 +411,210 @@ def probe_seeds() -> list[Seed]:
             body={"POST": Form(lambda w: {"name": "Probe task 2", "groups": str(w.group.pk)})},
             reason=same,
         ),
-        Seed("wagtailadmin_workflows:edit_task", kwargs=lambda w: {"pk": w.task.pk},
-             body={"POST": FORM}),
-        Seed("wagtailadmin_workflows:disable_task", kwargs=lambda w: {"pk": w.task.pk},
-             body={"POST": {}}),
-        Seed("wagtailadmin_workflows:enable_task", kwargs=lambda w: {"pk": w.disabled_task.pk},
-             body={"POST": {}}),
+        Seed(
+            "wagtailadmin_workflows:edit_task",
+            kwargs=lambda w: {"pk": w.task.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "wagtailadmin_workflows:disable_task",
+            kwargs=lambda w: {"pk": w.task.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_workflows:enable_task",
+            kwargs=lambda w: {"pk": w.disabled_task.pk},
+            body={"POST": {}},
+        ),
         Seed("wagtailadmin_workflows:task_chosen", kwargs=lambda w: {"task_id": w.task.pk}),
         # --- commons, forms, redirects, settings ------------------------------------------
-        Seed("cms_commons_share", kwargs=lambda w: {"page_id": w.service_page.pk},
-             body={"POST": FORM}),
-        Seed("cms_commons_acknowledge", kwargs=lambda w: {"adoption_id": w.adoption.pk},
-             body={"POST": {}}),
-        Seed(("wagtailforms:list_submissions", "wagtailforms:list_submissions_results"),
-             kwargs=lambda w: {"page_id": w.form_page.pk}),
-        Seed("wagtailforms:delete_submissions", kwargs=lambda w: {"page_id": w.form_page.pk},
-             body={"POST": FORM}),
-        Seed("wagtailredirects:edit", kwargs=lambda w: {"redirect_id": w.redirect.pk},
-             body={"POST": Form({"old_path": "/probe-old-2"})}),
-        Seed("wagtailredirects:delete", kwargs=lambda w: {"redirect_id": w.redirect.pk},
-             body={"POST": {}}),
+        Seed(
+            "cms_commons_share",
+            kwargs=lambda w: {"page_id": w.service_page.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "cms_commons_acknowledge",
+            kwargs=lambda w: {"adoption_id": w.adoption.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            ("wagtailforms:list_submissions", "wagtailforms:list_submissions_results"),
+            kwargs=lambda w: {"page_id": w.form_page.pk},
+        ),
+        Seed(
+            "wagtailforms:delete_submissions",
+            kwargs=lambda w: {"page_id": w.form_page.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "wagtailredirects:edit",
+            kwargs=lambda w: {"redirect_id": w.redirect.pk},
+            body={"POST": Form({"old_path": "/probe-old-2"})},
+        ),
+        Seed(
+            "wagtailredirects:delete",
+            kwargs=lambda w: {"redirect_id": w.redirect.pk},
+            body={"POST": {}},
+        ),
         Seed(
             "admin/settings/<slug:app_name>/<slug:model_name>/",
             kwargs=lambda w: {"app_name": "cms", "model_name": "councilbranding"},
             reason=same + "; redirects to the council's own settings row",
         ),
         # --- documents and images ----------------------------------------------------------
-        Seed(("wagtaildocs:edit", "wagtaildocs:document_usage"),
-             kwargs=lambda w: {"document_id": w.document.pk}, body={"POST": FORM}),
-        Seed("wagtaildocs:delete", kwargs=lambda w: {"document_id": w.document.pk},
-             body={"POST": {}}),
-        Seed("wagtaildocs:edit_multiple", kwargs=lambda w: {"doc_id": w.document.pk},
-             body={"POST": lambda w: {f"doc-{w.document.pk}-title": "Renamed by the probe",
-                                      f"doc-{w.document.pk}-collection": w.collection.pk}}),
-        Seed("wagtaildocs:delete_multiple", kwargs=lambda w: {"doc_id": w.document.pk},
-             body={"POST": {}}),
+        Seed(
+            ("wagtaildocs:edit", "wagtaildocs:document_usage"),
+            kwargs=lambda w: {"document_id": w.document.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "wagtaildocs:delete", kwargs=lambda w: {"document_id": w.document.pk}, body={"POST": {}}
+        ),
+        Seed(
+            "wagtaildocs:edit_multiple",
+            kwargs=lambda w: {"doc_id": w.document.pk},
+            body={
+                "POST": lambda w: {
+                    f"doc-{w.document.pk}-title": "Renamed by the probe",
+                    f"doc-{w.document.pk}-collection": w.collection.pk,
+                }
+            },
+        ),
+        Seed(
+            "wagtaildocs:delete_multiple",
+            kwargs=lambda w: {"doc_id": w.document.pk},
+            body={"POST": {}},
+        ),
         Seed(
             "wagtaildocs:create_multiple_from_uploaded_document",
             kwargs=lambda w: {"uploaded_file_id": w.uploaded_document.pk},
-            body={"POST": lambda w: {
-                f"uploaded-document-{w.uploaded_document.pk}-title": "Probe doc",
-                f"uploaded-document-{w.uploaded_document.pk}-collection": w.collection.pk}},
+            body={
+                "POST": lambda w: {
+                    f"uploaded-document-{w.uploaded_document.pk}-title": "Probe doc",
+                    f"uploaded-document-{w.uploaded_document.pk}-collection": w.collection.pk,
+                }
+            },
         ),
-        Seed("wagtaildocs:delete_upload_multiple",
-             kwargs=lambda w: {"uploaded_file_id": w.uploaded_document.pk}, body={"POST": {}}),
-        Seed(("wagtailimages:edit", "wagtailimages:image_usage"),
-             kwargs=lambda w: {"image_id": w.image.pk}, body={"POST": FORM}),
-        Seed("wagtailimages:delete", kwargs=lambda w: {"image_id": w.image.pk},
-             body={"POST": {}}),
-        Seed(("wagtailimages:url_generator", "wagtailimages:url_generator_output"),
-             kwargs=lambda w: {"image_id": w.image.pk}, control={"GET": 404},
-             reason="no dynamic image serve view is configured: 404 for every council"),
-        Seed("wagtailimages:preview",
-             kwargs=lambda w: {"image_id": w.image.pk, "filter_spec": "original"},
-             missing={"filter_spec": "original"}),
-        Seed("wagtailimages:edit_multiple", kwargs=lambda w: {"image_id": w.image.pk},
-             body={"POST": lambda w: {f"image-{w.image.pk}-title": "Renamed by the probe",
-                                      f"image-{w.image.pk}-collection": w.collection.pk}}),
-        Seed("wagtailimages:delete_multiple", kwargs=lambda w: {"image_id": w.image.pk},
-             body={"POST": {}}),
+        Seed(
+            "wagtaildocs:delete_upload_multiple",
+            kwargs=lambda w: {"uploaded_file_id": w.uploaded_document.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            ("wagtailimages:edit", "wagtailimages:image_usage"),
+            kwargs=lambda w: {"image_id": w.image.pk},
+            body={"POST": FORM},
+        ),
+        Seed("wagtailimages:delete", kwargs=lambda w: {"image_id": w.image.pk}, body={"POST": {}}),
+        Seed(
+            ("wagtailimages:url_generator", "wagtailimages:url_generator_output"),
+            kwargs=lambda w: {"image_id": w.image.pk},
+            control={"GET": 404},
+            reason="no dynamic image serve view is configured: 404 for every council",
+        ),
+        Seed(
+            "wagtailimages:preview",
+            kwargs=lambda w: {"image_id": w.image.pk, "filter_spec": "original"},
+            missing={"filter_spec": "original"},
+        ),
+        Seed(
+            "wagtailimages:edit_multiple",
+            kwargs=lambda w: {"image_id": w.image.pk},
+            body={
+                "POST": lambda w: {
+                    f"image-{w.image.pk}-title": "Renamed by the probe",
+                    f"image-{w.image.pk}-collection": w.collection.pk,
+                }
+            },
+        ),
+        Seed(
+            "wagtailimages:delete_multiple",
+            kwargs=lambda w: {"image_id": w.image.pk},
+            body={"POST": {}},
+        ),
         Seed(
             "wagtailimages:create_multiple_from_uploaded_image",
             kwargs=lambda w: {"uploaded_file_id": w.uploaded_image.pk},
-            body={"POST": lambda w: {
-                f"uploaded-image-{w.uploaded_image.pk}-title": "Probe image",
-                f"uploaded-image-{w.uploaded_image.pk}-collection": w.collection.pk}},
+            body={
+                "POST": lambda w: {
+                    f"uploaded-image-{w.uploaded_image.pk}-title": "Probe image",
+                    f"uploaded-image-{w.uploaded_image.pk}-collection": w.collection.pk,
+                }
+            },
         ),
-        Seed("wagtailimages:delete_upload_multiple",
-             kwargs=lambda w: {"uploaded_file_id": w.uploaded_image.pk}, body={"POST": {}}),
+        Seed(
+            "wagtailimages:delete_upload_multiple",
+            kwargs=lambda w: {"uploaded_file_id": w.uploaded_image.pk},
+            body={"POST": {}},
+        ),
         Seed("wagtaildocs_chooser:chosen", kwargs=lambda w: {"pk": w.document.pk}),
         Seed("wagtailimages_chooser:chosen", kwargs=lambda w: {"pk": w.image.pk}),
-        Seed("wagtailimages_chooser:select_format", kwargs=lambda w: {"image_id": w.image.pk},
-             body={"POST": {"image-chooser-insertion-format": "fullwidth",
-                            "image-chooser-insertion-image_is_decorative": "on"}},
-             control_writes=False, reason="choosing a format renders the embed; nothing saved"),
+        Seed(
+            "wagtailimages_chooser:select_format",
+            kwargs=lambda w: {"image_id": w.image.pk},
+            body={
+                "POST": {
+                    "image-chooser-insertion-format": "fullwidth",
+                    "image-chooser-insertion-image_is_decorative": "on",
+                }
+            },
+            control_writes=False,
+            reason="choosing a format renders the embed; nothing saved",
+        ),
         # --- snippets, sites, users, groups ------------------------------------------------
-        Seed("wagtailsnippets_cms_alertbanner:edit", kwargs=lambda w: {"pk": w.alert.pk},
-             body={"POST": FORM}),
-        Seed("wagtailsnippets_cms_alertbanner:delete", kwargs=lambda w: {"pk": w.alert.pk},
-             body={"POST": {}}),
-        Seed(("wagtailsnippets_cms_alertbanner:usage", "wagtailsnippets_cms_alertbanner:history",
-              "wagtailsnippets_cms_alertbanner:history_results",
-              "wagtailsnippetchoosers_cms_alertbanner:chosen"),
-             kwargs=lambda w: {"pk": w.alert.pk}),
+        Seed(
+            "wagtailsnippets_cms_alertbanner:edit",
+            kwargs=lambda w: {"pk": w.alert.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "wagtailsnippets_cms_alertbanner:delete",
+            kwargs=lambda w: {"pk": w.alert.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            (
+                "wagtailsnippets_cms_alertbanner:usage",
+                "wagtailsnippets_cms_alertbanner:history",
+                "wagtailsnippets_cms_alertbanner:history_results",
+                "wagtailsnippetchoosers_cms_alertbanner:chosen",
+            ),
+            kwargs=lambda w: {"pk": w.alert.pk},
+        ),
         Seed("wagtailsnippets_cms_alertbanner:copy", kwargs=lambda w: {"pk": w.alert.pk}),
         Seed("wagtailsites:edit", kwargs=lambda w: {"pk": w.site.pk}, body={"POST": FORM}),
         Seed("wagtailsites:delete", kwargs=lambda w: {"pk": w.site.pk}, body={"POST": {}}),
-        Seed(("wagtailsites:history", "wagtailsites:history_results", "wagtailsites:usage",
-              "wagtailsites:copy"), kwargs=lambda w: {"pk": w.site.pk}),
+        Seed(
+            (
+                "wagtailsites:history",
+                "wagtailsites:history_results",
+                "wagtailsites:usage",
+                "wagtailsites:copy",
+            ),
+            kwargs=lambda w: {"pk": w.site.pk},
+        ),
         Seed("wagtailusers_users:edit", kwargs=lambda w: {"pk": w.user.pk}, body={"POST": FORM}),
         Seed("wagtailusers_users:delete", kwargs=lambda w: {"pk": w.user.pk}, body={"POST": {}}),
-        Seed(("wagtailusers_users:history", "wagtailusers_users:history_results",
-              "wagtailusers_users:usage", "wagtailusers_users:copy"),
-             kwargs=lambda w: {"pk": w.user.pk}),
+        Seed(
+            (
+                "wagtailusers_users:history",
+                "wagtailusers_users:history_results",
+                "wagtailusers_users:usage",
+                "wagtailusers_users:copy",
+            ),
+            kwargs=lambda w: {"pk": w.user.pk},
+        ),
         Seed("wagtailusers_groups:edit", kwargs=lambda w: {"pk": w.group.pk}, body={"POST": FORM}),
-        Seed("wagtailusers_groups:delete", kwargs=lambda w: {"pk": w.group.pk},
-             body={"POST": {}}),
-        Seed(("wagtailusers_groups:history", "wagtailusers_groups:history_results",
-              "wagtailusers_groups:usage"), kwargs=lambda w: {"pk": w.group.pk}),
+        Seed("wagtailusers_groups:delete", kwargs=lambda w: {"pk": w.group.pk}, body={"POST": {}}),
+        Seed(
+            (
+                "wagtailusers_groups:history",
+                "wagtailusers_groups:history_results",
+                "wagtailusers_groups:usage",
+            ),
+            kwargs=lambda w: {"pk": w.group.pk},
+        ),
         Seed(
             "wagtailadmin_error_test",
             control={"GET": 500, "POST": 500},

@@ -38,15 +38,22 @@ def probe_objects(w) -> None:
     )
     w.ready_batch = DisposalBatch.objects.create(created_by=MARKER)
     DisposalItem.objects.create(
-        batch=w.ready_batch, record=w.held_record, action="destroy", decision="extend",
-        extend_months=12, note=MARKER,
+        batch=w.ready_batch,
+        record=w.held_record,
+        action="destroy",
+        decision="extend",
+        extend_months=12,
+        note=MARKER,
     )
     w.decision = actions.create_decision(
         "probe", title=MARKER, decision_maker=MARKER, decision_date=date(2026, 1, 1), reasons=MARKER
     )
     actions.publish_decision("probe", w.decision)
     w.draft_decision = actions.create_decision(
-        "probe", title=f"{MARKER} draft", decision_maker=MARKER, decision_date=date(2026, 1, 2),
+        "probe",
+        title=f"{MARKER} draft",
+        decision_maker=MARKER,
+        decision_date=date(2026, 1, 2),
         reasons=MARKER,
     )
     w.policy = actions.create_policy("probe", title=MARKER, owner=MARKER)
@@ -62,8 +69,11 @@ def probe_seeds() -> list[Seed]:
             "records-class-list",
             body={
                 "POST": {
-                    "code": "PROBE-2", "title": "Probe class", "trigger": "creation",
-                    "period_months": 12, "action": "destroy",
+                    "code": "PROBE-2",
+                    "title": "Probe class",
+                    "trigger": "creation",
+                    "period_months": 12,
+                    "action": "destroy",
                 }
             },
         ),
@@ -76,8 +86,11 @@ def probe_seeds() -> list[Seed]:
             "records-record-list",
             body={
                 "POST": Multipart(
-                    lambda w: {"title": "Probe upload", "file_class": w.file_class.pk,
-                               "file": _upload()}
+                    lambda w: {
+                        "title": "Probe upload",
+                        "file_class": w.file_class.pk,
+                        "file": _upload(),
+                    }
                 )
             },
         ),
@@ -102,7 +115,9 @@ def probe_seeds() -> list[Seed]:
             "records-hold-list",
             body={
                 "POST": lambda w: {
-                    "name": "Probe hold", "reason": "probe", "authority": "probe",
+                    "name": "Probe hold",
+                    "reason": "probe",
+                    "authority": "probe",
                     "records": [w.record.pk],
                 }
             },
@@ -135,8 +150,10 @@ def probe_seeds() -> list[Seed]:
             "records-decision-list",
             body={
                 "POST": {
-                    "title": "Probe decision", "decision_maker": "Cabinet",
-                    "decision_date": "2026-02-01", "reasons": "probe",
+                    "title": "Probe decision",
+                    "decision_maker": "Cabinet",
+                    "decision_date": "2026-02-01",
+                    "reasons": "probe",
                 }
             },
         ),
@@ -160,7 +177,9 @@ def probe_seeds() -> list[Seed]:
             "records-action-item-list",
             body={
                 "POST": lambda w: {
-                    "decision": w.decision.pk, "description": "probe", "owner": "probe"
+                    "decision": w.decision.pk,
+                    "description": "probe",
+                    "owner": "probe",
                 }
             },
         ),

@@ -19,8 +19,12 @@ def probe_objects(w) -> None:
 
     with schema_context("public"):
         w.council_request = CouncilRequest.objects.create(
-            name=f"{MARKER} request", slug="probe-request", gss_code="E06000999", tier="unitary",
-            contact_name=MARKER, contact_email="probe@request.example",
+            name=f"{MARKER} request",
+            slug="probe-request",
+            gss_code="E06000999",
+            tier="unitary",
+            contact_name=MARKER,
+            contact_email="probe@request.example",
         )
         w.platform_user = get_user_model().objects.create_user(
             "probe-platform-user@platform.example", email="probe@platform.example"
@@ -38,7 +42,9 @@ def _console(model: str, obj, *, history=True, delete=True, change=True, bare=Tr
     if delete:
         seeds.append(
             Seed(
-                f"admin:{model}_delete", kwargs=kwargs, urlconf="public",
+                f"admin:{model}_delete",
+                kwargs=kwargs,
+                urlconf="public",
                 body={"POST": {"post": "yes"}},
             )
         )
@@ -52,7 +58,9 @@ def _console(model: str, obj, *, history=True, delete=True, change=True, bare=Tr
         app, name = model.split("_", 1)
         seeds.append(
             Seed(
-                f"console/{app}/{name}/<path:object_id>/", kwargs=kwargs, urlconf="public",
+                f"console/{app}/{name}/<path:object_id>/",
+                kwargs=kwargs,
+                urlconf="public",
                 methods=("GET",),
                 reason="Django admin's redirect to the change page; every method gets the same "
                 "redirect, so GET stands for all",
@@ -74,8 +82,11 @@ def probe_seeds() -> list[Seed]:
             urlconf="public",
             body={
                 "POST": {
-                    "name": "Probe Council", "slug": "probecouncil", "gss_code": "E06000998",
-                    "tier": "unitary", "region": "south-west",
+                    "name": "Probe Council",
+                    "slug": "probecouncil",
+                    "gss_code": "E06000998",
+                    "tier": "unitary",
+                    "region": "south-west",
                     "admin_email": "admin@probecouncil.example",
                 }
             },
@@ -114,7 +125,12 @@ def probe_seeds() -> list[Seed]:
             "admin:auth_user_password_change",
             kwargs=lambda w: {"id": w.platform_user.pk},
             urlconf="public",
-            body={"POST": {"password1": "Probe-pass-9123!", "password2": "Probe-pass-9123!",
-                           "usable_password": "true"}},
+            body={
+                "POST": {
+                    "password1": "Probe-pass-9123!",
+                    "password2": "Probe-pass-9123!",
+                    "usable_password": "true",
+                }
+            },
         ),
     ]

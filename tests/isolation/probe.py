@@ -364,9 +364,7 @@ def _route_text(text: str) -> str:
 def _resolves_to(route: Route, path: str) -> bool:
     """The filled-in path reaches this route, not an earlier or catch-all one."""
     try:
-        match = get_resolver(URLCONFS.get(route.urlconf, route.urlconf)).resolve(
-            path.split("?")[0]
-        )
+        match = get_resolver(URLCONFS.get(route.urlconf, route.urlconf)).resolve(path.split("?")[0])
     except Resolver404:
         return False
     return _route_text(match.route) == _route_text(route.pattern)
@@ -388,9 +386,7 @@ def paths_for(case: Case, world: World) -> Paths:
         missing = seed.missing if isinstance(seed.missing, str) else None
         if missing is None and not seed.reason:
             raise ProbeFailure(f"{case.id}: a seed with `path` must give `missing` (a full path)")
-        return Paths(
-            a + suffix, missing and missing + suffix, _replacements({}, (a, missing))
-        )
+        return Paths(a + suffix, missing and missing + suffix, _replacements({}, (a, missing)))
     if not route.params:
         if route.template is None:
             raise ProbeFailure(
@@ -403,7 +399,9 @@ def paths_for(case: Case, world: World) -> Paths:
             "add a Seed to <app>/tests/isolation.py (see tests/isolation/__init__.py)"
         )
     if route.template is None:
-        raise ProbeFailure(f"{case.id}: cannot fill in {route.pattern!r}: the seed must give `path`")
+        raise ProbeFailure(
+            f"{case.id}: cannot fill in {route.pattern!r}: the seed must give `path`"
+        )
     kwargs_a = _call(seed.kwargs, world)
     if set(kwargs_a) != {name for name, _ in route.params}:
         raise ProbeFailure(f"{case.id}: seed kwargs {sorted(kwargs_a)} != {dict(route.params)}")
@@ -413,8 +411,7 @@ def paths_for(case: Case, world: World) -> Paths:
     conv = dict(route.params)
     given = seed.missing if isinstance(seed.missing, dict) else {}
     kwargs_missing = {
-        name: given.get(name, _missing_value(conv[name], value))
-        for name, value in kwargs_a.items()
+        name: given.get(name, _missing_value(conv[name], value)) for name, value in kwargs_a.items()
     }
     missing = route.template.format(**kwargs_missing) + suffix
     pairs = {name: (kwargs_a[name], kwargs_missing[name]) for name in kwargs_a}
@@ -635,7 +632,10 @@ def run_case(
         deliberate_error = seed is not None and (seed.control.get(method) or 0) >= 500
         if response_a.status_code >= 500 and not deliberate_error:
             out.failures.append(f"{label}: {response_a.status_code}")
-        if MARKER.encode() in content_a or MARKER.encode() in response_a.get("Location", "").encode():
+        if (
+            MARKER.encode() in content_a
+            or MARKER.encode() in response_a.get("Location", "").encode()
+        ):
             out.failures.append(f"{label}: council A's marker is in the answer")
         if response_missing is not None:
             if response_a.status_code != response_missing.status_code:
@@ -654,9 +654,13 @@ def run_case(
                     )
                 )
             location_a = normalise(response_a.get("Location", "").encode(), paths.replacements)
-            location_m = normalise(response_missing.get("Location", "").encode(), paths.replacements)
+            location_m = normalise(
+                response_missing.get("Location", "").encode(), paths.replacements
+            )
             if location_a != location_m:
-                out.failures.append(f"{label}: redirects to {location_a!r}, missing to {location_m!r}")
+                out.failures.append(
+                    f"{label}: redirects to {location_a!r}, missing to {location_m!r}"
+                )
             if head and head[0] != head[1]:
                 out.failures.append(f"HEAD {paths.a} as {who}: {head[0]}, missing {head[1]}")
 
@@ -745,9 +749,11 @@ def move_ids_beyond_other_councils(start: int = 500_000) -> None:
 
 
 def probe_client(council, *, staff=True):
-    """A superuser of the council (the strongest account a council can give), on its domain;
+    """A superuser of the council in every group (the strongest account a council can give),
+    on its domain;
     with ``staff=False`` an anonymous visitor on that domain."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.test import Client
     from django_tenants.utils import schema_context
 
@@ -756,9 +762,13 @@ def probe_client(council, *, staff=True):
         with schema_context(council.schema_name):
             user, _ = get_user_model().objects.get_or_create(
                 username=f"probe@{council.slug}.example",
-                defaults={"email": f"probe@{council.slug}.example", "is_staff": True,
-                          "is_superuser": True},
+                defaults={
+                    "email": f"probe@{council.slug}.example",
+                    "is_staff": True,
+                    "is_superuser": True,
+                },
             )
+            user.groups.set(Group.objects.all())  # every role: some checks ask for a group
             client.force_login(user)
     return client
 

@@ -37,9 +37,8 @@ def probe_env(django_db_setup, django_db_blocker):
     """Council A's objects, made once for the module inside a transaction rolled back at the
     end; each case runs in a savepoint rolled back after it (so a control DELETE by A does not
     take the object away from the next case)."""
-    from tenants.models import Council
-
     from conftest import COUNCIL_A, COUNCIL_B
+    from tenants.models import Council
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -51,7 +50,9 @@ def probe_env(django_db_setup, django_db_blocker):
             env.client_a = probe.probe_client(env.council_a)
             env.client_b = probe.probe_client(env.council_b)
             env.anon_b = probe.probe_client(env.council_b, staff=False)
-            env.operator, env.anon_platform, env.b_on_platform = probe.platform_clients(env.client_b)
+            env.operator, env.anon_platform, env.b_on_platform = probe.platform_clients(
+                env.client_b
+            )
             with schema_context(env.council_a.schema_name):
                 probe.move_ids_beyond_other_councils()
                 env.world = probe.make_world(env.council_a)
@@ -79,6 +80,7 @@ def test_route(case, probe_env):
         attackers = [("council B's staff", env.client_b), ("an anonymous visitor", env.anon_b)]
     # Sign-outs and password changes replace a client's cookie: restore them after the case
     # (the savepoint restores the session rows).
+    cache.clear()  # throttle counters and cached pages from earlier cases
     clients = [owner] + [client for _, client in attackers]
     cookies = [client.cookies for client in clients]
     for client in clients:

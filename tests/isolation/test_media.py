@@ -37,7 +37,11 @@ TRAVERSALS = {
 
 # S3 turns "\" into "/" after the path check: the known hole, being fixed by helper "files".
 S3_HOLE = "issue 8 item 1: S3 storage joins '..\\' onto the bucket root (fix in progress)"
-XFAIL = {}
+XFAIL = {
+    ("s3", "backslash"): S3_HOLE,
+    ("s3", "backslash-encoded"): S3_HOLE,
+    ("s3", "backslash-double"): S3_HOLE,
+}
 
 
 def _free_port() -> int:
@@ -123,8 +127,9 @@ def _spell(template: str, schema: str, name: str) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("spelling", list(TRAVERSALS))
-def test_council_b_cannot_reach_council_a_file(spelling, backend, a_file, council_a, council_b,
-                                              request):
+def test_council_b_cannot_reach_council_a_file(
+    spelling, backend, a_file, council_a, council_b, request
+):
     if (backend, spelling) in XFAIL:
         request.applymarker(pytest.mark.xfail(strict=True, reason=XFAIL[(backend, spelling)]))
     template = TRAVERSALS[spelling]
@@ -140,9 +145,9 @@ def test_council_b_cannot_reach_council_a_file(spelling, backend, a_file, counci
         body = probe.body_of(response)
         missing = client.get(path_missing)
         assert MARKER.encode() not in body, f"{path_a} as {who} on {backend}: A's file served"
-        assert response.status_code == missing.status_code == 404, (
-            f"{path_a} as {who} on {backend}: {response.status_code}, "
-            f"missing {missing.status_code}"
+        # 404, or 400 where the request layer refuses the spelling (a NUL) before any lookup
+        assert response.status_code == missing.status_code in (400, 404), (
+            f"{path_a} as {who} on {backend}: {response.status_code}, missing {missing.status_code}"
         )
         replacements = [(a_file.encode(), b"{name}"), (b"documents/no-such.txt", b"{name}")]
         assert probe.normalise(body, replacements) == probe.normalise(

@@ -23,7 +23,11 @@ def leak_env(council_a, council_b, settings):
     with schema_context(council_a.schema_name):
         probe.move_ids_beyond_other_councils()
         file_class = actions.create_class(
-            "probe", code="LEAK-1", title=MARKER, trigger="creation", period_months=0,
+            "probe",
+            code="LEAK-1",
+            title=MARKER,
+            trigger="creation",
+            period_months=0,
             action="destroy",
         )
         record = actions.declare_record(
@@ -97,7 +101,10 @@ def test_a_control_that_fails_is_reported(leak_env):
     route = next(r for r in probe.all_routes(LEAKY) if r.name == "leaky-scoped")
     seed = Seed("leaky-scoped", kwargs=lambda w: {"pk": probe.MISSING_INT - 1})
     outcome = probe.run_case(
-        probe.Case(route, "GET", seed), leak_env["world"], leak_env["owner"], [],
+        probe.Case(route, "GET", seed),
+        leak_env["world"],
+        leak_env["owner"],
+        [],
         leak_env["schema_a"],
     )
     assert any(f.startswith("control:") for f in outcome.failures), outcome.failures

@@ -1,9 +1,12 @@
-"""Council A's master data objects for the cross-council isolation probe (tests/isolation)."""
+"""Council A's master data objects and how the isolation probe reaches every master data
+route (see tests/isolation/__init__.py for the convention)."""
 
-from tests.isolation.probe import MARKER
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.isolation.probe import MARKER, Multipart, Seed
 
 
-def seed(council) -> dict:
+def probe_objects(w) -> None:
     from intelligence.masterdata import actions
     from intelligence.masterdata.models import GoldenPerson, PersonRecord, ReviewPair, Source
 
@@ -47,23 +50,74 @@ def seed(council) -> dict:
         )
     sar = actions.request_subject_access(person, reference=MARKER)
     source = Source.objects.get(name="probe-people")
-    return {
-        "masterdata-source-detail": {"pk": source.pk},
-        "masterdata-person-detail": {"pk": person.pk},
-        "masterdata-person-merge": {"pk": person.pk},
-        "masterdata-person-erase": {"pk": person.pk},
-        "masterdata-person-subject-access": {"pk": person.pk},
-        "masterdata-person-record-unmerge": {"pk": record.pk},
-        "masterdata-place-detail": {"pk": place.pk},
-        "masterdata-review-detail": {"pk": pair.pk},
-        "masterdata-review-confirm": {"pk": pair.pk},
-        "masterdata-review-reject": {"pk": pair.pk},
-        "masterdata-subject-access-detail": {"pk": sar.pk},
-        "masterdata-subject-access-export": {"pk": sar.pk},
-        "masterdata-subject-access-complete": {"pk": sar.pk},
-        "masterdata_review_detail": {"pk": pair.pk},
-        "masterdata_review_confirm": {"pk": pair.pk},
-        "masterdata_review_reject": {"pk": pair.pk},
-        "masterdata_person": {"pk": person.pk},
-        "masterdata_person_action": {"pk": person.pk, "what": "merge"},
-    }
+    w.md_person = person
+    w.md_other_person = (
+        GoldenPerson.objects.filter(status="active").exclude(pk=person.pk).order_by("id").first()
+    )
+    w.md_record = record
+    w.md_place = place
+    w.md_pair = pair
+    w.md_sar = sar
+    w.md_source = source
+
+
+def _csv(name: str, text: str):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def probe_seeds() -> list[Seed]:
+    person = lambda w: {"pk": w.md_person.pk}  # noqa: E731
+    return [
+        Seed("masterdata-source-detail", kwargs=lambda w: {"pk": w.md_source.pk}),
+        Seed("masterdata-person-detail", kwargs=person),
+        Seed(
+            "masterdata-person-merge",
+            kwargs=person,
+            body={"POST": lambda w: {"other": w.md_other_person.pk}},
+        ),
+        Seed("masterdata-person-erase", kwargs=person, body={"POST": {"reason": "probe"}}),
+        Seed(
+            "masterdata-person-subject-access",
+            kwargs=person,
+            body={"POST": {"reference": "probe"}},
+        ),
+        Seed(
+            "masterdata-person-record-unmerge",
+            kwargs=lambda w: {"pk": w.md_record.pk},
+            body={"POST": {}},
+        ),
+        Seed("masterdata-place-detail", kwargs=lambda w: {"pk": w.md_place.pk}),
+        Seed("masterdata-review-detail", kwargs=lambda w: {"pk": w.md_pair.pk}),
+        Seed(
+            ("masterdata-review-confirm", "masterdata-review-reject"),
+            kwargs=lambda w: {"pk": w.md_pair.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            ("masterdata-subject-access-detail", "masterdata-subject-access-export"),
+            kwargs=lambda w: {"pk": w.md_sar.pk},
+        ),
+        Seed(
+            "masterdata-subject-access-complete",
+            kwargs=lambda w: {"pk": w.md_sar.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "masterdata-import-list",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "kind": "places",
+                        "source": "probe-upload",
+                        "file": _csv(
+                            "places.csv",
+                            "source_id,uprn,usrn,address,postcode\n"
+                            "U1,999000111,,1 High Street,NS1 1AA\n",
+                        ),
+                    }
+                )
+            },
+        ),
+        Seed("masterdata-resolve-list", body={"POST": {"kind": "places"}}),
+        Seed("masterdata-export-list", query="kind=people", reason="a list: no id in the URL"),
+    ]
