@@ -115,6 +115,7 @@ def probe_objects(w) -> None:
     w.image = get_image_model().objects.create(
         title=f"{MARKER} image", file=ContentFile(_png(), name="probe.png")
     )
+    w.rendition = w.image.get_rendition("original")
     w.document = get_document_model().objects.create(
         title=f"{MARKER} document", file=ContentFile(f"{MARKER} text".encode(), name="probe.txt")
     )

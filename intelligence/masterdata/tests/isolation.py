@@ -119,5 +119,19 @@ def probe_seeds() -> list[Seed]:
             },
         ),
         Seed("masterdata-resolve-list", body={"POST": {"kind": "places"}}),
+        # Wagtail admin screens
+        Seed("masterdata_review_detail", kwargs=lambda w: {"pk": w.md_pair.pk}),
+        Seed(
+            ("masterdata_review_confirm", "masterdata_review_reject"),
+            kwargs=lambda w: {"pk": w.md_pair.pk},
+            body={"POST": {}},
+        ),
+        Seed("masterdata_person", kwargs=person),
+        Seed(
+            "masterdata_person_action",
+            kwargs=lambda w: {"pk": w.md_person.pk, "what": "subject-access"},
+            missing={"what": "subject-access"},
+            body={"POST": {"reference": "probe"}},
+        ),
         Seed("masterdata-export-list", query="kind=people", reason="a list: no id in the URL"),
     ]
