@@ -10,9 +10,10 @@ import datetime
 import io
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.isolation.probe import FORM, MARKER, Form, Seed
+from tests.isolation.probe import FORM, MARKER, Form, Multipart, Seed
 
 
 def _png() -> bytes:
@@ -172,6 +173,16 @@ def probe_objects(w) -> None:
     )
     w.editing_session = None  # made per request by A's control (sessions belong to a user)
     w.editing_session_model = EditingSession
+
+
+NEW_USER = {
+    "username": "probe-new-user",
+    "email": "probe-new-user@example.com",
+    "first_name": "Probe",
+    "last_name": "New",
+    "password1": "Probe-pass-9123!",
+    "password2": "Probe-pass-9123!",
+}
 
 
 def _page(w):
@@ -370,7 +381,7 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailadmin_collections:delete",
             kwargs=lambda w: {"pk": w.collection.pk},
-            body={"POST": {}},
+            body={"POST": {}, "DELETE": {}},
         ),
         Seed(
             "wagtailadmin_collections:set_privacy",
@@ -456,7 +467,7 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailredirects:delete",
             kwargs=lambda w: {"redirect_id": w.redirect.pk},
-            body={"POST": {}},
+            body={"POST": {}, "DELETE": {}},
         ),
         Seed(
             "admin/settings/<slug:app_name>/<slug:model_name>/",
@@ -470,7 +481,9 @@ def probe_seeds() -> list[Seed]:
             body={"POST": FORM},
         ),
         Seed(
-            "wagtaildocs:delete", kwargs=lambda w: {"document_id": w.document.pk}, body={"POST": {}}
+            "wagtaildocs:delete",
+            kwargs=lambda w: {"document_id": w.document.pk},
+            body={"POST": {}, "DELETE": {}},
         ),
         Seed(
             "wagtaildocs:edit_multiple",
@@ -507,7 +520,11 @@ def probe_seeds() -> list[Seed]:
             kwargs=lambda w: {"image_id": w.image.pk},
             body={"POST": FORM},
         ),
-        Seed("wagtailimages:delete", kwargs=lambda w: {"image_id": w.image.pk}, body={"POST": {}}),
+        Seed(
+            "wagtailimages:delete",
+            kwargs=lambda w: {"image_id": w.image.pk},
+            body={"POST": {}, "DELETE": {}},
+        ),
         Seed(
             ("wagtailimages:url_generator", "wagtailimages:url_generator_output"),
             kwargs=lambda w: {"image_id": w.image.pk},
@@ -572,7 +589,7 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailsnippets_cms_alertbanner:delete",
             kwargs=lambda w: {"pk": w.alert.pk},
-            body={"POST": {}},
+            body={"POST": {}, "DELETE": {}},
         ),
         Seed(
             (
@@ -583,31 +600,55 @@ def probe_seeds() -> list[Seed]:
             ),
             kwargs=lambda w: {"pk": w.alert.pk},
         ),
-        Seed("wagtailsnippets_cms_alertbanner:copy", kwargs=lambda w: {"pk": w.alert.pk}),
+        Seed(
+            "wagtailsnippets_cms_alertbanner:copy",
+            kwargs=lambda w: {"pk": w.alert.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "wagtailsites:copy",
+            kwargs=lambda w: {"pk": w.site.pk},
+            body={"POST": Form({"hostname": "probe-copy.example"})},
+        ),
+        Seed(
+            "wagtailusers_users:copy",
+            kwargs=lambda w: {"pk": w.user.pk},
+            body={"POST": Form(NEW_USER)},
+        ),
         Seed("wagtailsites:edit", kwargs=lambda w: {"pk": w.site.pk}, body={"POST": FORM}),
-        Seed("wagtailsites:delete", kwargs=lambda w: {"pk": w.site.pk}, body={"POST": {}}),
+        Seed(
+            "wagtailsites:delete",
+            kwargs=lambda w: {"pk": w.site.pk},
+            body={"POST": {}, "DELETE": {}},
+        ),
         Seed(
             (
                 "wagtailsites:history",
                 "wagtailsites:history_results",
                 "wagtailsites:usage",
-                "wagtailsites:copy",
             ),
             kwargs=lambda w: {"pk": w.site.pk},
         ),
         Seed("wagtailusers_users:edit", kwargs=lambda w: {"pk": w.user.pk}, body={"POST": FORM}),
-        Seed("wagtailusers_users:delete", kwargs=lambda w: {"pk": w.user.pk}, body={"POST": {}}),
+        Seed(
+            "wagtailusers_users:delete",
+            kwargs=lambda w: {"pk": w.user.pk},
+            body={"POST": {}, "DELETE": {}},
+        ),
         Seed(
             (
                 "wagtailusers_users:history",
                 "wagtailusers_users:history_results",
                 "wagtailusers_users:usage",
-                "wagtailusers_users:copy",
             ),
             kwargs=lambda w: {"pk": w.user.pk},
         ),
         Seed("wagtailusers_groups:edit", kwargs=lambda w: {"pk": w.group.pk}, body={"POST": FORM}),
-        Seed("wagtailusers_groups:delete", kwargs=lambda w: {"pk": w.group.pk}, body={"POST": {}}),
+        Seed(
+            "wagtailusers_groups:delete",
+            kwargs=lambda w: {"pk": w.group.pk},
+            body={"POST": {}, "DELETE": {}},
+        ),
         Seed(
             (
                 "wagtailusers_groups:history",
@@ -620,6 +661,79 @@ def probe_seeds() -> list[Seed]:
             "wagtailadmin_error_test",
             control={"GET": 500, "POST": 500},
             reason="Wagtail's deliberate 500 (failwhale) for testing error reporting",
+        ),
+        # --- add forms and account screens (no id: B's writes must stay in B) ---------------
+        Seed("wagtailadmin_collections:add", body={"POST": Form({"name": "Probe collection 2"})}),
+        Seed(
+            "wagtailredirects:add",
+            body={
+                "POST": Form({"old_path": "/probe-new", "redirect_link": "https://example.com/"})
+            },
+        ),
+        Seed(
+            "wagtailsnippets_cms_alertbanner:add",
+            body={"POST": Form({"title": "Probe alert 2", "message": "Probe"})},
+        ),
+        Seed(
+            "wagtailsites:add",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "hostname": "probe-new.example",
+                        "port": "80",
+                        "site_name": "Probe",
+                        "root_page": str(w.pages[2].pk),
+                    }
+                )
+            },
+        ),
+        Seed("wagtailusers_users:add", body={"POST": Form(NEW_USER)}),
+        Seed("wagtailusers_groups:add", body={"POST": Form({"name": "Probe group 2"})}),
+        Seed(
+            "wagtaildocs:add",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "title": "Probe doc 2",
+                        "collection": w.collection.pk,
+                        "file": SimpleUploadedFile("probe2.txt", b"probe"),
+                    }
+                )
+            },
+        ),
+        Seed(
+            "wagtailimages:add",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "title": "Probe image 2",
+                        "collection": w.collection.pk,
+                        "file": SimpleUploadedFile("probe2.png", _png(), "image/png"),
+                    }
+                )
+            },
+        ),
+        Seed("wagtailadmin_account", body={"POST": FORM}),
+        Seed(
+            "wagtailadmin_dismissibles",
+            body={"PATCH": {"probe-dismissible": True}},
+        ),
+        Seed(
+            "wagtailadmin_logout",
+            body={"POST": {}},
+            reason="signing out deletes the session row; the case's cookies are restored after",
+        ),
+        Seed(
+            "wagtailadmin_login",
+            body={"POST": {"username": "probe-user@alphaford.example", "password": "wrong"}},
+            reason="a failed sign-in (it is recorded by django-axes in the council's schema); "
+            "B's attempt with A's username must not count in A",
+        ),
+        Seed(
+            "wagtailadmin_password_reset",
+            body={"POST": {"email": "probe-user@alphaford.example"}},
+            control_writes=False,
+            reason="a reset request only sends an email",
         ),
         Seed(
             "admin/.*/",

@@ -31,10 +31,17 @@ def probe_objects(w) -> None:
         )
         w.platform_group = Group.objects.create(name=f"{MARKER} group")
         w.platform_token = Token.objects.create(user=w.platform_user)
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        when = {"ip_address": "192.0.2.1", "user_agent": "probe", "username": MARKER}
+        w.axes_attempt = AccessAttempt.objects.create(failures_since_start=1, **when)
+        w.axes_log = AccessLog.objects.create(**when)
+        w.axes_failure = AccessFailureLog.objects.create(**when)
 
 
-def _console(model: str, obj, *, history=True, delete=True, change=True, bare=True):
-    """Seeds for one console ModelAdmin's object routes."""
+def _console(model: str, obj, *, history=True, delete=True, change=True, bare=True, readonly=False):
+    """Seeds for one console ModelAdmin's object routes (``readonly``: the admin shows objects
+    but refuses changes and additions with 403, like django-axes' logs)."""
     seeds = []
     kwargs = lambda w: {"object_id": obj(w)}  # noqa: E731
     if history:
@@ -48,7 +55,27 @@ def _console(model: str, obj, *, history=True, delete=True, change=True, bare=Tr
                 body={"POST": {"post": "yes"}},
             )
         )
-    if change:
+    if change and readonly:
+        seeds.append(
+            Seed(
+                f"admin:{model}_change",
+                kwargs=kwargs,
+                urlconf="public",
+                body={"POST": {}},
+                control={"POST": 403},
+                reason="a read-only log: changing it is refused for everyone",
+            )
+        )
+        seeds.append(
+            Seed(
+                f"admin:{model}_add",
+                urlconf="public",
+                body={"POST": {}},
+                control={"GET": 403, "POST": 403},
+                reason="a read-only log: adding to it is refused for everyone",
+            )
+        )
+    elif change:
         from tests.isolation.probe import FORM
 
         seeds.append(
@@ -118,6 +145,80 @@ def probe_seeds() -> list[Seed]:
             reason="councils are never deleted from the console (has_delete_permission is False)",
         ),
         *_console("tenants_councilrequest", lambda w: w.council_request.pk),
+        *_console("benchmarking_poolmetric", lambda w: w.unused_catalogue_metric.pk),
+        *_console("axes_accessattempt", lambda w: w.axes_attempt.pk, readonly=True),
+        *_console("axes_accesslog", lambda w: w.axes_log.pk, readonly=True),
+        *_console("axes_accessfailurelog", lambda w: w.axes_failure.pk, readonly=True),
+        Seed(
+            "council-signup",
+            urlconf="public",
+            body={
+                "POST": {
+                    "name": "Probe Borough Council",
+                    "slug": "probeborough",
+                    "gss_code": "E06000997",
+                    "tier": "unitary",
+                    "region": "south-west",
+                    "contact_name": "Probe",
+                    "contact_email": "probe@probeborough.example",
+                }
+            },
+        ),
+        Seed(
+            "admin:login",
+            urlconf="public",
+            body={"POST": {"username": "probe-platform-user@platform.example", "password": "x"}},
+            reason="a failed sign-in (recorded by django-axes in public)",
+        ),
+        Seed(
+            "admin:auth_user_add",
+            urlconf="public",
+            body={
+                "POST": {
+                    "username": "probe-operator-2",
+                    "password1": "Probe-pass-9123!",
+                    "password2": "Probe-pass-9123!",
+                    "usable_password": "true",
+                }
+            },
+        ),
+        *[
+            Seed(
+                f"admin:{model}_changelist",
+                urlconf="public",
+                body={
+                    "POST": lambda w, obj=obj: {
+                        "action": "delete_selected",
+                        "_selected_action": [str(obj(w))],
+                        "post": "yes",
+                    }
+                },
+                reason="the changelist's bulk delete of one object of the console's own",
+            )
+            for model, obj in (
+                ("authtoken_tokenproxy", lambda w: w.platform_token.pk),
+                ("axes_accessattempt", lambda w: w.axes_attempt.pk),
+                ("axes_accesslog", lambda w: w.axes_log.pk),
+                ("axes_accessfailurelog", lambda w: w.axes_failure.pk),
+                ("benchmarking_poolmetric", lambda w: w.unused_catalogue_metric.pk),
+            )
+        ],
+        Seed(
+            "admin:tenants_council_changelist",
+            urlconf="public",
+            body={"POST": lambda w: {"action": "suspend", "_selected_action": [str(w.council.pk)]}},
+            reason="suspending council A from the console (a platform superuser may)",
+        ),
+        Seed(
+            "admin:tenants_councilrequest_changelist",
+            urlconf="public",
+            body={
+                "POST": lambda w: {
+                    "action": "reject",
+                    "_selected_action": [str(w.council_request.pk)],
+                }
+            },
+        ),
         *_console("auth_group", lambda w: w.platform_group.pk),
         *_console("auth_user", lambda w: w.platform_user.pk),
         *_console("authtoken_tokenproxy", lambda w: w.platform_token.pk),

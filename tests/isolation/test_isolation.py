@@ -114,3 +114,8 @@ def test_council_b_session_is_not_valid_on_council_a_domain(client_b, council_a)
     assert response.status_code in (401, 403)
     response = client_b.get("/admin/", HTTP_HOST=council_a.primary_domain)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_pending_names_only_existing_cases():
+    """A pending entry whose case no longer exists (route gone, method dropped) must go."""
+    assert sorted(set(PENDING) - {c.id for c in CASES}) == []

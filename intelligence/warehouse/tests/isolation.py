@@ -7,10 +7,20 @@ from tests.isolation.probe import MARKER, Multipart, Seed
 
 
 def probe_objects(w) -> None:
+    from intelligence.benchmarking.actions import save_catalogue_metric
     from intelligence.warehouse.actions import import_observations, save_area, save_kpi, save_metric
 
-    # A's own metric (not shared: its marker must never reach the public pool), and a shared
-    # one without the marker so that A is in the pool.
+    # The platform's catalogue metric A publishes to (no marker: shared data is public), and
+    # A's own unshared metric with the marker, which must never reach the pool.
+    w.catalogue_metric = save_catalogue_metric(
+        metric_id="probe-shared", title="Probe shared", kind="count"
+    )
+    w.unused_catalogue_metric = save_catalogue_metric(
+        metric_id="probe-unused", title="Probe unused", kind="count"
+    )
+    w.context_metric = save_catalogue_metric(
+        metric_id="probe-context", title="Probe context", kind="count", is_context=True
+    )
     w.metric = save_metric(
         metric_id="probe-metric", title=f"Probe {MARKER}", kind="count", description=MARKER
     )
@@ -23,9 +33,9 @@ def probe_objects(w) -> None:
         council_code=w.council.gss_code,
     )
     w.kpi = save_kpi(metric=w.metric, title=f"KPI {MARKER}")
-    from intelligence.benchmarking.actions import publish_council
+    from intelligence.warehouse.pool import publish_to_pool
 
-    publish_council(w.council)  # the pool knows A (its groups need that)
+    publish_to_pool()  # the pool knows A (its groups need that)
 
 
 METRIC_BODY = {"title": "Probe metric", "kind": "count", "polarity": "higher"}
