@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("platform_core.api.urls_tenant")),
+    path("openreferral/", include("commissioning.providers.api.urls")),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(urlconf="platform_core.urls_tenant"),

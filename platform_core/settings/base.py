@@ -83,6 +83,7 @@ TENANT_APPS = [
     "intelligence.warehouse",
     "intelligence.masterdata",
     "commissioning",
+    "commissioning.providers",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

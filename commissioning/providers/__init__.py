@@ -1,0 +1,1 @@
+"""The council's Open Referral UK directory: organisations, services, locations, taxonomies."""

@@ -1,0 +1,253 @@
+"""The Open Referral UK API (HSDS 3.0 UK profile) on each council's domain, at /openreferral/.
+
+Open to everyone (no key, CORS ``*`` from settings.CORS_URLS_REGEX), read-only, paginated the
+ORUK way. Errors leave in the platform's JSON envelope (platform_core/api/errors.py)."""
+
+import math
+import uuid
+from functools import wraps
+
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_GET
+
+from platform_core.api.errors import bad_input_response
+from platform_core.inputcheck import BadInput
+
+from .. import access
+
+ORUK_PROFILE = "https://raw.githubusercontent.com/openreferral/uk-profile/main"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+
+
+def _object_id(value: str):
+    """A detail id that is not a UUID names nothing: the same 404 as a missing object."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404("Not found.") from None
+
+
+def oruk_view(view):
+    @require_GET
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return JsonResponse(view(request, *args, **kwargs))
+        except BadInput as exc:
+            return bad_input_response(exc)
+
+    return wrapper
+
+
+def _positive_int(params, name: str, default: int, maximum: int | None = None) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadInput(name, "must be a whole number.") from None
+    if value < 1:
+        raise BadInput(name, "must be 1 or more.")
+    if maximum is not None and value > maximum:
+        raise BadInput(name, f"must be {maximum} or less.")
+    return value
+
+
+def paginate(request, queryset, render) -> dict:
+    page = _positive_int(request.GET, "page", 1)
+    per_page = _positive_int(request.GET, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    total = queryset.count()
+    start = (page - 1) * per_page
+    contents = [render(obj) for obj in queryset[start : start + per_page]] if start < total else []
+    total_pages = math.ceil(total / per_page)
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": len(contents) == 0,
+        "contents": contents,
+    }
+
+
+def _drop_empty(data: dict) -> dict:
+    """ORUK fields are optional unless required; leave out blanks rather than send ``""`` to a
+    field with a format (email, uri)."""
+    return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+def organization_json(org) -> dict:
+    return _drop_empty(
+        {
+            "id": str(org.id),
+            "name": org.name,
+            "description": org.description,
+            "email": org.email,
+            "website": org.website,
+        }
+    )
+
+
+def service_json(service) -> dict:
+    return _drop_empty(
+        {
+            "id": str(service.id),
+            "organization_id": str(service.organization_id),
+            "name": service.name,
+            "description": service.description,
+            "url": service.url,
+            "email": service.email,
+            "status": service.status,
+            "fees": service.fees,
+            "minimum_age": service.minimum_age,
+            "maximum_age": service.maximum_age,
+            "last_modified": service.last_modified.isoformat(),
+            "organization": organization_json(service.organization),
+        }
+    )
+
+
+def taxonomy_json(taxonomy) -> dict:
+    return _drop_empty(
+        {
+            "id": str(taxonomy.id),
+            "name": taxonomy.name,
+            "description": taxonomy.description,
+            "uri": taxonomy.uri,
+            "version": taxonomy.version,
+        }
+    )
+
+
+def term_json(term) -> dict:
+    return _drop_empty(
+        {
+            "id": str(term.id),
+            "name": term.name,
+            "description": term.description,
+            "parent_id": str(term.parent_id) if term.parent_id else None,
+            "taxonomy": term.taxonomy.name,
+            "taxonomy_id": str(term.taxonomy_id),
+            "term_uri": term.term_uri,
+            "term": term.code,
+        }
+    )
+
+
+def address_json(address) -> dict:
+    return {
+        "id": str(address.id),
+        "location_id": str(address.location_id),
+        "address_1": address.address_1,
+        "city": address.city,
+        "state_province": address.state_province,
+        "postal_code": address.postal_code,
+        "country": address.country,
+        "address_type": address.address_type,
+    }
+
+
+def location_json(location) -> dict:
+    return _drop_empty(
+        {
+            "id": str(location.id),
+            "location_type": location.location_type,
+            "name": location.name,
+            "description": location.description,
+            "latitude": float(location.latitude) if location.latitude is not None else None,
+            "longitude": float(location.longitude) if location.longitude is not None else None,
+            "addresses": [address_json(a) for a in location.addresses.all()],
+        }
+    )
+
+
+def service_at_location_json(sal, with_service: bool = True) -> dict:
+    data = {
+        "id": str(sal.id),
+        "service_id": str(sal.service_id),
+        "location_id": str(sal.location_id),
+        "location": location_json(sal.location),
+    }
+    if with_service:
+        data["service"] = service_json(sal.service)
+    return data
+
+
+@oruk_view
+def root(request):
+    return {
+        "version": "3.0",
+        "profile": ORUK_PROFILE,
+        "openapi_url": f"{ORUK_PROFILE}/schema/openapi.json",
+    }
+
+
+@oruk_view
+def services(request):
+    return paginate(request, access.services(request.GET), service_json)
+
+
+@oruk_view
+def service_detail(request, id):
+    service = access.service_detail(_object_id(id))
+    if service is None:
+        raise Http404("No such service.")
+    data = service_json(service)
+    data["service_at_locations"] = [
+        service_at_location_json(sal, with_service=False)
+        for sal in service.service_at_locations.all()
+    ]
+    data["attributes"] = [
+        {
+            "id": str(link.id),
+            "link_id": str(service.id),
+            "link_type": "service",
+            "taxonomy_term_id": str(link.term_id),
+            "taxonomy_term": term_json(link.term),
+        }
+        for link in service.service_terms.all()
+    ]
+    return data
+
+
+@oruk_view
+def service_at_locations(request):
+    return paginate(request, access.services_at_locations(request.GET), service_at_location_json)
+
+
+@oruk_view
+def service_at_location_detail(request, id):
+    sal = access.service_at_location_detail(_object_id(id))
+    if sal is None:
+        raise Http404("No such service at location.")
+    return service_at_location_json(sal)
+
+
+@oruk_view
+def taxonomies(request):
+    return paginate(request, access.taxonomies(), taxonomy_json)
+
+
+@oruk_view
+def taxonomy_detail(request, id):
+    taxonomy = access.taxonomies().filter(id=_object_id(id)).first()
+    if taxonomy is None:
+        raise Http404("No such taxonomy.")
+    return taxonomy_json(taxonomy)
+
+
+@oruk_view
+def taxonomy_terms(request):
+    return paginate(request, access.taxonomy_terms(request.GET), term_json)
+
+
+@oruk_view
+def taxonomy_term_detail(request, id):
+    term = access.taxonomy_terms({}).filter(id=_object_id(id)).first()
+    if term is None:
+        raise Http404("No such taxonomy term.")
+    return term_json(term)

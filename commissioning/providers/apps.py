@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "commissioning.providers"
+    label = "providers"
+    verbose_name = "Providers directory (Open Referral UK)"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,134 @@
+"""Demo directory for ``make run``: an LGSL subset as a taxonomy and a few dozen services.
+
+Idempotent: every object has a fixed UUID (uuid5 of its name), so running it again adds
+nothing. The LGSL subset is a small demonstration list; shipping the full published LGSL and
+the ORUK/Open Eligibility taxonomies is planned (docs/providers.md)."""
+
+import uuid
+
+NAMESPACE = uuid.UUID("6f1c7f8e-52a8-4c1b-9d40-0c7f0f6f1a12")
+
+LGSL_TERMS = [
+    ("Adult social care", "Care and support for adults", None),
+    ("Home care", "Help at home with personal care", "Adult social care"),
+    ("Day services", "Day centres and activities for adults", "Adult social care"),
+    ("Carers support", "Support and breaks for unpaid carers", "Adult social care"),
+    ("Residential care", "Care homes and nursing homes", "Adult social care"),
+    ("Children and families", "Support for children, young people and families", None),
+    ("Early years", "Nurseries, childminders and family hubs", "Children and families"),
+    ("Youth services", "Youth clubs and activities", "Children and families"),
+    ("Health and wellbeing", "Staying healthy and well", None),
+    ("Mental health support", "Support for mental health and wellbeing", "Health and wellbeing"),
+    ("Stop smoking", "Help to stop smoking", "Health and wellbeing"),
+    ("Housing advice", "Advice on housing and homelessness", None),
+    ("Money advice", "Debt, benefits and money advice", None),
+]
+
+ORGANISATIONS = [
+    ("Riverside Care", "A home care and day services provider."),
+    ("Hillview Carers Centre", "Support for unpaid carers across the borough."),
+    ("Little Steps Nurseries", "Nurseries and early years support."),
+    ("Open Minds Wellbeing", "Community mental health and wellbeing charity."),
+    ("Citizens Advice Demo", "Free, independent advice on money, housing and rights."),
+    ("Youth Action", "Youth clubs and activities for 11 to 19 year olds."),
+]
+
+# (service name, organisation index, [term names])
+SERVICE_KINDS = [
+    ("Home care visits", 0, ["Home care"]),
+    ("Reablement after hospital", 0, ["Home care", "Adult social care"]),
+    ("Day centre", 0, ["Day services"]),
+    ("Carers breaks", 1, ["Carers support"]),
+    ("Carers assessment help", 1, ["Carers support", "Adult social care"]),
+    ("Nursery places", 2, ["Early years"]),
+    ("Stay and play", 2, ["Early years", "Children and families"]),
+    ("Talking therapies", 3, ["Mental health support"]),
+    ("Peer support group", 3, ["Mental health support", "Health and wellbeing"]),
+    ("Stop smoking clinic", 3, ["Stop smoking"]),
+    ("Debt advice", 4, ["Money advice"]),
+    ("Housing options advice", 4, ["Housing advice"]),
+    ("Youth club", 5, ["Youth services"]),
+    ("Holiday activities", 5, ["Youth services", "Children and families"]),
+]
+
+AREAS = [("North", 0.02, 0.0), ("South", -0.02, 0.01), ("Central", 0.0, -0.01)]
+
+
+def _id(*parts) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, "/".join(parts))
+
+
+def seed_demo(council) -> None:
+    from .models import (
+        Address,
+        Location,
+        Organization,
+        Phone,
+        Service,
+        ServiceAtLocation,
+        ServiceTerm,
+        Taxonomy,
+        TaxonomyTerm,
+    )
+
+    taxonomy, _ = Taxonomy.objects.get_or_create(
+        id=_id("taxonomy", "LGSL"),
+        defaults={
+            "name": "LGSL",
+            "description": "Local Government Service List (demonstration subset).",
+            "uri": "https://standards.esd.org.uk/?uri=list%2FenglishAndWelshServices",
+        },
+    )
+    terms = {}
+    for name, description, parent in LGSL_TERMS:
+        terms[name], _ = TaxonomyTerm.objects.get_or_create(
+            id=_id("term", name),
+            defaults={
+                "taxonomy": taxonomy,
+                "name": name,
+                "description": description,
+                "parent": terms.get(parent),
+            },
+        )
+    organisations = []
+    for name, description in ORGANISATIONS:
+        org, _ = Organization.objects.get_or_create(
+            id=_id("org", name), defaults={"name": name, "description": description}
+        )
+        organisations.append(org)
+    base_lat, base_lon = 51.5, -1.0  # placeholder centre; councils' own coordinates are planned
+    for area, dlat, dlon in AREAS:
+        location, created = Location.objects.get_or_create(
+            id=_id("location", area),
+            defaults={
+                "name": f"{council.name} {area} community hub",
+                "latitude": round(base_lat + dlat, 6),
+                "longitude": round(base_lon + dlon, 6),
+            },
+        )
+        if created:
+            Address.objects.create(
+                id=_id("address", area),
+                location=location,
+                address_1=f"1 {area} Street",
+                city=council.name,
+                state_province=council.name,
+                postal_code="AB1 2CD",
+            )
+        for kind, org_index, term_names in SERVICE_KINDS:
+            name = f"{kind} ({area})"
+            service, created = Service.objects.get_or_create(
+                id=_id("service", name),
+                defaults={
+                    "organization": organisations[org_index],
+                    "name": name,
+                    "description": f"{kind} for people in the {area.lower()} of {council.name}.",
+                },
+            )
+            if created:
+                for term_name in term_names:
+                    ServiceTerm.objects.create(service=service, term=terms[term_name])
+                ServiceAtLocation.objects.create(
+                    id=_id("sal", name), service=service, location=location
+                )
+                Phone.objects.create(service=service, number="01234 567890")
