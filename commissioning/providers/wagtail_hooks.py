@@ -1,6 +1,8 @@
 """Staff manage the directory in the Wagtail admin: one "Directory" menu of snippet views."""
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetChosenView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import (
@@ -16,14 +18,35 @@ from .models import (
 )
 
 
-class OrganizationViewSet(SnippetViewSet):
+class UuidChosenView(SnippetChosenView):
+    """A chooser pk that is not a UUID names nothing: 404, like a missing object (Wagtail's
+    view lets the UUID ValidationError become a 500)."""
+
+    def get_object(self, pk):
+        try:
+            return super().get_object(pk)
+        except ValidationError as exc:
+            raise ObjectDoesNotExist from exc
+
+
+class UuidChooserViewSet(SnippetChooserViewSet):
+    chosen_view_class = UuidChosenView
+
+
+class DirectorySnippetViewSet(SnippetViewSet):
+    """Every directory snippet has a UUID pk."""
+
+    chooser_viewset_class = UuidChooserViewSet
+
+
+class OrganizationViewSet(DirectorySnippetViewSet):
     model = Organization
     icon = "group"
     list_display = ["name", "email", "website"]
     search_fields = ["name", "description"]
 
 
-class ServiceViewSet(SnippetViewSet):
+class ServiceViewSet(DirectorySnippetViewSet):
     model = Service
     icon = "list-ul"
     list_display = ["name", "organization", "status", "last_modified"]
@@ -31,43 +54,43 @@ class ServiceViewSet(SnippetViewSet):
     search_fields = ["name", "description"]
 
 
-class ServiceTermViewSet(SnippetViewSet):
+class ServiceTermViewSet(DirectorySnippetViewSet):
     model = ServiceTerm
     icon = "tag"
     menu_label = "Service terms"
 
 
-class LocationViewSet(SnippetViewSet):
+class LocationViewSet(DirectorySnippetViewSet):
     model = Location
     icon = "site"
     list_display = ["name", "location_type", "latitude", "longitude"]
     search_fields = ["name", "description"]
 
 
-class AddressViewSet(SnippetViewSet):
+class AddressViewSet(DirectorySnippetViewSet):
     model = Address
     icon = "home"
     list_display = ["address_1", "city", "postal_code", "location"]
 
 
-class ServiceAtLocationViewSet(SnippetViewSet):
+class ServiceAtLocationViewSet(DirectorySnippetViewSet):
     model = ServiceAtLocation
     icon = "link"
 
 
-class PhoneViewSet(SnippetViewSet):
+class PhoneViewSet(DirectorySnippetViewSet):
     model = Phone
     icon = "mail"
     list_display = ["number", "service", "location"]
 
 
-class TaxonomyViewSet(SnippetViewSet):
+class TaxonomyViewSet(DirectorySnippetViewSet):
     model = Taxonomy
     icon = "folder-open-inverse"
     list_display = ["name", "version"]
 
 
-class TaxonomyTermViewSet(SnippetViewSet):
+class TaxonomyTermViewSet(DirectorySnippetViewSet):
     model = TaxonomyTerm
     icon = "tag"
     list_display = ["name", "code", "taxonomy"]

@@ -14,6 +14,13 @@ from commissioning.providers.models import (
 from tests.isolation.probe import MARKER, tenant_routes
 
 
+def _model_key(route_name: str) -> str:
+    """``wagtailsnippets_providers_service:edit`` and ``wagtailsnippetchoosers_providers_service:
+    chosen`` → ``providers_service``."""
+    namespace = route_name.split(":")[0]
+    return namespace[namespace.find("providers_") :] if "providers_" in namespace else ""
+
+
 def seed(council) -> dict:
     taxonomy = Taxonomy.objects.create(name=f"{MARKER} taxonomy", description=MARKER)
     term = TaxonomyTerm.objects.create(taxonomy=taxonomy, name=f"{MARKER} term", description=MARKER)
@@ -27,7 +34,7 @@ def seed(council) -> dict:
     sal = ServiceAtLocation.objects.create(service=service, location=location)
     phone = Phone.objects.create(service=service, number="0", description=MARKER)
     objects = {
-        f"wagtailsnippets_providers_{obj._meta.model_name}": obj
+        f"providers_{obj._meta.model_name}": obj
         for obj in (org, service, link, location, address, sal, phone, taxonomy, term)
     }
     return {
@@ -35,10 +42,10 @@ def seed(council) -> dict:
         "openreferral:service-at-location": {"id": str(sal.id)},
         "openreferral:taxonomy": {"id": str(taxonomy.id)},
         "openreferral:taxonomy-term": {"id": str(term.id)},
-        # Every Wagtail snippet admin route of these models takes the object's pk.
+        # Every Wagtail snippet admin and chooser route of these models takes the object's pk.
         **{
-            route.name: {"pk": str(objects[route.name.split(":")[0]].pk)}
+            route.name: {"pk": str(objects[_model_key(route.name)].pk)}
             for route in tenant_routes()
-            if route.name and route.name.split(":")[0] in objects and "pk" in route.params
+            if route.name and _model_key(route.name) in objects and "pk" in route.params
         },
     }
