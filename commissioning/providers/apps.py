@@ -6,3 +6,8 @@ class Config(AppConfig):
     label = "providers"
     verbose_name = "Providers directory (Open Referral UK)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from commissioning.providers import provisioning
+
+        provisioning.register()

@@ -381,8 +381,8 @@ SPECTACULAR_SETTINGS = {
         "platform_core.api.schema.document_the_platform",
     ],
 }
-# The open benchmarking API is the only cross-origin surface.
-CORS_URLS_REGEX = r"^/api/v1/benchmarks/.*$"
+# The open benchmarking API and each council's open ORUK API are the cross-origin surfaces.
+CORS_URLS_REGEX = r"^/(api/v1/benchmarks|openreferral)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 # Browsers may send the benchmarking API key in its own header (preflight must allow it).
 CORS_ALLOW_HEADERS = (*default_cors_headers, "x-api-key")
