@@ -150,38 +150,34 @@ def parse_rows(data, kind: str) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, warnings
 
 
+# Fields that are parsed into their normal form; a value that does not parse is kept as missing
+# with a warning (a person is never lost for one bad field).
+_PARSED_FIELDS = {
+    "people": (
+        ("date_of_birth", n.parse_date, "is not a real date (YYYY-MM-DD or DD/MM/YYYY)"),
+        ("email", n.parse_email, "is not an email address"),
+        ("phone", n.parse_phone, "is not a UK phone number"),
+        ("postcode", n.parse_postcode, "is not a UK postcode"),
+    ),
+}
+_POSTCODE_ONLY = (("postcode", n.parse_postcode, "is not a UK postcode"),)
+
+
 def _check_fields(kind, row, line, warnings, problems):
     def warn(column, what):
         warnings.append(f"line {line}: {column} {row[column]!r} {what}; kept as missing")
         row[column] = ""
 
-    if kind == "people":
-        if row.get("date_of_birth"):
-            dob = n.parse_date(row["date_of_birth"])
-            if dob is None:
-                warn("date_of_birth", "is not a real date (YYYY-MM-DD or DD/MM/YYYY)")
+    for column, parse, what in _PARSED_FIELDS.get(kind, _POSTCODE_ONLY):
+        if row.get(column):
+            parsed = parse(row[column])
+            if parsed is None:
+                warn(column, what)
             else:
-                row["date_of_birth"] = dob
-        if row.get("email"):
-            email = n.parse_email(row["email"])
-            if email is None:
-                warn("email", "is not an email address")
-            else:
-                row["email"] = email
-        if row.get("phone"):
-            phone = n.parse_phone(row["phone"])
-            if phone is None:
-                warn("phone", "is not a UK phone number")
-            else:
-                row["phone"] = phone
-        if row.get("source_id") and row.get("surname") and not n.name_key(row["surname"]):
+                row[column] = parsed
+    if kind == "people" and row.get("source_id") and row.get("surname"):
+        if not n.name_key(row["surname"]):
             problems.append(f"line {line}: surname {row['surname']!r} has no letters")
-    if row.get("postcode"):
-        postcode = n.parse_postcode(row["postcode"])
-        if postcode is None:
-            warn("postcode", "is not a UK postcode")
-        else:
-            row["postcode"] = postcode
     if kind in ("places", "gazetteer"):
         if row.get("uprn") and not n.UPRN_RE.match(row["uprn"]):
             if kind == "gazetteer":
