@@ -95,7 +95,8 @@ def _flatten(detail, prefix: str = "") -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return error_response(exc.code, exc.message, exc.http_status)
+        # A refusal may name fields (e.g. an over-budget commitment: the amount available).
+        return error_response(exc.code, exc.message, exc.http_status, getattr(exc, "fields", None))
     if isinstance(exc, BadInput):
         return error_response(
             "invalid",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("records/", include("records.api.urls")),
     path("warehouse/", include("intelligence.warehouse.api.urls")),
     path("masterdata/", include("intelligence.masterdata.api.urls")),
+    path("commissioning/", include("commissioning.ledgers.api.urls")),
 ]

@@ -84,6 +84,7 @@ TENANT_APPS = [
     "intelligence.masterdata",
     "commissioning",
     "commissioning.providers",
+    "commissioning.ledgers",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
