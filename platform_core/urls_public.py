@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/", admin.site.urls),
     path("platform/api/v1/", include("tenants.api.urls")),
     path("platform/api/v1/catalogue/", include("intelligence.benchmarking.api.platform_urls")),
+    path("platform/api/v1/funding/", include("commissioning.fundingregister.api.urls")),
     path("api/v1/", include("platform_core.api.urls_public")),
     path("benchmarks/", include("intelligence.benchmarking.urls_site")),
     path(

@@ -10,4 +10,6 @@ urlpatterns = [
     path("warehouse/", include("intelligence.warehouse.api.urls")),
     path("masterdata/", include("intelligence.masterdata.api.urls")),
     path("commissioning/", include("commissioning.ledgers.api.urls")),
+    path("funding/", include("commissioning.funding.api.urls")),
+    path("360giving/", include("commissioning.funding.api.giving_urls")),
 ]

@@ -51,6 +51,7 @@ SHARED_APPS = [
     "cms.commons",
     "billing",
     "intelligence.benchmarking",
+    "commissioning.fundingregister",
     "platform_core",
     # Django and third-party apps that exist in both public and council schemas.
     "django.contrib.contenttypes",
@@ -85,6 +86,7 @@ TENANT_APPS = [
     "commissioning",
     "commissioning.providers",
     "commissioning.ledgers",
+    "commissioning.funding",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -462,6 +464,13 @@ BENCHMARK_NEAREST_NEIGHBOURS = 15
 CELERY_BEAT_SCHEDULE["benchmarking-publish-nightly"] = {
     "task": "warehouse.publish_all_to_pool",
     "schedule": crontab(hour=2, minute=30),
+}
+
+# --- Funding (commissioning.funding; see docs/funding.md) ----------------------------------------
+# Saved-search alerts and deadline reminders, every council, each morning.
+CELERY_BEAT_SCHEDULE["funding-alerts-daily"] = {
+    "task": "funding.send_alerts_all",
+    "schedule": crontab(hour=7, minute=0),
 }
 
 # --- Master data (intelligence.masterdata; see docs/masterdata.md) --------------------------------

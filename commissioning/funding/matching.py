@@ -1,0 +1,250 @@
+"""Matching open funding calls to the council's needs, areas, deadlines and amounts, and to the
+voluntary groups in its providers directory, with the reasons shown.
+
+Needs come from the warehouse (``intelligence.warehouse.access``): each demographic and needs
+indicator ranks the council's wards (``rank_needs``); the wards well above the average need
+(a standardised score of 0.5 or more, at most three) are "where the need is". A call meets a need
+when one of its themes, or words of its programme, share a root with the indicator's words
+(with a small vocabulary of synonyms: "loneliness" meets "isolation", "poverty" meets
+"low-income" and "deprivation"). Weights on needs (members' priorities) scale their share.
+
+The score (0-100) adds: needs met (up to 50, by the severity of the wards and the weights),
+the call's place (15 if it names the council or its wards, 8 if national), time to apply (20 for
+two to eight weeks, less when sooner or rolling), and money (up to 15, by the amount on a log
+scale). Calls that do not cover the council's area are left out.
+"""
+
+import datetime
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import access
+
+# Word roots that mean the same need; a word's root is its first six letters.
+SYNONYMS = [
+    {"isolat", "loneli", "lonely", "befrie", "alone"},
+    {"povert", "income", "low-in", "depriv", "hardsh", "cost-o", "debt"},
+    {"child", "childr", "young", "youth", "famili", "family"},
+    {"older", "elderl", "ageing", "aged"},
+    {"health", "wellbe", "mental"},
+    {"homele", "housin", "tempor", "rough"},
+    {"employ", "jobs", "skills", "work"},
+    {"enviro", "climat", "green", "recycl", "waste"},
+    {"commun", "neighb", "volunt"},
+]
+STOP = {
+    "and",
+    "the",
+    "for",
+    "with",
+    "from",
+    "into",
+    "score",
+    "index",
+    "multiple",
+    "households",
+    "residents",
+    "people",
+    "rate",
+    "total",
+    "number",
+    "percentage",
+    "families",
+}
+WORD_RE = re.compile(r"[a-z][a-z-]+")
+
+
+@lru_cache(maxsize=4096)
+def roots(text: str) -> frozenset[str]:
+    """The roots of a text's words, with their synonyms."""
+    out: set[str] = set()
+    for word in WORD_RE.findall(text.lower()):
+        if len(word) < 4 or word in STOP:
+            continue
+        root = word[:6]
+        out.add(root)
+        for group in SYNONYMS:
+            if root in group or any(root.startswith(g) or g.startswith(root) for g in group):
+                out |= group
+    return frozenset(out)
+
+
+@dataclass
+class Need:
+    metric_id: str
+    title: str
+    roots: frozenset[str]
+    wards: list[tuple[str, str, float]]  # (code, name, score), worst first
+    weight: float = 1.0
+
+
+@dataclass
+class Match:
+    call: object
+    score: float
+    reasons: list[str]
+    needs: list[dict] = field(default_factory=list)
+    closes_in_days: int | None = None
+
+
+@dataclass
+class Context:
+    """What the council's needs and places look like today: built once, used for every call."""
+
+    today: datetime.date
+    council_code: str
+    areas: set[str]
+    needs: list[Need]
+
+
+def _names(wards: list[tuple[str, str, float]]) -> str:
+    names = [w[1] for w in wards]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def council_context(
+    *, today: datetime.date | None = None, weights: dict[str, float] | None = None
+) -> Context:
+    from intelligence.warehouse import access as warehouse
+    from tenants.access import current_council_code
+
+    code = current_council_code() or ""
+    area_list = warehouse.areas()
+    areas = {a.code for a in area_list} | ({code} if code else set())
+    needs = []
+    metrics = warehouse.need_metrics()
+    period = warehouse.latest_period([m.metric_id for m in metrics]) if metrics else None
+    for metric in metrics:
+        if not period:
+            break
+        ranks = warehouse.rank_needs([metric.metric_id], period=period)
+        wards = [(r.area_code, r.area_name, r.score) for r in ranks if r.score >= 0.5][:3]
+        if not wards:
+            continue
+        needs.append(
+            Need(
+                metric_id=metric.metric_id,
+                title=metric.title,
+                roots=roots(f"{metric.title} {metric.metric_id.replace('-', ' ')}"),
+                wards=wards,
+                weight=(weights or {}).get(metric.metric_id, 1.0),
+            )
+        )
+    return Context(today=today or access.today(), council_code=code, areas=areas, needs=needs)
+
+
+def _money(amount) -> str:
+    amount = float(amount)
+    if amount >= 1_000_000:
+        return f"£{amount / 1_000_000:,.1f}m".replace(".0m", "m")
+    if amount >= 1000:
+        return f"£{amount / 1000:,.0f}k"
+    return f"£{amount:,.0f}"
+
+
+def match_call(call, ctx: Context) -> Match | None:
+    """A call against the council's context: None when it does not cover the council's area or
+    is not open; otherwise its score and reasons."""
+    if not call.is_open(ctx.today) or not access.covers(list(call.geography), ctx.areas):
+        return None
+    reasons: list[str] = []
+    score = 0.0
+    call_roots = roots(" ".join([*call.themes, call.programme]))
+    met = [n for n in ctx.needs if n.roots & call_roots]
+    if met:
+        weight_total = sum(n.weight for n in ctx.needs) or 1.0
+        severity = sum(n.weight * min(n.wards[0][2], 2.0) / 2.0 for n in met)
+        score += 50 * min(1.0, severity / max(1.0, weight_total / 2))
+        for need in met:
+            reasons.append(f"matches need “{need.title}” in {_names(need.wards)}")
+    local = [g for g in call.geography if g in ctx.areas]
+    if local:
+        score += 15
+        reasons.append("for this area")
+    else:
+        score += 8
+    days = (call.closes_on - ctx.today).days if call.closes_on else None
+    if days is None:
+        score += 10
+        reasons.append("open all year")
+    else:
+        score += 20 if 14 <= days <= 56 else (12 if days > 56 else 6)
+        reasons.append(
+            "closes today" if days == 0 else f"closes in {days} day{'s' if days != 1 else ''}"
+        )
+    if call.amount_max is not None:
+        score += min(15.0, 15 * math.log10(max(float(call.amount_max), 1)) / 6)
+        reasons.append(f"up to {_money(call.amount_max)}")
+    return Match(
+        call=call,
+        score=round(score, 1),
+        reasons=reasons,
+        needs=[
+            {
+                "metric_id": n.metric_id,
+                "title": n.title,
+                "wards": [{"code": c, "name": name, "score": s} for c, name, s in n.wards],
+            }
+            for n in met
+        ],
+        closes_in_days=days,
+    )
+
+
+def rank_calls(
+    calls: list | None = None,
+    *,
+    today: datetime.date | None = None,
+    weights: dict[str, float] | None = None,
+    needs_only: bool = False,
+) -> list[Match]:
+    """Every open call the council can use, best first (score, then soonest deadline)."""
+    ctx = council_context(today=today, weights=weights)
+    calls = access.all_calls(open_on=ctx.today) if calls is None else calls
+    out = []
+    for call in calls:
+        match = match_call(call, ctx)
+        if match is None or (needs_only and not match.needs):
+            continue
+        out.append(match)
+    out.sort(
+        key=lambda m: (
+            -m.score,
+            m.closes_in_days if m.closes_in_days is not None else 10**6,
+            str(m.call.pk),
+        )
+    )
+    return out
+
+
+VOLUNTARY_TYPES = {"charity", "voluntary", "community", "social-enterprise", "cic", "vcse"}
+
+
+def match_groups(call, *, limit: int = 10) -> list[dict]:
+    """Voluntary groups in the providers directory that could apply to a call: the call is open
+    to them (no applicant types, or a voluntary type) and one of their services shares a
+    theme with it. Reasons name the services."""
+    from commissioning.providers import access as providers
+
+    if call.applicant_types and not set(call.applicant_types) & VOLUNTARY_TYPES:
+        return []
+    call_roots = roots(" ".join([*call.themes, call.programme]))
+    groups: dict = {}
+    for service in providers.services({}).filter(status="active"):
+        common = roots(f"{service.name} {service.description}") & call_roots
+        if not common:
+            continue
+        org = service.organization
+        entry = groups.setdefault(
+            org.id, {"id": str(org.id), "name": org.name, "services": [], "strength": 0}
+        )
+        entry["services"].append(service.name)
+        entry["strength"] += len(common)
+    out = sorted(groups.values(), key=lambda g: (-g["strength"], g["name"]))[:limit]
+    for group in out:
+        names = group.pop("services")
+        group.pop("strength")
+        group["reason"] = "runs " + ", ".join(f"“{n}”" for n in names[:3]) + " on the call's themes"
+    return out

@@ -1,0 +1,170 @@
+"""360Giving: imports validated against the standard's schema (every error with its JSON path,
+nothing imported from an invalid file), who funds what in the area, and the council's own feed
+at /api/v1/360giving/grants.json, valid against the package schema."""
+
+import datetime
+import json
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+from commissioning.funding import actions, giving
+from commissioning.funding.models import ExternalGrant, GrantsImport
+
+
+def _grant(n: int, **extra) -> dict:
+    return {
+        "id": f"360G-funder-{n}",
+        "title": f"Grant {n}",
+        "description": "A grant",
+        "currency": "GBP",
+        "amountAwarded": 1000 * n,
+        "awardDate": "2025-04-01",
+        "recipientOrganization": [{"id": f"GB-CHC-{n}", "name": f"Charity {n}"}],
+        "fundingOrganization": [{"id": "GB-CHC-999", "name": "Big Funder"}],
+        "beneficiaryLocation": [{"name": "Ward", "geoCode": "E05900001", "geoCodeType": "WD"}],
+        **extra,
+    }
+
+
+def _package(grants) -> bytes:
+    return json.dumps({"grants": grants, "publisher": {"name": "Big Funder"}}).encode()
+
+
+def _full_validator():
+    """The package schema exactly as published, as any 360Giving user would run it."""
+    schema_dir = giving.SCHEMA_DIR
+    package = json.loads((schema_dir / "360-giving-package-schema.json").read_text())
+    grant = json.loads((schema_dir / "360-giving-schema.json").read_text())
+    resource = DRAFT202012.create_resource(grant)
+    registry = Registry().with_resources(
+        [(grant["$id"], resource), (package["properties"]["grants"]["items"]["$ref"], resource)]
+    )
+    return Draft202012Validator(package, registry=registry, format_checker=FormatChecker())
+
+
+def test_an_invalid_file_names_every_error_by_json_path_and_imports_nothing(
+    client_a, council_a, in_council
+):
+    bad = _grant(2)
+    del bad["currency"]
+    bad["amountAwarded"] = "lots"
+    worse = _grant(3)
+    del worse["recipientOrganization"]
+    upload = SimpleUploadedFile("grants.json", _package([_grant(1), bad, worse]))
+    response = client_a.post("/api/v1/funding/grants-data/import/", {"file": upload})
+    assert response.status_code == 400
+    problems = response.json()["error"]["fields"]["file"]
+    assert "$.grants[1].amountAwarded: 'lots' is not of type 'number'" in problems
+    assert "$.grants[1]: 'currency' is a required property" in problems
+    assert any(p.startswith("$.grants[2]: ") and "recipientOrganization" in p for p in problems)
+    assert not any(p.startswith("$.grants[0]") for p in problems)
+    with in_council(council_a):
+        assert ExternalGrant.objects.count() == 0 and GrantsImport.objects.count() == 0
+
+
+def test_the_split_validation_agrees_with_the_whole_schema():
+    cases = [
+        {"grants": [_grant(1)]},
+        {"grants": []},
+        {"grants": [_grant(1), _grant(1)]},
+        {"grants": [{**_grant(1), "awardDate": "01/04/2025"}]},
+        {"grants": [_grant(1)], "version": "one"},
+        {"grants": [{**_grant(1), "recipientIndividual": [{"id": "x", "name": "y"}]}]},
+    ]
+    for package in cases:
+        whole = sorted(e.json_path for e in _full_validator().iter_errors(package))
+        parts = sorted(p.split(": ", 1)[0] for p in giving.problems_of(package))
+        assert bool(whole) == bool(parts), (package, whole, parts)
+
+
+def test_import_shows_who_funds_what_in_the_area(client_a, client_b, council_a, in_council):
+    from intelligence.warehouse.actions import save_area
+
+    with in_council(council_a):
+        save_area(code="E05900001", name="Ward 1", kind="ward", parent_code=council_a.gss_code)
+    elsewhere = _grant(4, beneficiaryLocation=[{"name": "Far", "geoCode": "E05999999"}])
+    other_funder = _grant(5, fundingOrganization=[{"id": "GB-COH-1", "name": "Small Trust"}])
+    upload = SimpleUploadedFile(
+        "grants.json", _package([_grant(1), _grant(2), elsewhere, other_funder])
+    )
+    response = client_a.post("/api/v1/funding/grants-data/import/", {"file": upload})
+    assert response.status_code == 201, response.content
+    assert response.json()["grants"] == 4
+    funders = client_a.get("/api/v1/funding/grants-data/funders/").json()["results"]
+    assert [(f["funder_name"], f["grants"], Decimal(f["total"])) for f in funders] == [
+        ("Small Trust", 1, Decimal("5000")),
+        ("Big Funder", 2, Decimal("3000")),
+    ]
+    assert client_b.get("/api/v1/funding/grants-data/funders/").json()["results"] == []
+    listed = client_a.get("/api/v1/funding/grants-data/?area=E05999999").json()["results"]
+    assert [g["grant_id"] for g in listed] == ["360G-funder-4"]
+    # Importing the same grants again replaces them (by id), never doubles them.
+    again = SimpleUploadedFile("grants.json", _package([_grant(1)]))
+    client_a.post("/api/v1/funding/grants-data/import/", {"file": again})
+    with in_council(council_a):
+        assert ExternalGrant.objects.count() == 4
+
+
+def test_the_feed_is_a_valid_package_of_the_councils_own_grants(
+    anon_client_a, client_b, council_a, in_council
+):
+    with in_council(council_a):
+        for n in range(3):
+            actions.award_grant(
+                title=f"Ward grant {n}",
+                description="Summer play scheme",
+                amount_awarded=Decimal("1250.50") if n == 0 else Decimal(2000),
+                award_date=datetime.date(2025, 6, 1),
+                recipient_name=f"Group {n}",
+                beneficiary_geo=["E05900001"],
+                source="ward_budget" if n else "direct",
+                programme="Ward budgets",
+            )
+    response = anon_client_a.get("/api/v1/360giving/grants.json")
+    assert response.status_code == 200
+    package = response.json()
+    assert list(_full_validator().iter_errors(package)) == []
+    assert len(package["grants"]) == 3
+    assert (
+        package["grants"][0]["id"]
+        == f"360G-{council_a.slug}-{package['grants'][0]['id'].rsplit('-', 1)[1]}"
+    )
+    assert package["grants"][0]["amountAwarded"] == 1250.5
+    assert package["grants"][0]["fundingOrganization"][0]["name"] == council_a.name
+    assert package["grants"][1]["beneficiaryLocation"][0]["geoCodeType"] == "WD"
+    b = client_b.get("/api/v1/360giving/grants.json").json()
+    assert b["grants"] == []  # B's feed: only B's grants
+
+
+def test_awarding_a_grant_checks_its_fields(client_a):
+    response = client_a.post(
+        "/api/v1/funding/grants/",
+        {
+            "title": "T",
+            "description": "D",
+            "amount_awarded": "-5",
+            "award_date": "2025-02-30",
+            "recipient_name": "R",
+            "beneficiary_geo": ["nowhere"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    fields = {f.split(".")[0] for f in response.json()["error"]["fields"]}
+    assert fields >= {"amount_awarded", "award_date", "beneficiary_geo"}
+    ok = client_a.post(
+        "/api/v1/funding/grants/",
+        {
+            "title": "T",
+            "description": "D",
+            "amount_awarded": "500",
+            "award_date": "2025-02-03",
+            "recipient_name": "R",
+        },
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.content

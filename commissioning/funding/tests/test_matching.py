@@ -1,0 +1,126 @@
+"""Matching open calls to the council's needs (warehouse), areas, deadlines and amounts, with
+reasons; and to voluntary groups in the providers directory."""
+
+import datetime
+
+import pytest
+from django_tenants.utils import schema_context
+
+from commissioning.funding import matching
+from commissioning.fundingregister import actions as register_actions
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def needs_a(council_a, in_council):
+    """Two need indicators over four wards: child poverty worst in wards 1 and 2."""
+    from intelligence.warehouse.actions import import_observations, save_area, save_metric
+
+    with in_council(council_a):
+        save_metric(
+            metric_id="child-poverty",
+            title="Children in low-income families",
+            kind="percentage",
+            polarity="lower",
+            unit="%",
+            category="needs",
+        )
+        save_metric(
+            metric_id="over-65-alone",
+            title="Older people living alone",
+            kind="percentage",
+            polarity="lower",
+            unit="%",
+            category="needs",
+        )
+        lines = ["metric_id,area_code,period,value,numerator,denominator"]
+        for n, (poverty, alone) in enumerate([(40, 10), (38, 11), (10, 12), (12, 30)], start=1):
+            code = f"E05900{n:03d}"
+            save_area(code=code, name=f"Ward {n}", kind="ward", parent_code=council_a.gss_code)
+            lines.append(f"child-poverty,{code},2024-25,{poverty},,")
+            lines.append(f"over-65-alone,{code},2024-25,{alone},,")
+        import_observations(
+            "\n".join(lines) + "\n", filename="needs.csv", council_code=council_a.gss_code
+        )
+
+
+def _call(**values):
+    with schema_context("public"):
+        return register_actions.save_platform_call(
+            **{"funder": "Funder", "url": "https://example.org/", **values}
+        )
+
+
+def test_calls_are_ranked_by_need_with_reasons(needs_a, council_a, in_council):
+    poverty = _call(
+        programme="Child poverty fund",
+        themes=["children", "poverty"],
+        amount_max=50000,
+        closes_on=TODAY + datetime.timedelta(days=12),
+    )
+    lonely = _call(
+        programme="Loneliness fund",
+        themes=["loneliness"],
+        amount_max=10000,
+        closes_on=TODAY + datetime.timedelta(days=30),
+        geography=[council_a.gss_code],
+    )
+    _call(programme="Arts", themes=["arts"], amount_max=5000)
+    _call(programme="Welsh only", themes=["poverty"], geography=["W92000004"])
+    _call(programme="Closed", themes=["poverty"], closes_on=TODAY - datetime.timedelta(days=1))
+    with in_council(council_a):
+        ranked = matching.rank_calls()
+    programmes = [m.call.programme for m in ranked]
+    assert programmes[:2] == ["Child poverty fund", "Loneliness fund"] or programmes[:2] == [
+        "Loneliness fund",
+        "Child poverty fund",
+    ]
+    assert "Welsh only" not in programmes and "Closed" not in programmes
+    assert programmes[-1] == "Arts"
+    top = next(m for m in ranked if m.call.pk == poverty.pk)
+    assert "; ".join(top.reasons) == (
+        "matches need “Children in low-income families” in Ward 1 and Ward 2; "
+        "closes in 12 days; up to £50k"
+    )
+    other = next(m for m in ranked if m.call.pk == lonely.pk)
+    assert other.reasons[0] == "matches need “Older people living alone” in Ward 4"
+    assert "for this area" in other.reasons
+
+
+def test_matches_api_shows_reasons_and_other_councils_needs_do_not_count(
+    needs_a, client_a, client_b
+):
+    _call(
+        programme="Child poverty fund",
+        themes=["poverty"],
+        amount_max=50000,
+        closes_on=TODAY + datetime.timedelta(days=12),
+    )
+    a = client_a.get("/api/v1/funding/matches/?needs_only=true").json()["results"]
+    b = client_b.get("/api/v1/funding/matches/?needs_only=true").json()["results"]
+    assert [m["call"]["programme"] for m in a] == ["Child poverty fund"]
+    assert a[0]["summary"].startswith("matches need “Children in low-income families” in Ward 1")
+    assert b == []  # council B has no needs data: nothing matches a need there
+    assert client_a.get("/api/v1/funding/matches/?needs_only=maybe").status_code == 400
+
+
+def test_calls_match_voluntary_groups_in_the_directory(council_a, in_council, client_a, client_b):
+    from commissioning.providers.models import Organization, Service
+
+    call = _call(programme="Tackling loneliness", themes=["isolation"], applicant_types=["charity"])
+    council_only = _call(
+        programme="For councils", themes=["isolation"], applicant_types=["council"]
+    )
+    with in_council(council_a):
+        friends = Organization.objects.create(name="Alphaford Friends", description="x")
+        Service.objects.create(
+            organization=friends, name="Befriending service", description="Visits"
+        )
+        sport = Organization.objects.create(name="Alphaford Sport", description="x")
+        Service.objects.create(organization=sport, name="Football", description="Matches")
+    groups = client_a.get(f"/api/v1/funding/calls/{call.pk}/groups/").json()
+    assert [g["name"] for g in groups] == ["Alphaford Friends"]
+    assert groups[0]["reason"] == "runs “Befriending service” on the call's themes"
+    assert client_a.get(f"/api/v1/funding/calls/{council_only.pk}/groups/").json() == []
+    assert client_b.get(f"/api/v1/funding/calls/{call.pk}/groups/").json() == []

@@ -1,0 +1,87 @@
+"""The council's funding screens in the Wagtail admin: its own calls (a snippet; saved through
+the actions, audited), and the ranked matches."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
+
+from . import actions, admin_views
+from .models import CouncilCall
+
+FORM_FIELDS = [
+    "reference",
+    "funder",
+    "programme",
+    "description",
+    "amount_min",
+    "amount_max",
+    "opens_on",
+    "closes_on",
+    "eligibility",
+    "applicant_types",
+    "themes",
+    "geography",
+    "url",
+]
+
+
+class CallCreateView(CreateView):
+    def save_instance(self):
+        values = {name: self.form.cleaned_data[name] for name in FORM_FIELDS}
+        return actions.save_call(actor=self.request.user, **values)
+
+
+class CallEditView(EditView):
+    def save_instance(self):
+        values = {name: self.form.cleaned_data[name] for name in FORM_FIELDS}
+        existing = CouncilCall.objects.get(pk=self.object.pk)
+        return actions.save_call(existing, actor=self.request.user, **values)
+
+
+class CallDeleteView(DeleteView):
+    def delete_action(self):
+        actions.delete_call(self.object, actor=self.request.user)
+
+
+class CouncilCallViewSet(SnippetViewSet):
+    model = CouncilCall
+    icon = "pick"
+    menu_label = "Funding calls"
+    menu_name = "funding_calls"
+    menu_order = 270
+    add_to_admin_menu = True
+    list_display = ["programme", "funder", "amount_max", "closes_on"]
+    search_fields = ["programme", "funder", "description"]
+    fields = FORM_FIELDS
+    add_view_class = CallCreateView
+    edit_view_class = CallEditView
+    delete_view_class = CallDeleteView
+
+
+register_snippet(CouncilCallViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("funding/matches/", admin_views.matches, name="funding_matches"),
+        path("funding/calls/<str:pk>/groups/", admin_views.call_groups, name="funding_call_groups"),
+    ]
+
+
+class FundingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("funding.view_councilcall")
+
+
+@hooks.register("register_admin_menu_item")
+def register_matches_menu_item():
+    return FundingMenuItem(
+        "Funding matches",
+        reverse("funding_matches"),
+        name="funding_matches",
+        icon_name="pick",
+        order=271,
+    )

@@ -1,0 +1,57 @@
+"""Reads other apps make of the warehouse (commissioning: funding matching, priorities): the
+council's need indicators, its areas, and needs ranked across wards (``rank_needs``)."""
+
+from dataclasses import dataclass
+
+from .models import Area, Metric, MetricCategory, Observation
+from .needs import NeedRank, rank_needs
+
+__all__ = [
+    "AreaInfo",
+    "NeedMetric",
+    "NeedRank",
+    "areas",
+    "latest_period",
+    "need_metrics",
+    "rank_needs",
+]
+
+
+@dataclass(frozen=True)
+class NeedMetric:
+    metric_id: str
+    title: str
+    description: str
+    polarity: str
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+
+
+def need_metrics() -> list[NeedMetric]:
+    """The council's demographic and needs indicators."""
+    return [
+        NeedMetric(m.metric_id, m.title, m.description, m.polarity)
+        for m in Metric.objects.filter(category=MetricCategory.NEEDS).order_by("metric_id")
+    ]
+
+
+def latest_period(metric_ids: list[str]) -> str | None:
+    """The latest period with a value for any of the metrics (None without values)."""
+    row = (
+        Observation.objects.filter(metric__metric_id__in=metric_ids)
+        .order_by("-period_start")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return row
+
+
+def areas(kind: str | None = None) -> list[AreaInfo]:
+    qs = Area.objects.all() if kind is None else Area.objects.filter(kind=kind)
+    return [AreaInfo(a.code, a.name, a.kind, a.parent_code) for a in qs.order_by("code")]
