@@ -5,7 +5,9 @@ from platform_core import provisioning
 
 
 def register() -> None:
+    from .demo import seed_demo
     from .permissions import GROUP_PERMISSIONS
 
     for name, permissions in GROUP_PERMISSIONS.items():
         provisioning.declare_group(name, admin_access=True, permissions=permissions)
+    provisioning.register("funding.demo", seed_demo, phase=provisioning.DEMO, order=60)

@@ -4,8 +4,8 @@ the actions, audited), and the ranked matches."""
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import actions, admin_views
 from .models import CouncilCall
@@ -45,29 +45,36 @@ class CallDeleteView(DeleteView):
         actions.delete_call(self.object, actor=self.request.user)
 
 
-class CouncilCallViewSet(SnippetViewSet):
+class CouncilCallViewSet(ModelViewSet):
+    """A model viewset, not a snippet: no chooser (whose create route would save without the
+    actions)."""
+
     model = CouncilCall
+    name = "funding_calls"
+    url_prefix = "funding/calls"
     icon = "pick"
     menu_label = "Funding calls"
-    menu_name = "funding_calls"
     menu_order = 270
     add_to_admin_menu = True
+    copy_view_enabled = False  # a copy would be saved without the actions (and their audit)
     list_display = ["programme", "funder", "amount_max", "closes_on"]
     search_fields = ["programme", "funder", "description"]
-    fields = FORM_FIELDS
+    form_fields = FORM_FIELDS
     add_view_class = CallCreateView
     edit_view_class = CallEditView
     delete_view_class = CallDeleteView
 
 
-register_snippet(CouncilCallViewSet)
+@hooks.register("register_admin_viewset")
+def register_calls_viewset():
+    return CouncilCallViewSet()
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
         path("funding/matches/", admin_views.matches, name="funding_matches"),
-        path("funding/calls/<str:pk>/groups/", admin_views.call_groups, name="funding_call_groups"),
+        path("funding/groups/<str:pk>/", admin_views.call_groups, name="funding_call_groups"),
     ]
 
 

@@ -12,7 +12,7 @@ GRANTS = (
     b' "recipientOrganization": [{"id": "GB-CHC-1", "name": "Probe"}],'
     b' "fundingOrganization": [{"id": "GB-CHC-2", "name": "Probe funder"}]}]}'
 )
-SNIPPET = "wagtailsnippets_funding_councilcall"
+SNIPPET = "funding_calls"
 CALL = {"funder": "Probe funder", "programme": "Probe programme", "url": "https://probe.example/"}
 
 
@@ -101,12 +101,10 @@ def probe_seeds() -> list[Seed]:
             Seed(route, kwargs=call, missing={"pk": MISSING_UUID}, body=body)
             for route, body in (
                 (f"{SNIPPET}:edit", {"POST": FORM}),
-                (f"{SNIPPET}:copy", {"POST": FORM}),
                 (f"{SNIPPET}:delete", {"POST": {}, "DELETE": {}}),
                 (f"{SNIPPET}:usage", {}),
                 (f"{SNIPPET}:history", {}),
                 (f"{SNIPPET}:history_results", {}),
-                ("wagtailsnippetchoosers_funding_councilcall:chosen", {}),
             )
         ],
         Seed(
