@@ -1,4 +1,4 @@
-"""Demo records for ``make run``: a small file plan, a few records and published decisions.
+"""Demo records for ``make run``: on the starter file plan, a few records and published decisions.
 Idempotent: keyed on class codes and titles, so running it again adds nothing."""
 
 from datetime import date, timedelta
@@ -6,32 +6,16 @@ from datetime import date, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-CLASSES = [
-    ("GOV", None, "Governance", "creation", 0, "retain"),
-    ("GOV-MIN", "GOV", "Committee minutes", "creation", 0, "retain"),
-    ("GOV-DEC", "GOV", "Decision papers", "decision_date", 72, "transfer"),
-    ("HOU", None, "Housing", "closure", 72, "destroy"),
-    ("HOU-ALL", "HOU", "Allocations case files", "closure", 72, "destroy"),
-    ("FIN", None, "Finance", "creation", 84, "review"),
-]
-
 
 def seed_demo(council) -> None:
     from records import actions
     from records.models import Decision, FilePlanClass, Record
+    from records.starter import seed_starter_file_plan
 
-    classes = {}
-    for code, parent, title, trigger, months, action in CLASSES:
-        existing = FilePlanClass.objects.filter(code=code).first()
-        classes[code] = existing or actions.create_class(
-            "demo",
-            code=code,
-            title=title,
-            trigger=trigger,
-            period_months=months,
-            action=action,
-            parent=classes.get(parent),
-        )
+    seed_starter_file_plan()  # councils provisioned before the starter plan existed
+    classes = {
+        c.code: c for c in FilePlanClass.objects.filter(code__in=["GOV-MIN", "GOV-DEC", "FIN"])
+    }
     documents = [
         (
             "Cabinet minutes, March",
