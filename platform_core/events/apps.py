@@ -12,3 +12,14 @@ class EventsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("event_handlers")
+
+        from platform_core import provisioning
+
+        # Council administrators manage their council's webhook subscriptions (admin, API).
+        provisioning.declare_group(
+            "Council administrators",
+            admin_access=True,
+            permissions=[
+                f"events.{verb}_webhookendpoint" for verb in ("view", "add", "change", "delete")
+            ],
+        )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from .models import OutboxEvent, ProcessedEvent
 from .outbox import as_cloudevent
 from .registry import handlers_for
+from .webhooks import fan_out
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,12 @@ def deliver(event: OutboxEvent) -> bool:
         ProcessedEvent.objects.filter(event_id=event.event_id).values_list("handler", flat=True)
     )
     errors = []
+    try:
+        with transaction.atomic():
+            fan_out(event)  # webhook deliveries of this council's subscribed endpoints
+    except Exception as exc:
+        log.warning("events: webhook fan-out failed on %s: %r", event.event_id, exc)
+        errors.append(f"webhooks: {type(exc).__name__}: {exc}")
     for name, func in handlers_for(event.type).items():
         if name in done:
             continue

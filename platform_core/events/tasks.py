@@ -9,15 +9,24 @@ from platform_core.celery import app
 log = logging.getLogger(__name__)
 
 
+def _relay_here() -> dict:
+    """The current schema's outbox (internal handlers, webhook fan-out), then its webhook
+    deliveries."""
+    from .relay import relay_pending
+    from .webhooks import deliver_due
+
+    counts = relay_pending()
+    counts["webhooks"] = deliver_due()
+    return counts
+
+
 @app.task(name="events.relay_council")
 def relay_council(schema: str) -> dict:
     """Deliver one council's due events (woken by ``emit`` after the commit)."""
-    from .relay import relay_pending
-
     if schema == get_public_schema_name():
         return {}
     with schema_context(schema):
-        return relay_pending()
+        return _relay_here()
 
 
 @app.task(name="events.relay_all")
@@ -25,14 +34,12 @@ def relay_all() -> dict:
     """Beat safety net: deliver every council's due events (a lost wake-up, a retry whose
     backoff has passed, a worker that died mid-delivery). Every council, suspended ones too:
     nothing committed is left undelivered."""
-    from .relay import relay_pending
-
     results = {}
     councils = get_tenant_model().objects.exclude(schema_name=get_public_schema_name())
     for schema in councils.order_by("schema_name").values_list("schema_name", flat=True):
         try:
             with schema_context(schema):
-                results[schema] = relay_pending()
+                results[schema] = _relay_here()
         except Exception:  # one council's trouble must not stop the others
             log.exception("events: relay failed for %s", schema)
             results[schema] = {"error": True}

@@ -524,6 +524,19 @@ EVENTS_RETRY_MAX_SECONDS = float(env("EVENTS_RETRY_MAX_SECONDS", "3600"))
 EVENTS_RELAY_BATCH = int(env("EVENTS_RELAY_BATCH", "100"))
 # Validate every emitted event against the catalogue's schema (on in tests).
 EVENTS_VALIDATE = env_bool("EVENTS_VALIDATE", False)
+# Webhooks (docs/events.md): per-attempt timeout, retry backoff and window, disabling endpoints
+# that keep failing, the overlap of old and new secrets after a rotation, and how many
+# deliveries one relay sends at once. WEBHOOKS_ALLOW_LOCAL lets endpoints be plain http on
+# 127.0.0.1 (tests, `make run`); production refuses it and every private/loopback address.
+WEBHOOKS_TIMEOUT_SECONDS = float(env("WEBHOOKS_TIMEOUT_SECONDS", "5"))
+WEBHOOKS_RETRY_BASE_SECONDS = float(env("WEBHOOKS_RETRY_BASE_SECONDS", "30"))
+WEBHOOKS_RETRY_MAX_SECONDS = float(env("WEBHOOKS_RETRY_MAX_SECONDS", "3600"))
+WEBHOOKS_RETRY_WINDOW_HOURS = float(env("WEBHOOKS_RETRY_WINDOW_HOURS", "24"))
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(env("WEBHOOKS_DISABLE_AFTER_FAILURES", "50"))
+WEBHOOKS_SECRET_OVERLAP_HOURS = float(env("WEBHOOKS_SECRET_OVERLAP_HOURS", "24"))
+WEBHOOKS_BATCH = int(env("WEBHOOKS_BATCH", "100"))
+WEBHOOKS_CONCURRENCY = int(env("WEBHOOKS_CONCURRENCY", "8"))
+WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", False)
 CELERY_BEAT_SCHEDULE["events-relay-all-councils"] = {
     "task": "events.relay_all",
     "schedule": EVENTS_SWEEP_SECONDS,

@@ -20,3 +20,6 @@ if not REDIS_CACHE_URL:  # noqa: F405
         }
         for alias in ("default", "renditions")
     }
+
+# `make run`: a webhook receiver on http://127.0.0.1 is allowed (production refuses it).
+WEBHOOKS_ALLOW_LOCAL = True

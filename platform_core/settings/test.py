@@ -32,3 +32,6 @@ REST_FRAMEWORK = {
 AUDIT_AUTONOMOUS_WRITES = False
 # Every emitted event is checked against its schema in the catalogue (platform_core/events).
 EVENTS_VALIDATE = True
+
+# Webhook receivers in tests listen on http://127.0.0.1 (production refuses loopback).
+WEBHOOKS_ALLOW_LOCAL = True

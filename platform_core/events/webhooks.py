@@ -1,0 +1,401 @@
+"""Webhooks: council administrators subscribe endpoints to event types; the relay fans each
+delivered event out to the subscribed endpoints of the same council (every table here is in the
+council's schema, so another council's endpoints never see it) and sends the deliveries.
+
+Delivery (``deliver_due``), run by the relay task after the outbox:
+- due deliveries are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` (two workers never send
+  one delivery at once) and sent concurrently (``WEBHOOKS_CONCURRENCY``), in event order per
+  endpoint and subject (a delivery waits while an earlier one of its subject to the same
+  endpoint is pending);
+- the body is the CloudEvents 1.0 JSON (structured mode), signed (``signing``); the address is
+  resolved and checked at send time (``transport``: no private/loopback targets);
+- 2xx delivers; anything else is an attempt logged with status and latency, retried with
+  exponential backoff and jitter until ``retry_until`` (24 hours after the event), then
+  dead-lettered; staff replay dead deliveries;
+- at-least-once: a worker killed mid-send leaves the row locked by a transaction that rolls
+  back, so the delivery is sent again; receivers de-duplicate on the event ``id``.
+- an endpoint whose attempts keep failing (``WEBHOOKS_DISABLE_AFTER_FAILURES`` in a row) is
+  disabled and the council's administrators are emailed.
+"""
+
+import json
+import logging
+import random
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from platform_core.audit.log import append as audit
+from platform_core.errors import Refused
+
+from . import signing, transport
+from .models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .outbox import as_cloudevent
+from .registry import event_type
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
+ADMIN_GROUP = "Council administrators"
+
+
+def _setting(name: str, default):
+    return type(default)(getattr(settings, name, default))
+
+
+# --- Subscriptions (actions) ----------------------------------------------------------------
+
+
+def _clean_types(event_types) -> list[str]:
+    if not isinstance(event_types, list | tuple) or not event_types:
+        raise ValueError("Choose at least one event type.")
+    cleaned = []
+    for name in event_types:
+        try:
+            event_type(str(name))
+        except LookupError:
+            raise ValueError(f"{name!r} is not an event type in the catalogue.") from None
+        if name not in cleaned:
+            cleaned.append(str(name))
+    return sorted(cleaned)
+
+
+def create_endpoint(actor, *, url: str, event_types, description: str = "") -> WebhookEndpoint:
+    """Subscribe ``url`` to ``event_types`` (ValueError naming the problem for bad input)."""
+    transport.check_url(url)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            url=url,
+            description=description,
+            event_types=_clean_types(event_types),
+            secret=signing.new_secret(),
+            created_by=_actor_name(actor),
+        )
+        audit(
+            "events.webhook.created",
+            endpoint,
+            actor=actor,
+            detail={"url": url, "event_types": endpoint.event_types},
+        )
+    return endpoint
+
+
+def update_endpoint(actor, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
+    """Change url, description, event_types or active. Re-enabling resets the failure count."""
+    if "url" in changes:
+        transport.check_url(changes["url"])
+    if "event_types" in changes:
+        changes["event_types"] = _clean_types(changes["event_types"])
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        for name in ("url", "description", "event_types"):
+            if name in changes:
+                setattr(endpoint, name, changes[name])
+        if "active" in changes and bool(changes["active"]) != endpoint.active:
+            endpoint.active = bool(changes["active"])
+            if endpoint.active:
+                endpoint.disabled_at, endpoint.disabled_reason = None, ""
+                endpoint.consecutive_failures = 0
+            else:
+                endpoint.disabled_at = timezone.now()
+                endpoint.disabled_reason = f"Disabled by {_actor_name(actor) or 'staff'}"
+        endpoint.save()
+        audit(
+            "events.webhook.updated",
+            endpoint,
+            actor=actor,
+            detail={k: v for k, v in changes.items() if k != "secret"},
+        )
+    return endpoint
+
+
+def delete_endpoint(actor, endpoint: WebhookEndpoint) -> None:
+    with transaction.atomic():
+        audit("events.webhook.deleted", endpoint, actor=actor, detail={"url": endpoint.url})
+        endpoint.delete()
+
+
+def rotate_secret(actor, endpoint: WebhookEndpoint, overlap_hours: float | None = None):
+    """A new secret; the old one still signs (a second ``v1``) for the overlap window, so the
+    receiver can switch without losing a delivery."""
+    if overlap_hours is None:
+        overlap_hours = _setting("WEBHOOKS_SECRET_OVERLAP_HOURS", 24.0)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_expires_at = timezone.now() + timedelta(hours=overlap_hours)
+        endpoint.secret = signing.new_secret()
+        endpoint.save()
+        audit(
+            "events.webhook.secret_rotated",
+            endpoint,
+            actor=actor,
+            detail={"overlap_until": endpoint.previous_secret_expires_at},
+        )
+    return endpoint
+
+
+def replay_delivery(actor, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a dead-lettered delivery again (a fresh retry window)."""
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.status != WebhookDelivery.Status.DEAD:
+            raise Refused("Only a dead-lettered delivery can be replayed.")
+        now = timezone.now()
+        delivery.status = WebhookDelivery.Status.PENDING
+        delivery.attempts = 0
+        delivery.next_attempt_at = now
+        delivery.retry_until = now + _window()
+        delivery.save()
+        audit(
+            "events.webhook.replayed",
+            delivery,
+            actor=actor,
+            detail={"event": str(delivery.event.event_id), "endpoint": delivery.endpoint_id},
+        )
+        _wake_on_commit()
+    return delivery
+
+
+def _actor_name(actor) -> str:
+    if actor is None:
+        return ""
+    if isinstance(actor, str):
+        return actor
+    return actor.get_username() if getattr(actor, "is_authenticated", False) else ""
+
+
+def _wake_on_commit() -> None:
+    from platform_core.db import connection
+
+    from .outbox import _wake_on_commit as wake
+
+    wake(connection.schema_name)
+
+
+# --- Fan-out (called by the relay in the event's transaction) --------------------------------
+
+
+def _window() -> timedelta:
+    return timedelta(hours=_setting("WEBHOOKS_RETRY_WINDOW_HOURS", 24.0))
+
+
+def fan_out(event: OutboxEvent) -> int:
+    """One delivery per active endpoint subscribed to the event's type (idempotent: a relay
+    that runs again for the event adds nothing). Returns how many endpoints match."""
+    endpoints = [
+        e for e in WebhookEndpoint.objects.filter(active=True) if event.type in e.event_types
+    ]
+    if not endpoints:
+        return 0
+    now = timezone.now()
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                endpoint=e,
+                event=event,
+                subject=event.subject,
+                next_attempt_at=now,
+                retry_until=event.time + _window(),
+            )
+            for e in endpoints
+        ],
+        ignore_conflicts=True,
+    )
+    return len(endpoints)
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    """base * 2^(attempts-1), capped, with jitter on the upper half."""
+    base = _setting("WEBHOOKS_RETRY_BASE_SECONDS", 30.0)
+    cap = _setting("WEBHOOKS_RETRY_MAX_SECONDS", 3600.0)
+    delay = min(cap, base * 2 ** max(attempts - 1, 0))
+    return timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))  # noqa: S311 - jitter
+
+
+def _claimable():
+    now = timezone.now()
+    earlier_pending = WebhookDelivery.objects.filter(
+        endpoint=OuterRef("endpoint"),
+        subject=OuterRef("subject"),
+        event__lt=OuterRef("event"),
+        status=WebhookDelivery.Status.PENDING,
+    )
+    return (
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__active=True
+        )
+        .exclude(Exists(earlier_pending))
+        .order_by("event_id", "id")
+    )
+
+
+def request_for(delivery: WebhookDelivery, now=None) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of one attempt."""
+    cloudevent = as_cloudevent(delivery.event)
+    body = json.dumps(cloudevent, separators=(",", ":"), sort_keys=True).encode()
+    headers = {
+        "Content-Type": CONTENT_TYPE,
+        signing.HEADER: signing.sign(body, delivery.endpoint.signing_secrets(now)),
+        "Council-Platform-Event-Id": cloudevent["id"],
+        "Council-Platform-Delivery": str(delivery.pk),
+    }
+    return body, headers
+
+
+def _send(item):
+    delivery, body, headers = item
+    return transport.post(delivery.endpoint.url, body, headers)
+
+
+def deliver_due(limit: int | None = None) -> dict:
+    """Send the current council's due deliveries, one batch per transaction, until none is
+    left (or ``limit`` were tried). Returns counts."""
+    batch_size = _setting("WEBHOOKS_BATCH", 100)
+    threads = max(1, _setting("WEBHOOKS_CONCURRENCY", 8))
+    counts = {"delivered": 0, "failed": 0}
+    tried = 0
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        while limit is None or tried < limit:
+            with transaction.atomic():
+                size = batch_size if limit is None else min(batch_size, limit - tried)
+                claimed = list(
+                    _claimable()
+                    .select_related("endpoint", "event")
+                    .select_for_update(skip_locked=True, of=("self",))[:size]
+                )
+                if not claimed:
+                    break
+                # One delivery per endpoint and subject per round: the next one of the same
+                # subject is sent only after this one is delivered (order per subject).
+                seen, batch = set(), []
+                for d in claimed:
+                    if (d.endpoint_id, d.subject) not in seen:
+                        seen.add((d.endpoint_id, d.subject))
+                        batch.append(d)
+                now = timezone.now()
+                items = [(d, *request_for(d, now)) for d in batch]
+                outcomes = list(pool.map(_send, items))
+                _record(batch, outcomes)
+                for outcome in outcomes:
+                    counts["delivered" if outcome.ok else "failed"] += 1
+                tried += len(batch)
+    return counts
+
+
+def _record(batch: list[WebhookDelivery], outcomes: list) -> None:
+    now = timezone.now()
+    WebhookAttempt.objects.bulk_create(
+        [
+            WebhookAttempt(
+                delivery=d,
+                attempted_at=now,
+                status_code=o.status_code,
+                latency_ms=o.latency_ms,
+                ok=o.ok,
+                error=o.error,
+            )
+            for d, o in zip(batch, outcomes, strict=True)
+        ]
+    )
+    failures: dict[int, int] = {}
+    succeeded: set[int] = set()
+    for delivery, outcome in zip(batch, outcomes, strict=True):
+        delivery.attempts += 1
+        delivery.last_status_code = outcome.status_code
+        if outcome.ok:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = now
+            delivery.last_error = ""
+            succeeded.add(delivery.endpoint_id)
+        else:
+            delivery.last_error = outcome.error
+            failures[delivery.endpoint_id] = failures.get(delivery.endpoint_id, 0) + 1
+            if now >= delivery.retry_until:
+                delivery.status = WebhookDelivery.Status.DEAD
+                log.warning(
+                    "webhooks: delivery %s of %s to endpoint %s dead-lettered after %s attempts",
+                    delivery.pk,
+                    delivery.event.event_id,
+                    delivery.endpoint_id,
+                    delivery.attempts,
+                )
+            else:
+                delivery.next_attempt_at = min(
+                    now + backoff(delivery.attempts), delivery.retry_until
+                )
+    WebhookDelivery.objects.bulk_update(
+        batch,
+        ["attempts", "last_status_code", "status", "delivered_at", "last_error", "next_attempt_at"],
+    )
+    if succeeded:
+        WebhookEndpoint.objects.filter(pk__in=succeeded - set(failures)).exclude(
+            consecutive_failures=0
+        ).update(consecutive_failures=0)
+    for endpoint_id, failed in failures.items():
+        _count_failures(endpoint_id, failed, reset_first=endpoint_id in succeeded)
+
+
+def _count_failures(endpoint_id: int, failed: int, *, reset_first: bool) -> None:
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint.consecutive_failures = (0 if reset_first else endpoint.consecutive_failures) + failed
+    threshold = _setting("WEBHOOKS_DISABLE_AFTER_FAILURES", 50)
+    disable = endpoint.active and endpoint.consecutive_failures >= threshold
+    if disable:
+        endpoint.active = False
+        endpoint.disabled_at = timezone.now()
+        endpoint.disabled_reason = (
+            f"Disabled automatically after {endpoint.consecutive_failures} failed attempts in a "
+            "row."
+        )
+        audit(
+            "events.webhook.disabled",
+            endpoint,
+            actor="webhooks",
+            detail={"failures": endpoint.consecutive_failures, "url": endpoint.url},
+        )
+        transaction.on_commit(lambda: notify_disabled(endpoint), robust=True)
+    endpoint.save(
+        update_fields=["consecutive_failures", "active", "disabled_at", "disabled_reason"]
+    )
+
+
+def council_admin_emails() -> list[str]:
+    """Active users of the current council in the administrators' group, and superusers."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    users = users.filter(Q(groups__name=ADMIN_GROUP) | Q(is_superuser=True))
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def notify_disabled(endpoint: WebhookEndpoint) -> None:
+    """Email the council's administrators that an endpoint was disabled (never raises)."""
+    from platform_core.db import connection
+
+    recipients = council_admin_emails()
+    if not recipients:
+        log.warning("webhooks: endpoint %s disabled; no administrator to tell", endpoint.pk)
+        return
+    try:
+        send_mail(
+            subject="A webhook endpoint was disabled",
+            message=(
+                f"The webhook endpoint {endpoint.url} of council {connection.schema_name} was "
+                f"disabled: {endpoint.disabled_reason}\n\nDeliveries already queued for it wait "
+                "until it is enabled again in the admin (Settings > Webhooks); events emitted "
+                "while it is disabled are not sent to it. Dead-lettered deliveries can be "
+                "replayed there."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:  # the endpoint stays disabled; the notice is logged instead
+        log.exception("webhooks: could not email the notice for endpoint %s", endpoint.pk)
