@@ -1,13 +1,28 @@
 """Reads of the directory (the public ORUK API uses these). Every query runs in the current
 council's schema; filters are validated here so a bad value is a 400 naming the parameter."""
 
+import math
 import uuid
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 from platform_core.inputcheck import BadInput
 
-from .models import Service, ServiceAtLocation, ServiceTerm, Taxonomy, TaxonomyTerm
+from .models import (
+    Location,
+    Postcode,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceTerm,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+EARTH_RADIUS_M = 6_371_000
+MAX_PROXIMITY_M = 200_000
 
 
 def _uuid(name: str, value: str) -> uuid.UUID:
@@ -47,8 +62,81 @@ def _filter_services(qs: QuerySet, params, prefix: str = "") -> QuerySet:
     return qs
 
 
+def postcode_point(value: str) -> Postcode:
+    """The directory's centroid for a postcode: unknown → 400 naming ``postcode``."""
+    found = Postcode.objects.filter(postcode=Postcode.normalise(value)).first()
+    if found is None:
+        raise BadInput("postcode", "is not a postcode this directory knows.")
+    return found
+
+
+def locations_near(latitude, longitude, metres: float) -> QuerySet:
+    """Locations with coordinates within ``metres`` of a point (great-circle distance, with a
+    bounding box first so an index on latitude can do most of the work)."""
+    lat, lon = float(latitude), float(longitude)
+    dlat = math.degrees(metres / EARTH_RADIUS_M)
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    box = Location.objects.filter(
+        latitude__gte=Decimal(str(round(lat - dlat, 6))),
+        latitude__lte=Decimal(str(round(lat + dlat, 6))),
+        longitude__gte=Decimal(str(round(lon - dlon, 6))),
+        longitude__lte=Decimal(str(round(lon + dlon, 6))),
+    )
+    cosine = Sin(Radians(lat)) * Sin(Radians(F("latitude"))) + Cos(Radians(lat)) * Cos(
+        Radians(F("latitude"))
+    ) * Cos(Radians(F("longitude")) - Radians(lon))
+    return box.annotate(
+        distance_m=ACos(Least(Greatest(cosine, -1.0), 1.0), output_field=FloatField())
+        * EARTH_RADIUS_M
+    ).filter(distance_m__lte=metres)
+
+
+def _filter_place(qs: QuerySet, params, prefix: str = "", location_field: str = "") -> QuerySet:
+    """ORUK ``postcode`` (and ``proximity`` in metres): with a postcode only, services whose
+    service areas cover it (services with no service area are not limited by place); with a
+    proximity too, only services at a location within that distance of the postcode."""
+    raw_postcode = (params.get("postcode") or "").strip()
+    raw_proximity = (params.get("proximity") or "").strip()
+    if raw_proximity and not raw_postcode:
+        raise BadInput("proximity", "needs a postcode.")
+    if not raw_postcode:
+        return qs
+    point = postcode_point(raw_postcode)
+    service_id = f"{prefix}id" if prefix else "id"
+    if raw_proximity:
+        try:
+            metres = float(raw_proximity)
+        except ValueError:
+            raise BadInput("proximity", "must be a number of metres.") from None
+        if not 0 < metres <= MAX_PROXIMITY_M:
+            raise BadInput("proximity", f"must be more than 0 and at most {MAX_PROXIMITY_M}.")
+        near = locations_near(point.latitude, point.longitude, metres).values("id")
+        if location_field:
+            return qs.filter(**{f"{location_field}__in": near})
+        return qs.filter(
+            **{
+                f"{service_id}__in": ServiceAtLocation.objects.filter(location__in=near).values(
+                    "service_id"
+                )
+            }
+        )
+    codes = [c.strip() for c in point.gss_codes.split(",") if c.strip()]
+    return qs.exclude(
+        Q(**{f"{service_id}__in": ServiceArea.objects.values("service_id")})
+        & ~Q(
+            **{
+                f"{service_id}__in": ServiceArea.objects.filter(gss_code__in=codes).values(
+                    "service_id"
+                )
+            }
+        )
+    )
+
+
 def services(params) -> QuerySet:
-    return _filter_services(Service.objects.select_related("organization"), params)
+    return _filter_place(
+        _filter_services(Service.objects.select_related("organization"), params), params
+    )
 
 
 def service_detail(service_id) -> Service | None:
@@ -57,6 +145,12 @@ def service_detail(service_id) -> Service | None:
         .prefetch_related(
             "service_terms__term__taxonomy",
             "service_at_locations__location__addresses",
+            "service_at_locations__schedules",
+            "contacts__phones",
+            "schedules",
+            "cost_options",
+            "service_areas",
+            "languages",
         )
         .filter(id=service_id)
         .first()
@@ -64,10 +158,15 @@ def service_detail(service_id) -> Service | None:
 
 
 def services_at_locations(params) -> QuerySet:
-    return _filter_services(
-        ServiceAtLocation.objects.select_related("service__organization", "location"),
+    return _filter_place(
+        _filter_services(
+            ServiceAtLocation.objects.select_related("service__organization", "location"),
+            params,
+            prefix="service__",
+        ),
         params,
         prefix="service__",
+        location_field="location_id",
     ).prefetch_related("location__addresses")
 
 

@@ -53,6 +53,32 @@ SERVICE_KINDS = [
 
 AREAS = [("North", 0.02, 0.0), ("South", -0.02, 0.01), ("Central", 0.0, -0.01)]
 
+# Open Eligibility (https://openeligibility.org) human situations, a small subset: who a service
+# is for, published as ORUK attributes in their own taxonomy.
+ELIGIBILITY_TERMS = [
+    ("Adults", "People aged 18 and over"),
+    ("Older adults", "People aged 65 and over"),
+    ("Carers", "People who look after someone"),
+    ("Families", "Families with children"),
+    ("Young adults", "People aged 16 to 25"),
+]
+ELIGIBILITY_BY_TERM = {
+    "Home care": "Older adults",
+    "Day services": "Older adults",
+    "Carers support": "Carers",
+    "Early years": "Families",
+    "Youth services": "Young adults",
+    "Mental health support": "Adults",
+    "Money advice": "Adults",
+}
+# Demonstration postcodes near the placeholder centre (51.5, -1.0): one per area, one further off.
+POSTCODES = [
+    ("DM1 1NA", 51.52, -1.0),
+    ("DM2 2SA", 51.48, -0.99),
+    ("DM3 3CA", 51.5, -1.01),
+    ("DM9 9FA", 51.9, -1.4),
+]
+
 
 def _id(*parts) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "/".join(parts))
@@ -61,10 +87,16 @@ def _id(*parts) -> uuid.UUID:
 def seed_demo(council) -> None:
     from .models import (
         Address,
+        Contact,
+        CostOption,
+        Language,
         Location,
         Organization,
         Phone,
+        Postcode,
+        Schedule,
         Service,
+        ServiceArea,
         ServiceAtLocation,
         ServiceTerm,
         Taxonomy,
@@ -89,6 +121,25 @@ def seed_demo(council) -> None:
                 "description": description,
                 "parent": terms.get(parent),
             },
+        )
+    eligibility, _ = Taxonomy.objects.get_or_create(
+        id=_id("taxonomy", "Open Eligibility"),
+        defaults={
+            "name": "Open Eligibility",
+            "description": "Who a service is for (Open Eligibility human situations, a subset).",
+            "uri": "https://openeligibility.org",
+        },
+    )
+    for name, description in ELIGIBILITY_TERMS:
+        terms[f"eligibility:{name}"], _ = TaxonomyTerm.objects.get_or_create(
+            id=_id("term", "eligibility", name),
+            defaults={"taxonomy": eligibility, "name": name, "description": description},
+        )
+    gss = council.gss_code or ""
+    for code, lat, lon in POSTCODES:
+        Postcode.objects.get_or_create(
+            postcode=code,
+            defaults={"latitude": lat, "longitude": lon, "gss_codes": gss},
         )
     organisations = []
     for name, description in ORGANISATIONS:
@@ -128,7 +179,44 @@ def seed_demo(council) -> None:
             if created:
                 for term_name in term_names:
                     ServiceTerm.objects.create(service=service, term=terms[term_name])
-                ServiceAtLocation.objects.create(
+                who = {ELIGIBILITY_BY_TERM[t] for t in term_names if t in ELIGIBILITY_BY_TERM}
+                for who_name in sorted(who):
+                    ServiceTerm.objects.create(
+                        service=service, term=terms[f"eligibility:{who_name}"]
+                    )
+                sal = ServiceAtLocation.objects.create(
                     id=_id("sal", name), service=service, location=location
                 )
                 Phone.objects.create(service=service, number="01234 567890")
+                contact = Contact.objects.create(
+                    id=_id("contact", name),
+                    service=service,
+                    name=f"{area} team",
+                    title="Service coordinator",
+                    email=f"{area.lower()}@example.org",
+                )
+                Phone.objects.create(contact=contact, number="01234 567891")
+                Schedule.objects.create(
+                    id=_id("schedule", name),
+                    service_at_location=sal,
+                    freq="WEEKLY",
+                    byday="MO,TU,WE,TH,FR",
+                    opens_at="09:00",
+                    closes_at="17:00",
+                    attending_type="in person",
+                    description="Weekdays 9am to 5pm",
+                )
+                CostOption.objects.create(
+                    id=_id("cost", name),
+                    service=service,
+                    option="Per session",
+                    amount=0 if org_index in (1, 3, 4) else 15,
+                    amount_description="Free" if org_index in (1, 3, 4) else "£15 a session",
+                )
+                if gss:
+                    ServiceArea.objects.create(
+                        id=_id("area", name), service=service, name=council.name, gss_code=gss
+                    )
+                Language.objects.create(
+                    id=_id("lang", name), service=service, name="English", code="en"
+                )

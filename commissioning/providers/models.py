@@ -6,7 +6,11 @@ which the API publishes as ORUK ``attributes`` (link_type "service").
 
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 
 class Taxonomy(models.Model):
@@ -63,7 +67,10 @@ class Organization(models.Model):
         return self.name
 
 
-class Service(models.Model):
+class Service(ClusterableModel):
+    """A service; its contacts, schedules, cost options, service areas and languages are edited
+    with it (inline in the admin)."""
+
     STATUSES = [
         ("active", "Active"),
         ("inactive", "Inactive"),
@@ -169,6 +176,9 @@ class ServiceAtLocation(models.Model):
 
 class Phone(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contact = models.ForeignKey(
+        "Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
     )
@@ -180,3 +190,178 @@ class Phone(models.Model):
 
     def __str__(self):
         return self.number
+
+
+GSS_CODE = RegexValidator(
+    r"^[EKNSW]\d{8}$", "A GSS code is a letter (E, K, N, S or W) and eight digits, e.g. E06000023."
+)
+GSS_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
+
+
+class Contact(models.Model):
+    """Someone to contact about a service (ORUK contact); their phones are ``Phone.contact``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = ParentalKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name or self.title or str(self.id)
+
+
+class Schedule(models.Model):
+    """When a service (or a service at one location) is open: ORUK's iCal-style schedule."""
+
+    FREQS = [("WEEKLY", "Weekly"), ("MONTHLY", "Monthly")]
+    ATTENDING = [("in person", "In person"), ("online", "Online"), ("telephone", "Telephone")]
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = ParentalKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    freq = models.CharField(max_length=10, choices=FREQS, blank=True)
+    byday = models.CharField(
+        max_length=40, blank=True, help_text="iCal days, comma-separated, e.g. MO,TU,WE"
+    )
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    attending_type = models.CharField(max_length=20, choices=ATTENDING, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(service__isnull=False)
+                | models.Q(service_at_location__isnull=False),
+                name="providers_schedule_has_owner",
+            )
+        ]
+
+    def clean(self):
+        if self.service is None and self.service_at_location is None:
+            raise ValidationError("A schedule belongs to a service or a service at a location.")
+        days = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+        if self.byday and not set(self.byday.replace(" ", "").split(",")) <= days:
+            raise ValidationError({"byday": "Use iCal days separated by commas, e.g. MO,TU."})
+
+    def __str__(self):
+        times = (
+            f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+            if self.opens_at and self.closes_at
+            else ""
+        )
+        return " ".join(x for x in (self.byday, times, self.description[:40]) if x) or str(self.id)
+
+
+class CostOption(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = ParentalKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    option = models.CharField(max_length=200, blank=True, help_text="e.g. Per session")
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    amount_description = models.CharField(max_length=200, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["option", "id"]
+
+    def __str__(self):
+        return (
+            f"{self.option or 'Cost'}: £{self.amount}" if self.amount is not None else self.option
+        )
+
+
+class ServiceArea(models.Model):
+    """Where a service is offered, by its GSS code (a local authority district, ward, ...)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = ParentalKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    name = models.CharField(max_length=200)
+    gss_code = models.CharField(max_length=9, validators=[GSS_CODE], verbose_name="GSS code")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "gss_code"], name="providers_area_once")
+        ]
+
+    @property
+    def uri(self) -> str:
+        return GSS_URI + self.gss_code
+
+    def __str__(self):
+        return f"{self.name} ({self.gss_code})"
+
+
+class Language(models.Model):
+    """A language a service is delivered in (ISO 639 code, e.g. ``cy`` Welsh)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = ParentalKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="languages"
+    )
+    phone = models.ForeignKey(
+        "Phone", null=True, blank=True, on_delete=models.CASCADE, related_name="languages"
+    )
+    name = models.CharField(max_length=100)
+    code = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[a-z]{2,3}$", "An ISO 639 code: two or three lowercase letters.")
+        ],
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(service__isnull=False) | models.Q(phone__isnull=False),
+                name="providers_language_has_owner",
+            )
+        ]
+
+    def clean(self):
+        if self.service is None and self.phone is None:
+            raise ValidationError("A language belongs to a service or a phone.")
+
+    def __str__(self):
+        return self.name
+
+
+class Postcode(models.Model):
+    """A postcode's centroid and the GSS codes of the areas it lies in (from the ONS Postcode
+    Directory): what the ORUK ``postcode``/``proximity`` filters look up."""
+
+    postcode = models.CharField(max_length=8, primary_key=True, help_text="Upper case, one space")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    gss_codes = models.CharField(
+        max_length=200, blank=True, help_text="GSS codes of its areas, comma-separated"
+    )
+
+    class Meta:
+        ordering = ["postcode"]
+
+    def save(self, *args, **kwargs):
+        self.postcode = self.normalise(self.postcode)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalise(value: str) -> str:
+        compact = "".join(value.split()).upper()
+        return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+    def __str__(self):
+        return self.postcode

@@ -177,6 +177,97 @@ def service_at_location_json(sal, with_service: bool = True) -> dict:
     return data
 
 
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _time(value) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+def phone_json(phone) -> dict:
+    return _drop_empty(
+        {
+            "id": str(phone.id),
+            "contact_id": str(phone.contact_id) if phone.contact_id else None,
+            "number": phone.number,
+            "description": phone.description,
+        }
+    )
+
+
+def contact_json(contact) -> dict:
+    return _drop_empty(
+        {
+            "id": str(contact.id),
+            "service_id": str(contact.service_id),
+            "name": contact.name,
+            "title": contact.title,
+            "email": contact.email,
+            "phones": [phone_json(p) for p in contact.phones.all()],
+        }
+    )
+
+
+def schedule_json(schedule) -> dict:
+    return _drop_empty(
+        {
+            "id": str(schedule.id),
+            "service_id": str(schedule.service_id) if schedule.service_id else None,
+            "service_at_location_id": (
+                str(schedule.service_at_location_id) if schedule.service_at_location_id else None
+            ),
+            "freq": schedule.freq,
+            "byday": schedule.byday,
+            "opens_at": _time(schedule.opens_at),
+            "closes_at": _time(schedule.closes_at),
+            "valid_from": _date(schedule.valid_from),
+            "valid_to": _date(schedule.valid_to),
+            "description": schedule.description,
+            "attending_type": schedule.attending_type,
+            "notes": schedule.notes,
+        }
+    )
+
+
+def cost_option_json(cost) -> dict:
+    return _drop_empty(
+        {
+            "id": str(cost.id),
+            "service_id": str(cost.service_id),
+            "option": cost.option,
+            "amount": float(cost.amount) if cost.amount is not None else None,
+            "amount_description": cost.amount_description,
+            "valid_from": _date(cost.valid_from),
+            "valid_to": _date(cost.valid_to),
+        }
+    )
+
+
+def service_area_json(area) -> dict:
+    return {
+        "id": str(area.id),
+        "service_id": str(area.service_id),
+        "name": area.name,
+        "service_area": area.name,
+        "extent": area.gss_code,
+        "extent_type": "text",
+        "uri": area.uri,
+    }
+
+
+def language_json(language) -> dict:
+    return _drop_empty(
+        {
+            "id": str(language.id),
+            "service_id": str(language.service_id) if language.service_id else None,
+            "phone_id": str(language.phone_id) if language.phone_id else None,
+            "name": language.name,
+            "code": language.code,
+        }
+    )
+
+
 @oruk_view
 def root(request):
     return {
@@ -198,9 +289,17 @@ def service_detail(request, id):
         raise Http404("No such service.")
     data = service_json(service)
     data["service_at_locations"] = [
-        service_at_location_json(sal, with_service=False)
+        {
+            **service_at_location_json(sal, with_service=False),
+            "schedules": [schedule_json(s) for s in sal.schedules.all()],
+        }
         for sal in service.service_at_locations.all()
     ]
+    data["contacts"] = [contact_json(c) for c in service.contacts.all()]
+    data["schedules"] = [schedule_json(s) for s in service.schedules.all()]
+    data["cost_options"] = [cost_option_json(c) for c in service.cost_options.all()]
+    data["service_areas"] = [service_area_json(a) for a in service.service_areas.all()]
+    data["languages"] = [language_json(lang) for lang in service.languages.all()]
     data["attributes"] = [
         {
             "id": str(link.id),

@@ -1,13 +1,22 @@
 """Council A's directory objects and how the isolation probe reaches every providers route
-(see tests/isolation/__init__.py for the convention)."""
+(see tests/isolation/__init__.py for the convention).
 
-from tests.isolation.probe import MARKER, Seed
+The staff admin is one Wagtail snippet viewset per directory model. Every model gets the same
+seeds: edit submits the form A's own staff see (``FORM``); add and copy submit a complete,
+valid new entry (``Form(new)``: copy's form posts to the add URL, so nothing is harvested from
+it); delete, usage, history and the chooser's ``chosen`` take A's object.
+"""
+
+from tests.isolation.probe import FORM, MARKER, Form, Seed
 
 
 def probe_objects(w) -> None:
     from commissioning.providers.models import (
+        Address,
         Location,
         Organization,
+        Phone,
+        Postcode,
         Service,
         ServiceAtLocation,
         ServiceTerm,
@@ -17,20 +26,105 @@ def probe_objects(w) -> None:
 
     taxonomy = Taxonomy.objects.create(name=f"{MARKER} taxonomy", description=MARKER)
     term = TaxonomyTerm.objects.create(taxonomy=taxonomy, name=f"{MARKER} term", description=MARKER)
+    w.oruk_term_2 = TaxonomyTerm.objects.create(
+        taxonomy=taxonomy, name=f"{MARKER} term 2", description=MARKER
+    )
     org = Organization.objects.create(name=f"{MARKER} organisation", description=MARKER)
     service = Service.objects.create(organization=org, name=f"{MARKER} service", description=MARKER)
-    ServiceTerm.objects.create(service=service, term=term)
     location = Location.objects.create(name=f"{MARKER} location", description=MARKER)
-    w.oruk_service = service
-    w.oruk_sal = ServiceAtLocation.objects.create(service=service, location=location)
+    w.oruk_location_2 = Location.objects.create(name=f"{MARKER} location 2", description=MARKER)
     w.oruk_taxonomy = taxonomy
     w.oruk_term = term
+    w.oruk_taxonomyterm = term
+    w.oruk_organization = org
+    w.oruk_service = service
+    w.oruk_location = location
+    w.oruk_serviceterm = ServiceTerm.objects.create(service=service, term=term)
+    w.oruk_sal = ServiceAtLocation.objects.create(service=service, location=location)
+    w.oruk_serviceatlocation = w.oruk_sal
+    w.oruk_address = Address.objects.create(
+        location=location, address_1=MARKER, city=MARKER, state_province=MARKER, postal_code="X1"
+    )
+    w.oruk_phone = Phone.objects.create(service=service, number="0", description=MARKER)
+    w.oruk_postcode = Postcode.objects.create(
+        postcode="PR1 1PR", latitude="53.76", longitude="-2.70", gss_codes=MARKER
+    )
+
+
+# A complete, valid new entry of each model (what a member of staff would type on its add form).
+NEW = {
+    "organization": lambda w: {"name": "Probe organisation 2", "description": "Probe"},
+    "service": lambda w: {
+        "organization": str(w.oruk_organization.pk),
+        "name": "Probe service 2",
+        "description": "Probe",
+        "status": "active",
+        # the inline panels' formsets (contacts, schedules, costs, areas, languages): none
+        **{
+            f"{prefix}-{field}": count
+            for prefix in ("contacts", "schedules", "cost_options", "service_areas", "languages")
+            for field, count in (
+                ("TOTAL_FORMS", "0"),
+                ("INITIAL_FORMS", "0"),
+                ("MIN_NUM_FORMS", "0"),
+                ("MAX_NUM_FORMS", "1000"),
+            )
+        },
+    },
+    "serviceterm": lambda w: {"service": str(w.oruk_service.pk), "term": str(w.oruk_term_2.pk)},
+    "location": lambda w: {"name": "Probe location 3", "location_type": "physical"},
+    "address": lambda w: {
+        "location": str(w.oruk_location.pk),
+        "address_1": "1 Probe Street",
+        "city": "Probe",
+        "state_province": "Probe",
+        "postal_code": "PR1 1PR",
+        "country": "GB",
+        "address_type": "physical",
+    },
+    "serviceatlocation": lambda w: {
+        "service": str(w.oruk_service.pk),
+        "location": str(w.oruk_location_2.pk),
+    },
+    "phone": lambda w: {"service": str(w.oruk_service.pk), "number": "01234 567890"},
+    "taxonomy": lambda w: {"name": "Probe taxonomy 2", "description": "Probe"},
+    "taxonomyterm": lambda w: {
+        "taxonomy": str(w.oruk_taxonomy.pk),
+        "name": "Probe term 3",
+        "description": "Probe",
+    },
+}
+
+
+def _snippet_seeds(model: str, new) -> list[Seed]:
+    def pk(w):
+        return {"pk": str(getattr(w, f"oruk_{model}").pk)}
+
+    admin = f"wagtailsnippets_providers_{model}"
+    return [
+        Seed(f"{admin}:add", body={"POST": Form(new)}),
+        Seed(f"{admin}:edit", kwargs=pk, body={"POST": FORM}),
+        Seed(f"{admin}:copy", kwargs=pk, body={"POST": Form(new)}),
+        Seed(f"{admin}:delete", kwargs=pk, body={"POST": {}, "DELETE": {}}),
+        Seed(
+            (
+                f"{admin}:usage",
+                f"{admin}:history",
+                f"{admin}:history_results",
+                f"wagtailsnippetchoosers_providers_{model}:chosen",
+            ),
+            kwargs=pk,
+        ),
+    ]
 
 
 def probe_seeds() -> list[Seed]:
-    return [
+    seeds = [
         Seed("openreferral:service", kwargs=lambda w: {"id": str(w.oruk_service.id)}),
         Seed("openreferral:service-at-location", kwargs=lambda w: {"id": str(w.oruk_sal.id)}),
         Seed("openreferral:taxonomy", kwargs=lambda w: {"id": str(w.oruk_taxonomy.id)}),
         Seed("openreferral:taxonomy-term", kwargs=lambda w: {"id": str(w.oruk_term.id)}),
     ]
+    for model, new in NEW.items():
+        seeds += _snippet_seeds(model, new)
+    return seeds
