@@ -1,19 +1,21 @@
 """The council site's public URLs; included last by platform_core.urls_tenant."""
 
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
 from cms import views
+
+# Wagtail's helpers (unlocking a password-protected page, front-end sign-in) come before page
+# serving: the serve pattern matches ``_util/...`` too, and would answer 404 for them.
+wagtail_helpers = [p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"]
 
 urlpatterns = [
     path("search/", views.search, name="cms_search"),
     path("robots.txt", views.robots_txt, name="cms_robots"),
     path("sitemap.xml", sitemap, name="cms_sitemap"),
     path("branding.css", views.branding_css, name="cms_branding_css"),
+    *wagtail_helpers,
     # Wagtail's own pattern for pages, served through the council's page cache.
     re_path(r"^((?:[\w\-]+/)*)$", views.serve, name="wagtail_serve"),
 ]
-
-# Wagtail's helpers (password-protected pages, front-end login) and its serve pattern as fallback.
-urlpatterns += [path("", include(wagtail_urls))]

@@ -1,12 +1,12 @@
 """URLs on the platform's own domain (public schema): site, sign-up, console, platform API."""
 
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from platform_core import views
 from tenants import views as tenant_views
+from tenants.admin import console_urls
 
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
@@ -20,7 +20,7 @@ urlpatterns = [
         ),
         name="console-set-password",
     ),
-    path("console/", admin.site.urls),
+    path("console/", console_urls()),
     path("platform/api/v1/", include("tenants.api.urls")),
     path("platform/api/v1/catalogue/", include("intelligence.benchmarking.api.platform_urls")),
     path("platform/api/v1/funding/", include("commissioning.fundingregister.api.urls")),

@@ -1,5 +1,7 @@
 """The platform console: Django admin on the public schema, for platform staff."""
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
@@ -9,6 +11,20 @@ from .models import Council, CouncilRequest, Domain
 admin.site.site_header = "Council Platform console"
 admin.site.site_title = "Council Platform console"
 admin.site.index_title = "Councils and platform"
+
+
+def console_urls():
+    """The console's URLs, without the models of council-only apps.
+
+    The console runs in the public schema only. Some council apps register their models with
+    Django's admin (Wagtail's documents and images, taggit's tags); their tables exist only in
+    councils' schemas, so their console pages could only answer 500. Called by the public
+    URLconf, after every app's admin module has registered its models.
+    """
+    for model in list(admin.site._registry):
+        if apps.get_app_config(model._meta.app_label).name not in settings.SHARED_APPS:
+            admin.site.unregister(model)
+    return admin.site.urls
 
 
 class DomainInline(admin.TabularInline):

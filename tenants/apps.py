@@ -8,6 +8,10 @@ class TenantsConfig(AppConfig):
     def ready(self):
         from platform_core import provisioning
 
+        from . import deletion
+
+        deletion.install()
+
         # The first administrator of every council joins this group (tenants.actions).
         provisioning.declare_group(
             "Council administrators",

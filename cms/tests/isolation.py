@@ -213,12 +213,18 @@ def probe_seeds() -> list[Seed]:
         ),
         Seed(
             "wagtailcore_authenticate_with_password",
-            unreachable="shadowed by cms's wagtail_serve pattern (cms/urls.py), which comes first",
-            path=lambda w: f"/_util/authenticate_with_password/{w.page_restriction.pk}/1/",
+            kwargs=lambda w: {
+                "page_view_restriction_id": w.page_restriction.pk,
+                "page_id": w.restricted_page.pk,
+            },
+            body={"POST": {"password": "probe-secret", "return_url": "/probe-restricted/"}},
+            control_writes=False,
+            reason="a correct password only sets a session flag",
         ),
         Seed(
             "wagtailcore_login",
-            unreachable="shadowed by cms's wagtail_serve pattern (cms/urls.py), which comes first",
+            body={"POST": {"username": "probe-nobody@example.com", "password": "wrong"}},
+            reason="the front-end sign-in form: a failed sign-in (django-axes records it)",
         ),
         # --- Wagtail admin: pages ------------------------------------------------------------
         Seed("wagtailadmin_api:pages:detail", kwargs=lambda w: {"pk": w.page.pk}),

@@ -193,3 +193,29 @@ def test_redirects_are_per_council(site, anon_web, council_b):
     assert response.status_code == 301 and response["Location"].endswith("/bins-and-recycling/")
     other = Client(HTTP_HOST=council_b.primary_domain).get("/bins", follow=True)
     assert other.status_code == 404  # only the slash is appended; A's redirect is not B's
+
+
+@pytest.mark.django_db
+def test_password_protected_page_unlocks_with_its_password(site, anon_web):
+    """Wagtail's unlock form posts to /_util/authenticate_with_password/...: it must reach
+    Wagtail's view, not page serving (which answered 404 and left the page locked forever)."""
+    from wagtail.models import PageViewRestriction
+
+    page = site["service"]
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type="password", password="open-sesame"
+    )
+    locked = anon_web.get(page.url)
+    assert b"open-sesame" not in locked.content
+    action = f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/"
+    assert action.encode() in locked.content  # the unlock form posts here
+
+    wrong = anon_web.post(action, {"password": "nope", "return_url": page.url})
+    assert wrong.status_code == 200 and b"password" in wrong.content.lower()
+    assert action.encode() in anon_web.get(page.url).content  # still locked
+
+    right = anon_web.post(action, {"password": "open-sesame", "return_url": page.url})
+    assert right.status_code == 302 and right["Location"] == page.url
+    unlocked = anon_web.get(page.url)
+    assert unlocked.status_code == 200
+    assert page.title.encode() in unlocked.content and action.encode() not in unlocked.content
