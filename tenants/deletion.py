@@ -26,4 +26,4 @@ def _related_objects(self, related_model, related_fields, objs):
 def install() -> None:
     """Called once from TenantsConfig.ready (covers the admin's NestedObjects too)."""
     if deletion.Collector.related_objects is not _related_objects:
-        deletion.Collector.related_objects = _related_objects
+        deletion.Collector.related_objects = _related_objects  # type: ignore[method-assign]
