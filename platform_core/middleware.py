@@ -174,3 +174,46 @@ def _is_envelope(response) -> bool:
         return False
     error = body.get("error") if isinstance(body, dict) else None
     return isinstance(error, dict) and {"code", "message", "fields"} <= set(error)
+
+
+class PasswordResetThrottleMiddleware:
+    """Rate limits on asking for a password-reset email (the Wagtail admin's "Forgotten
+    password?" form): per client address and per account asked about, like the sign-in lockout
+    (``platform_core.clientip``; counters in the default cache, whose keys carry the council's
+    schema). Without them anyone could mail-bomb a member of staff, or use the platform to send
+    mail at volume. The per-account limit counts whatever address was typed, whether or not an
+    account has it, so the answer reveals nothing. Rate: ``PASSWORD_RESET_THROTTLE``.
+    """
+
+    URL_NAMES = {"wagtailadmin_password_reset": "email"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        field = self.URL_NAMES.get(match.view_name if match else "")
+        if field is None or request.method != "POST":
+            return None
+        import hashlib
+
+        from platform_core.api.throttling import ClientAddressThrottle, KeyedThrottle
+
+        account = (request.POST.get(field) or "").strip().lower()
+        digest = hashlib.sha256(account.encode()).hexdigest()[:32]
+        by_address = ClientAddressThrottle("password_reset")
+        by_account = KeyedThrottle("password_reset_account", digest)
+        # Both are counted on every request, so one cannot be used to dodge the other.
+        refused = [t for t in (by_address, by_account) if not t.allow(request)]
+        if not refused:
+            return None
+        wait = max(t.wait() or 0 for t in refused)
+        minutes = max(1, int(wait // 60) + (1 if wait % 60 else 0))
+        response = TemplateResponse(
+            request, "platform/password_reset_throttled.html", {"minutes": minutes}, status=429
+        ).render()
+        response["Retry-After"] = str(int(wait) or 60)
+        return response

@@ -51,3 +51,18 @@ class ClientAddressThrottle(_RatesAtCallTime, SimpleRateThrottle):
 
     def allow(self, request) -> bool:
         return self.allow_request(request, None)
+
+
+class KeyedThrottle(_RatesAtCallTime, SimpleRateThrottle):
+    """A limit per key the caller chooses (an account asked about, hashed):
+    ``KeyedThrottle("password_reset_account", digest).allow(request)``."""
+
+    def __init__(self, scope: str, ident: str):
+        self.scope = scope
+        self.ident = ident
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+    def allow(self, request) -> bool:
+        return self.allow_request(request, None)

@@ -157,6 +157,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "platform_core.middleware.CouncilRedirectMiddleware",
+    # Asking for password-reset emails: per client address and per account (429 past the rate).
+    "platform_core.middleware.PasswordResetThrottleMiddleware",
     # Last: turns a sign-in refused by the lockout into the "too many attempts" page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -360,6 +362,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "api_key": "6000/min",
         # Sign-up requests on the platform site, per client address.
         "signup": env("SIGNUP_THROTTLE", "5/hour"),
+        # Password-reset emails asked for (Wagtail admin), per client address and per account.
+        "password_reset": env("PASSWORD_RESET_THROTTLE", "10/hour"),
+        "password_reset_account": env("PASSWORD_RESET_ACCOUNT_THROTTLE", "3/hour"),
     },
     # Throttles identify clients the same way as platform_core.clientip (TRUSTED_PROXY_COUNT).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

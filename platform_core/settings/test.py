@@ -24,6 +24,8 @@ REST_FRAMEWORK = {
         "anon": "100000/min",
         "user": "100000/min",
         "signup": "100000/min",
+        "password_reset": "100000/min",
+        "password_reset_account": "100000/min",
     },
 }
 # Every test runs inside one transaction that is rolled back; a refusal written on a separate
