@@ -9,7 +9,7 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ["provisioning", "pages", "records", "benchmarking", "masterdata"]
+BENCHMARKS = ["provisioning", "pages", "records", "benchmarking", "masterdata", "funding"]
 
 
 def main(argv: list[str]) -> int:

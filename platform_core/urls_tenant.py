@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("platform_core.api.urls_tenant")),
     path("openreferral/", include("commissioning.providers.api.urls")),
+    path("participate/", include("commissioning.participation.urls")),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(urlconf="platform_core.urls_tenant"),

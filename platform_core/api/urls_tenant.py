@@ -12,4 +12,5 @@ urlpatterns = [
     path("commissioning/", include("commissioning.ledgers.api.urls")),
     path("funding/", include("commissioning.funding.api.urls")),
     path("360giving/", include("commissioning.funding.api.giving_urls")),
+    path("participation/", include("commissioning.participation.api.urls")),
 ]

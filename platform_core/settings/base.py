@@ -87,6 +87,7 @@ TENANT_APPS = [
     "commissioning.providers",
     "commissioning.ledgers",
     "commissioning.funding",
+    "commissioning.participation",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

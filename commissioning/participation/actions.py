@@ -1,0 +1,460 @@
+"""Writes of participatory budgeting: processes, proposals and their feasibility checks, votes
+(online and paper), the count, publishing results, and turning winners into grants committed
+against the ward budget.
+
+Every refusal says why (``Refused``: 409); bad input names the field (``ValidationError``).
+A resident votes once per process: the ballot's ``voter_key`` is unique per process, so a second
+vote, online or on paper, at the same time or later, is refused and nothing is counted twice.
+"""
+
+import datetime
+import hashlib
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from platform_core.audit import log as audit
+from platform_core.errors import Refused
+
+from .models import Ballot, BallotChoice, Process, Proposal
+
+POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+GSS_RE = re.compile(r"^[EWSN]\d{8}$")
+PROCESS_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "ward_code",
+    "ward_name",
+    "budget",
+    "ledger_budget_id",
+    "postcodes",
+    "method",
+    "min_choices",
+    "max_choices",
+    "proposals_open",
+    "proposals_close",
+    "voting_open",
+    "voting_close",
+)
+
+
+def normalise_postcode(value: str) -> str | None:
+    match = POSTCODE_RE.match(" ".join((value or "").upper().split()))
+    return f"{match[1]} {match[2]}" if match else None
+
+
+def _money(amount: Decimal) -> str:
+    return f"£{amount:,.2f}".replace(".00", "")
+
+
+# --- processes ------------------------------------------------------------------------------
+
+
+def save_process(process: Process | None = None, *, actor=None, **values) -> Process:
+    created = process is None
+    process = process or Process()
+    for name, value in values.items():
+        if name not in PROCESS_FIELDS:
+            raise TypeError(f"unknown process field {name!r}")
+        setattr(process, name, value)
+    errors: dict[str, list[str]] = {}
+    codes = []
+    for code in process.postcodes or []:
+        normal = normalise_postcode(code)
+        if normal is None:
+            errors.setdefault("postcodes", []).append(f"{code!r} is not a UK postcode")
+        elif normal not in codes:
+            codes.append(normal)
+    process.postcodes = codes
+    process.ward_code = (process.ward_code or "").upper()
+    if not GSS_RE.match(process.ward_code):
+        errors.setdefault("ward_code", []).append(f"{process.ward_code!r} is not a GSS code")
+    if process.method == Process.Method.APPROVAL and process.max_choices is not None:
+        if process.max_choices < process.min_choices:
+            errors.setdefault("max_choices", []).append("is less than min_choices")
+    if (
+        not created
+        and process.counted_at
+        and {"budget", "method", "min_choices", "max_choices"} & set(values)
+    ):
+        raise Refused(
+            "The votes are counted: the budget and the voting rules can no longer change."
+        )
+    if errors:
+        raise ValidationError(errors)
+    if "ledger_budget_id" in values and process.ledger_budget_id is not None:
+        _ledger_budget(process.ledger_budget_id, actor)
+    process.full_clean()
+    with transaction.atomic():
+        process.save()
+        audit.append(
+            "participation.process.created" if created else "participation.process.changed",
+            process,
+            actor=actor,
+            object_type="participation.process",
+            object_id=str(process.pk),
+            detail={"title": process.title, "budget": str(process.budget)},
+        )
+    return process
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+def submit_proposal(process: Process, *, now=None, **values) -> Proposal:
+    """A resident proposes a project while proposals are open; their postcode must be in the
+    ward."""
+    now = now or timezone.now()
+    if process.stage(now) != "proposals":
+        raise Refused(
+            f"Proposals for {process.title} are open from {process.proposals_open:%-d %B %Y} "
+            f"until {process.proposals_close:%-d %B %Y}."
+        )
+    postcode = normalise_postcode(values.get("proposer_postcode", ""))
+    if postcode is None:
+        raise ValidationError({"proposer_postcode": ["Enter a real UK postcode, like NS1 1AA"]})
+    if process.postcodes and postcode not in process.postcodes:
+        raise Refused(
+            f"{postcode} is not in {process.ward_name}: only residents of the ward can propose projects."
+        )
+    values["proposer_postcode"] = postcode
+    proposal = Proposal(process=process, **values)
+    proposal.full_clean()
+    if proposal.estimated_cost <= 0:
+        raise ValidationError({"estimated_cost": ["Enter a cost of more than £0"]})
+    proposal.save()
+    return proposal
+
+
+def check_proposal(
+    proposal: Proposal, *, feasible: bool, cost: Decimal | None = None, note: str = "", actor=None
+) -> Proposal:
+    """Staff record the feasibility check and the checked cost, before voting opens."""
+    process = proposal.process
+    if timezone.now() >= process.voting_open:
+        raise Refused("Voting has opened: the ballot can no longer change.")
+    if feasible:
+        if cost is None or cost <= 0:
+            raise ValidationError(
+                {"cost": ["A feasible project needs its checked cost (more than £0)"]}
+            )
+        if cost > process.budget:
+            raise ValidationError(
+                {
+                    "cost": [
+                        f"{_money(cost)} is more than the whole budget, {_money(process.budget)}"
+                    ]
+                }
+            )
+    proposal.status = Proposal.Status.FEASIBLE if feasible else Proposal.Status.NOT_FEASIBLE
+    proposal.cost = cost if feasible else None
+    proposal.feasibility_note = note
+    proposal.checked_by = actor if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        proposal.save()
+        audit.append(
+            "participation.proposal.checked",
+            proposal,
+            actor=actor,
+            object_type="participation.proposal",
+            object_id=str(proposal.pk),
+            detail={"feasible": feasible, "cost": str(cost) if cost is not None else None},
+        )
+    return proposal
+
+
+# --- votes ----------------------------------------------------------------------------------
+
+
+def _letters(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z ]", "", text)
+
+
+def voter_key(process: Process, *, name: str, date_of_birth: datetime.date, postcode: str) -> str:
+    """Who the resident is, for "one vote each": their surname, first initial, date of birth and
+    postcode, hashed with the platform's secret (the values are never stored with the vote)."""
+    words = _letters(name).split()
+    if not words:
+        raise ValidationError({"name": ["Enter your full name"]})
+    identity = f"{process.pk}|{words[-1]}|{words[0][0]}|{date_of_birth.isoformat()}|{postcode}"
+    return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+
+def eligibility(process: Process, *, postcode: str, address: str) -> str:
+    """How the resident's address was checked: "place" when it is a place in the council's
+    master data (golden records), "postcode" otherwise; refused when the postcode is not in
+    the ward."""
+    if process.postcodes and postcode not in process.postcodes:
+        raise Refused(
+            f"{postcode} is not in {process.ward_name}: only residents of the ward can vote."
+        )
+    from intelligence.masterdata import access as masterdata
+
+    if address and masterdata.search_places(postcode=postcode, address=address).exists():
+        return "place"
+    return "postcode"
+
+
+def _check_choices(process: Process, choices: list[int]) -> list[Proposal]:
+    if len(set(choices)) != len(choices):
+        raise ValidationError({"choices": ["Choose each project once"]})
+    on_ballot = {
+        p.pk: p for p in process.proposals.filter(status=Proposal.Status.FEASIBLE, pk__in=choices)
+    }
+    missing = [c for c in choices if c not in on_ballot]
+    if missing:
+        raise ValidationError(
+            {"choices": [f"{', '.join(map(str, missing))} is not a project on this ballot"]}
+        )
+    chosen = [on_ballot[c] for c in choices]
+    if process.method == Process.Method.KNAPSACK:
+        if not chosen:
+            raise ValidationError({"choices": ["Choose at least one project"]})
+        total = sum((p.cost for p in chosen), Decimal(0))
+        if total > process.budget:
+            raise Refused(
+                f"Your choices cost {_money(total)}, more than the budget of {_money(process.budget)}: "
+                "remove a project and vote again."
+            )
+    else:
+        low, high = process.min_choices, process.max_choices
+        if len(chosen) < low or (high is not None and len(chosen) > high):
+            span = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise Refused(f"Choose {span} projects; you chose {len(chosen)}.")
+    return chosen
+
+
+@dataclass
+class VoteReceipt:
+    ballot: int
+    channel: str
+    eligibility: str
+
+
+def cast_vote(
+    process: Process,
+    *,
+    name: str,
+    date_of_birth: datetime.date,
+    postcode: str,
+    address: str = "",
+    choices: list[int],
+    channel: str = Ballot.Channel.ONLINE,
+    actor=None,
+    now=None,
+) -> VoteReceipt:
+    """One resident's vote. Online votes only while voting is open; paper ballots (entered by
+    staff) until the count. Refused: outside the window, outside the ward, a second vote by the
+    same resident (online or paper), over the budget (knapsack), too few or too many choices
+    (approval)."""
+    now = now or timezone.now()
+    if process.counted_at:
+        raise Refused("The votes have been counted: no more votes can be added.")
+    if channel == Ballot.Channel.ONLINE and process.stage(now) != "voting":
+        raise Refused(
+            f"Voting for {process.title} is open from {timezone.localtime(process.voting_open):%-d %B %Y %H:%M} "
+            f"until {timezone.localtime(process.voting_close):%-d %B %Y %H:%M}."
+        )
+    if channel == Ballot.Channel.PAPER and now < process.voting_open:
+        raise Refused("Voting has not opened yet: paper ballots can be entered once it has.")
+    normal = normalise_postcode(postcode)
+    if normal is None:
+        raise ValidationError({"postcode": ["Enter a real UK postcode, like NS1 1AA"]})
+    how = eligibility(process, postcode=normal, address=address)
+    chosen = _check_choices(process, choices)
+    key = voter_key(process, name=name, date_of_birth=date_of_birth, postcode=normal)
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                process=process,
+                voter_key=key,
+                channel=channel,
+                eligibility=how,
+                entered_by=actor if channel == Ballot.Channel.PAPER else None,
+            )
+            BallotChoice.objects.bulk_create(
+                [BallotChoice(ballot=ballot, proposal=p) for p in chosen]
+            )
+            if channel == Ballot.Channel.PAPER:
+                audit.append(
+                    "participation.paper_ballot.entered",
+                    ballot,
+                    actor=actor,
+                    object_type="participation.ballot",
+                    object_id=str(ballot.pk),
+                    detail={"process": process.pk, "choices": len(chosen)},
+                )
+    except IntegrityError:
+        raise Refused(
+            "This resident has already voted in this participatory budget: one vote each."
+        ) from None
+    return VoteReceipt(ballot=ballot.pk, channel=channel, eligibility=how)
+
+
+# --- the count and what follows ---------------------------------------------------------------
+
+
+@dataclass
+class CountResult:
+    ballots: int
+    spent: Decimal
+    winners: list[int]
+    counts: dict[int, int]
+
+
+def count(process: Process, *, actor=None, now=None) -> CountResult:
+    """Count the votes once voting has closed: each feasible project's votes (one SQL
+    aggregate), then winners by most votes, each taken while its cost fits what is left of the
+    budget (the greedy rule most participatory budgets use). Counting again gives the same
+    result; after the award it is refused."""
+    now = now or timezone.now()
+    if now < process.voting_close:
+        raise Refused("Voting is still open: the count starts after it closes.")
+    if process.awarded_at:
+        raise Refused("The winners have been awarded: the count is final.")
+    original = process
+    with transaction.atomic():
+        process = Process.objects.select_for_update().get(pk=process.pk)
+        tallies = dict(
+            BallotChoice.objects.filter(ballot__process=process)
+            .values("proposal")
+            .annotate(n=Count("id"))
+            .values_list("proposal", "n")
+        )
+        ballots = Ballot.objects.filter(process=process).count()
+        feasible = list(process.proposals.filter(status=Proposal.Status.FEASIBLE))
+        for proposal in feasible:
+            proposal.votes = tallies.get(proposal.pk, 0)
+        left = process.budget
+        winners = []
+        for proposal in sorted(feasible, key=lambda p: (-p.votes, p.cost, p.pk)):
+            proposal.won = proposal.votes > 0 and proposal.cost <= left
+            if proposal.won:
+                left -= proposal.cost
+                winners.append(proposal.pk)
+        Proposal.objects.bulk_update(feasible, ["votes", "won"])
+        process.counted_at = now
+        process.save(update_fields=["counted_at"])
+        audit.append(
+            "participation.counted",
+            process,
+            actor=actor,
+            object_type="participation.process",
+            object_id=str(process.pk),
+            detail={"ballots": ballots, "winners": winners},
+        )
+    original.counted_at = process.counted_at
+    return CountResult(
+        ballots=ballots, spent=process.budget - left, winners=winners, counts=tallies
+    )
+
+
+def publish_results(process: Process, *, actor=None) -> Process:
+    if not process.counted_at:
+        raise Refused("Count the votes before publishing the results.")
+    if process.results_published_at:
+        return process
+    with transaction.atomic():
+        process.results_published_at = timezone.now()
+        process.save(update_fields=["results_published_at"])
+        audit.append(
+            "participation.results.published",
+            process,
+            actor=actor,
+            object_type="participation.process",
+            object_id=str(process.pk),
+            detail={},
+        )
+    return process
+
+
+def award_winners(process: Process, *, actor=None) -> list[Proposal]:
+    """Each winning project becomes a grant in the council's 360Giving feed (source: ward
+    budget) and, when the process names a ledger budget, a commitment against it. Runs once;
+    a commitment the ledger refuses (over budget) refuses the whole award."""
+    from commissioning.funding import actions as funding
+
+    if not process.results_published_at:
+        raise Refused("Publish the results before awarding the winners.")
+    original = process
+    with transaction.atomic():
+        process = Process.objects.select_for_update().get(pk=process.pk)
+        if process.awarded_at:
+            raise Refused("The winners of this participatory budget have already been awarded.")
+        winners = list(process.proposals.filter(won=True).order_by("-votes", "pk"))
+        today = timezone.localdate()
+        for proposal in winners:
+            grant = funding.award_grant(
+                actor=actor,
+                title=proposal.title,
+                description=proposal.summary,
+                amount_awarded=proposal.cost,
+                award_date=today,
+                recipient_name=proposal.recipient_name or proposal.proposer_name,
+                programme=f"{process.title} (participatory budget, {process.ward_name})",
+                beneficiary_geo=[process.ward_code],
+                source="ward_budget",
+                from_open_call=True,
+                reference=f"participation:{process.slug}:{proposal.pk}",
+            )
+            proposal.grant_id = grant.pk
+            proposal.commitment_id = _commit(process, proposal, actor)
+            proposal.save(update_fields=["grant_id", "commitment_id"])
+        process.awarded_at = timezone.now()
+        process.save(update_fields=["awarded_at"])
+        audit.append(
+            "participation.awarded",
+            process,
+            actor=actor,
+            object_type="participation.process",
+            object_id=str(process.pk),
+            detail={"grants": [p.grant_id for p in winners]},
+        )
+    original.awarded_at = process.awarded_at
+    return winners
+
+
+def _commit(process: Process, proposal: Proposal, actor) -> int | None:
+    """A commitment against the ward's ledger budget (commissioning.ledgers), when the process
+    names one. The ledger refuses a commitment larger than what is available (409 with the
+    amount), which refuses the whole award."""
+    if process.ledger_budget_id is None:
+        return None
+    from commissioning.ledgers import actions as ledgers
+
+    budget = _ledger_budget(process.ledger_budget_id, actor)
+    commitment = ledgers.commit(
+        actor if actor is not None else "participatory budget",
+        budget,
+        proposal.cost,
+        description=f"Participatory budget: {proposal.title}",
+        reference=f"participation:{process.slug}:{proposal.pk}",
+    )
+    return commitment.pk
+
+
+def _ledger_budget(budget_id, actor):
+    """The ledger budget, as the actor may see it (a user who does not act for it, like a
+    missing one, is told the budget does not exist); system runs (demo) use the id."""
+    from django.http import Http404
+
+    from commissioning.ledgers import access as ledger_access
+
+    if actor is None or isinstance(actor, str):
+        return budget_id
+    try:
+        return ledger_access.access_budget(actor, budget_id)
+    except Http404:
+        raise ValidationError(
+            {"ledger_budget_id": [f"{budget_id} is not a ledger budget you can commit against"]}
+        ) from None

@@ -1,0 +1,13 @@
+"""What a council gets from participatory budgeting: the ward budget officer role and, for
+``make run``, a demo ward budget. Registered in ``Config.ready``."""
+
+from platform_core import provisioning
+
+
+def register() -> None:
+    from .demo import seed_demo
+    from .permissions import GROUP_PERMISSIONS
+
+    for name, permissions in GROUP_PERMISSIONS.items():
+        provisioning.declare_group(name, admin_access=True, permissions=permissions)
+    provisioning.register("participation.demo", seed_demo, phase=provisioning.DEMO, order=70)

@@ -1,0 +1,117 @@
+"""The public pages of participatory budgeting on the council's website (/participate/):
+processes, proposing a project, voting, and the results once published."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from platform_core.errors import Refused
+
+from . import access, actions
+from .forms import ProposalForm, VoteForm
+
+
+def _process(slug):
+    process = access.public_process(slug)
+    if process is None:
+        raise Http404
+    return process
+
+
+def _errors(form, exc: ValidationError):
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def index(request):
+    now = timezone.now()
+    items = [(p, p.stage(now)) for p in access.public_processes()]
+    return render(request, "participation/index.html", {"items": items})
+
+
+def process_page(request, slug):
+    process = _process(slug)
+    now = timezone.now()
+    return render(
+        request,
+        "participation/process.html",
+        {
+            "process": process,
+            "stage": process.stage(now),
+            "ballot": access.ballot(process),
+            "results": access.results(process) if process.results_published_at else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request, slug):
+    process = _process(slug)
+    refusal = None
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.submit_proposal(process, **form.cleaned_data)
+        except Refused as exc:
+            refusal = exc.message
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            return redirect("participation_thanks", slug=process.slug, what="proposal")
+    status = 400 if request.method == "POST" and (form.errors or refusal) else 200
+    if refusal:
+        status = 409
+    return render(
+        request,
+        "participation/propose.html",
+        {
+            "process": process,
+            "form": form,
+            "refusal": refusal,
+            "open": process.stage(timezone.now()) == "proposals",
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vote(request, slug):
+    process = _process(slug)
+    proposals = list(access.ballot(process))
+    refusal = None
+    form = VoteForm(request.POST or None, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.cast_vote(process, **form.cleaned_data)
+        except Refused as exc:
+            refusal = exc.message
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            return redirect("participation_thanks", slug=process.slug, what="vote")
+    status = 200
+    if request.method == "POST" and (form.errors or refusal):
+        status = 409 if refusal else 400
+    chosen = set(form["choices"].value() or [])
+    return render(
+        request,
+        "participation/vote.html",
+        {
+            "process": process,
+            "form": form,
+            "refusal": refusal,
+            "proposals": proposals,
+            "chosen": {str(c) for c in chosen},
+            "open": process.stage(timezone.now()) == "voting",
+        },
+        status=status,
+    )
+
+
+def thanks(request, slug, what):
+    process = _process(slug)
+    if what not in ("proposal", "vote"):
+        raise Http404
+    return render(request, "participation/thanks.html", {"process": process, "what": what})
