@@ -8,7 +8,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from platform_core.api.viewsets import TenantGenericViewSet, TenantViewSet
+from platform_core.api.viewsets import TenantGenericViewSet
 
 from .. import access, actions
 from ..models import Ballot
@@ -32,13 +32,18 @@ def _results(process) -> dict:
     }
 
 
-class ProcessViewSet(TenantViewSet):
+class ProcessViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TenantGenericViewSet,
+):
     """Ward budgets run as participatory budgets (never deleted: ballots and grants refer to
     them)."""
 
     permission_model = "participation.process"
     serializer_class = s.ProcessSerializer
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def scoped_queryset(self):
         return access.processes()
