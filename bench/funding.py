@@ -158,11 +158,12 @@ def bench_count(council, n_ballots: int) -> None:
     import random
     from collections import Counter
 
-    from commissioning.participation import actions
-    from commissioning.participation.models import Ballot, BallotChoice, Proposal
     from django.db import connection
     from django.utils import timezone
     from django_tenants.utils import schema_context
+
+    from commissioning.participation import actions
+    from commissioning.participation.models import Ballot, BallotChoice, Proposal
 
     rng = random.Random(3)
     now = timezone.now()

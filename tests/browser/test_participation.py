@@ -15,11 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 @pytest.fixture(scope="session")
 def ward_budget(browser_site, django_db_blocker):
     """A committed ward budget with voting open (the live server sees it)."""
-    from commissioning.participation import actions
-    from commissioning.participation.models import Proposal
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
+    from commissioning.participation import actions
+    from commissioning.participation.models import Proposal
     from tenants.models import Council
 
     from .conftest import BROWSER_COUNCIL
