@@ -7,12 +7,15 @@ that council (and only that council) is missed from then on and expires on its o
 """
 
 import hashlib
+import logging
 import re
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 GENERATION_KEY = "cms:page-cache:generation"
 # The query parameters the site's own pages use, and the shape of a value worth a cache entry.
@@ -34,27 +37,49 @@ def page_cache_enabled() -> bool:
     return getattr(settings, "CMS_PAGE_CACHE_SECONDS", 300) > 0
 
 
-def generation() -> int:
-    value = _cache().get(GENERATION_KEY)
+def generation() -> int | None:
+    """The council's page-cache generation; None when the shared cache cannot be reached (the
+    page is then served uncached: no entry is read or written under a guessed generation)."""
+    cache = _cache()
+    value = cache.get(GENERATION_KEY)
     if value is None:
-        value = 1
-        _cache().add(GENERATION_KEY, value, timeout=None)
+        if not cache.add(GENERATION_KEY, 1, timeout=None):
+            value = cache.get(GENERATION_KEY)  # another process made it, or Redis is down
+            if value is None:
+                return None
+        else:
+            value = 1
     return value
 
 
 def invalidate() -> None:
-    """Forget every cached page of the current council."""
+    """Forget every cached page of the current council. Runs after a commit: it never raises
+    (a publish that committed is a success). When the cache cannot be reached, the entries it
+    holds are not served either; should it come back with them, they expire within
+    ``CMS_PAGE_CACHE_SECONDS``."""
+    from platform_core.cache import CacheUnavailable
+
     cache = _cache()
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 2, timeout=None)
+    except CacheUnavailable:
+        log.warning(
+            "page cache: could not invalidate %s (cache unavailable)", connection.schema_name
+        )
+    except Exception:
+        log.exception("page cache: could not invalidate %s", connection.schema_name)
 
 
-def cache_key(request) -> str:
+def cache_key(request) -> str | None:
+    current = generation()
+    if current is None:
+        return None
     raw = f"{request.get_host()}|{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"cms:page:{connection.schema_name}:{generation()}:{digest}"
+    return f"cms:page:{connection.schema_name}:{current}:{digest}"
 
 
 def cacheable_request(request) -> bool:
@@ -89,7 +114,8 @@ def parameters_all_used(request) -> bool:
 
 
 def get(request):
-    return _cache().get(cache_key(request))
+    key = cache_key(request)
+    return None if key is None else _cache().get(key)
 
 
 def store(request, response) -> None:
@@ -112,8 +138,11 @@ def store(request, response) -> None:
         return
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
+    key = cache_key(request)
+    if key is None:
+        return
     response["X-Page-Cache"] = "miss"
-    _cache().set(cache_key(request), response, timeout)
+    _cache().set(key, response, timeout)
 
 
 def _seconds_to_next_alert_change(default: int) -> int:

@@ -17,10 +17,14 @@ from platform_core.storage import check_name
 
 @never_cache
 def healthz(request):
-    """Liveness and readiness: the database answers and the request's schema is set."""
+    """Liveness and readiness: the database answers and the request's schema is set. The shared
+    cache is reported (``ok``, ``degraded`` while Redis cannot be reached, ``local``) but a
+    degraded cache does not fail readiness: pages and APIs are then served uncached."""
+    from platform_core.cache import status as cache_status
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "schema": connection.schema_name})
+    return JsonResponse({"status": "ok", "schema": connection.schema_name, "cache": cache_status()})
 
 
 PUBLIC_MEDIA_FOLDERS = ("images/",)

@@ -271,19 +271,33 @@ _cache_common = {
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }
 REDIS_CACHE_URL = env("CACHE_URL")
-if REDIS_CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_CACHE_URL,
-            **_cache_common,
+# The cache is an optimisation (platform_core.cache): on a Redis outage pages and APIs are served
+# uncached. Short timeouts bound what a frozen Redis costs a request; after an error the cache is
+# skipped while a background thread pings Redis every CACHE_RETRY_SECONDS until it answers.
+CACHE_CONNECT_TIMEOUT = float(env("CACHE_CONNECT_TIMEOUT", "0.25"))
+CACHE_SOCKET_TIMEOUT = float(env("CACHE_SOCKET_TIMEOUT", "0.5"))
+CACHE_RETRY_SECONDS = float(env("CACHE_RETRY_SECONDS", "0.25"))
+
+
+def redis_cache(url: str) -> dict:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {
+        "BACKEND": "platform_core.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "RETRY_SECONDS": CACHE_RETRY_SECONDS,
+        "OPTIONS": {
+            "socket_connect_timeout": CACHE_CONNECT_TIMEOUT,
+            "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            "retry": Retry(NoBackoff(), 0),
         },
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_CACHE_URL,
-            **_cache_common,
-        },
+        **_cache_common,
     }
+
+
+if REDIS_CACHE_URL:
+    CACHES = {"default": redis_cache(REDIS_CACHE_URL), "renditions": redis_cache(REDIS_CACHE_URL)}
 else:
     CACHES = {
         "default": {

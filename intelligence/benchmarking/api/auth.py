@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.throttling import SimpleRateThrottle
 
+from platform_core.api.throttling import AtomicWindowThrottle
 from tenants.models import Council
 
 from ..models import ApiKey
@@ -47,7 +47,7 @@ def viewer_council_id(request) -> int | None:
     return auth.council_id if isinstance(auth, ApiKey) else None
 
 
-class PoolRateThrottle(SimpleRateThrottle):
+class PoolRateThrottle(AtomicWindowThrottle):
     """Per key at the key's rate (or the "api_key" rate); per client address otherwise."""
 
     scope = "anon"
