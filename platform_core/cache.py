@@ -135,7 +135,8 @@ class ResilientRedisCache(RedisCache):
             if raising:
                 raise CacheUnavailable(str(exc)) from exc
             return fallback
-        breaker.succeeded()
+        # Only the background ping closes the breaker: a call that did not reach Redis (an
+        # empty set_many) proves nothing.
         return result
 
     @property

