@@ -12,6 +12,7 @@ class PlatformCoreConfig(AppConfig):
 
         observability.configure()
         fields.install_bounds()
+        fields.install_strict_types()
         csvio.install_wagtail_export_writer()
         # Runs after every app's own TEMPLATE steps: creates the groups they declared.
         provisioning.register("platform_core.groups", provisioning.create_default_groups, order=900)

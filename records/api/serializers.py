@@ -178,8 +178,12 @@ class LegalHoldSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+class ReleaseReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DestroyReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class RecordIdsSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -113,12 +114,14 @@ class RecordViewSet(mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
         actions.update_record(request.user, record, related=related, **data)
         return Response(self.get_serializer(access_record(request.user, record.pk)).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses={204: None})
+    @extend_schema(request=s.DestroyReasonSerializer, responses={204: None})
     def destroy(self, request, pk=None):
         """Destroy the record's content now, keeping its metadata stub: only when due and not
         held (refused with the reason otherwise, and audited)."""
+        body = s.DestroyReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         record = self.get_object()
-        actions.destroy_record(request.user, record, reason=str(request.data.get("reason", "")))
+        actions.destroy_record(request.user, record, reason=body.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None)
@@ -213,10 +216,10 @@ class LegalHoldViewSet(
         hold = actions.place_hold(request.user, **serializer.validated_data)
         return Response(self.get_serializer(hold).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ReasonSerializer)
+    @extend_schema(request=s.ReleaseReasonSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
-        body = s.ReasonSerializer(data=request.data)
+        body = s.ReleaseReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         hold = actions.release_hold(request.user, self.get_object(), body.validated_data["reason"])
         return Response(self.get_serializer(hold).data)
@@ -402,8 +405,10 @@ class AuditEntryViewSet(IntLookup, TenantReadOnlyViewSet):
     def verify(self, request):
         """Verify the chain against its newest signed checkpoint: ``problem`` names the damage
         (truncation, rewrite, gap, tampered, signature, checkpoint_deleted)."""
-        full = request.query_params.get("full", "").lower() in ("1", "true", "yes")
-        report = verify_audit(full=full)
+        full = request.query_params.get("full", "false")
+        if full not in ("true", "false"):
+            raise ValidationError({"full": ["Must be true or false."]})
+        report = verify_audit(full=full == "true")
         return Response(
             {
                 "ok": report.ok,

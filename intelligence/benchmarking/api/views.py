@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -39,6 +39,10 @@ GROUP = OpenApiParameter(
     "group", str, description="all (default), tier, region, nearest, or a custom group id"
 )
 FORMAT = OpenApiParameter("format", str, enum=["json", "csv"])
+# Answers carry ETag and Last-Modified; a request that sends them back gets an empty 304.
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: the If-None-Match or If-Modified-Since sent still holds (no body)."
+)
 
 
 class PoolAPIView(APIView):
@@ -87,7 +91,9 @@ class PoolAPIView(APIView):
 
 
 class MetricListView(PoolAPIView):
-    @extend_schema(responses=s.MetricSerializer(many=True), parameters=[FORMAT])
+    @extend_schema(
+        responses={200: s.MetricSerializer(many=True), 304: NOT_MODIFIED}, parameters=[FORMAT]
+    )
     def get(self, request):
         """Metrics in the pool, with how many councils report each."""
         council_id = viewer_council_id(request)
@@ -108,7 +114,10 @@ class MetricListView(PoolAPIView):
 
 
 class MetricValuesView(PoolAPIView):
-    @extend_schema(responses=s.ValueSerializer(many=True), parameters=[PERIOD, FORMAT])
+    @extend_schema(
+        responses={200: s.ValueSerializer(many=True), 304: NOT_MODIFIED},
+        parameters=[PERIOD, FORMAT],
+    )
     def get(self, request, metric_id):
         """Every council's published value of the metric for one period."""
         metric = access_metric(metric_id)
@@ -127,7 +136,9 @@ class MetricValuesView(PoolAPIView):
 
 
 class CompareView(PoolAPIView):
-    @extend_schema(responses=s.CompareSerializer, parameters=[PERIOD, GROUP, FORMAT])
+    @extend_schema(
+        responses={200: s.CompareSerializer, 304: NOT_MODIFIED}, parameters=[PERIOD, GROUP, FORMAT]
+    )
     def get(self, request, metric_id, gss_code):
         """A council against its peers: value, rank (1 = best), quartile (1 = best quarter, from
         the value against the quartile values given beside it; null when the group has fewer
@@ -150,7 +161,9 @@ class CompareView(PoolAPIView):
 
 
 class SeriesView(PoolAPIView):
-    @extend_schema(responses=s.SeriesSerializer, parameters=[GROUP, FORMAT])
+    @extend_schema(
+        responses={200: s.SeriesSerializer, 304: NOT_MODIFIED}, parameters=[GROUP, FORMAT]
+    )
     def get(self, request, metric_id, gss_code):
         """A council's time series with its group's median and quartiles for each period."""
         metric = access_metric(metric_id)

@@ -6,6 +6,7 @@ master data staff, analysts and council administrators."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -325,6 +326,11 @@ class ResolveViewSet(TenantGenericViewSet):
     def scoped_queryset(self):
         return Source.objects.none()
 
+    @extend_schema(
+        responses={201: OpenApiTypes.OBJECT},
+        description="Run a full resolution now; the answer is the run's statistics (counts "
+        "by name: records, golden records, pairs to review...).",
+    )
     def create(self, request):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -340,12 +346,14 @@ class ExportViewSet(TenantGenericViewSet):
 
     permission_classes = [ReadsPlaces]
     serializer_class = s.SourceSerializer
+    pagination_class = None  # one CSV file, not pages
 
     def scoped_queryset(self):
         return Source.objects.none()
 
     @extend_schema(
-        parameters=[OpenApiParameter("kind", str, enum=["people", "places"], required=True)]
+        parameters=[OpenApiParameter("kind", str, enum=["people", "places"], required=True)],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def list(self, request):
         kind = request.query_params.get("kind", "")
