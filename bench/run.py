@@ -9,7 +9,15 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ["provisioning", "pages", "records", "benchmarking", "masterdata", "funding"]
+BENCHMARKS = [
+    "provisioning",
+    "migrations",
+    "pages",
+    "records",
+    "benchmarking",
+    "masterdata",
+    "funding",
+]
 
 
 def main(argv: list[str]) -> int:

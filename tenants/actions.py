@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from platform_core import provisioning
 
-from . import cloning
+from . import cloning, pool
 from .models import Council, CouncilRequest, Domain, Tier, council_url
 from .template import build_template, prepare_template_contents, template_schema
 from .validators import validate_single_line, validate_tier_matches_gss
@@ -32,6 +32,10 @@ class ProvisionedCouncil:
     council: Council
     admin_email: str
     set_password_url: str = field(repr=False)
+    method: str = "clone"  # how the schema was made: pool, clone, migrate or tenants-clone
+
+
+PROVISIONING_METHODS = ("auto", "clone", "migrate", "tenants-clone")
 
 
 def council_domain(slug: str) -> str:
@@ -112,29 +116,37 @@ def provision_council(
     tier: str,
     admin_email: str,
     region: str = "",
-    method: str = "clone",
+    method: str = "auto",
     notify: bool = True,
 ) -> ProvisionedCouncil:
     """Create a council: its row and domain in public, its schema, site, home page, groups and
     first administrator. All in one transaction: if any step fails nothing is left behind.
 
-    ``method="migrate"`` runs every migration instead of copying the template (the slow path,
-    kept for the benchmark and for recovery when the template is unavailable).
+    ``method="auto"`` (the default) takes a ready schema from the warm pool (tenants/pool.py)
+    and copies the template when the pool is empty; ``"clone"`` always copies the template;
+    ``"migrate"`` runs every migration instead (the slow path, kept for the benchmark and for
+    recovery when the template is unavailable); ``"tenants-clone"`` is django-tenants' own
+    ``clone_schema`` followed by faked migrations (for the benchmark's comparison).
     """
+    if method not in PROVISIONING_METHODS:
+        raise ValueError(f"unknown provisioning method {method!r}")
     council = validate_new_council(
         name=name, slug=slug, gss_code=gss_code, tier=tier, region=region, admin_email=admin_email
     )["council"]
     with transaction.atomic():
         council.save()
         Domain.objects.create(domain=council_domain(slug), tenant=council, is_primary=True)
+        if method == "auto":
+            method = "pool" if pool.take_into(council.schema_name) else "clone"
+            pool.schedule_refill()  # used one, or found the pool empty
         if method == "clone":
             if not schema_exists(template_schema()):
                 build_template()
             cloning.clone_schema(template_schema(), council.schema_name)
         elif method == "migrate":
             _migrate_new_schema(council.schema_name)
-        else:
-            raise ValueError(f"unknown provisioning method {method!r}")
+        elif method == "tenants-clone":
+            _tenants_clone_new_schema(council.schema_name)
         with schema_context(council.schema_name):
             url = personalise_council(council, admin_email)
     log.info("council.provisioned", council=council.slug, schema=council.schema_name, method=method)
@@ -143,7 +155,9 @@ def provision_council(
         # caller's answer into a 500): it is recorded on the council for the console to show.
         _set_invitation(council, Council.Invitation.PENDING)
         transaction.on_commit(lambda: _send_welcome(council, admin_email, url))
-    return ProvisionedCouncil(council=council, admin_email=admin_email, set_password_url=url)
+    return ProvisionedCouncil(
+        council=council, admin_email=admin_email, set_password_url=url, method=method
+    )
 
 
 def _migrate_new_schema(schema: str) -> None:
@@ -157,6 +171,25 @@ def _migrate_new_schema(schema: str) -> None:
     call_command("migrate_schemas", schema_name=schema, tenant=True, interactive=False, verbosity=0)
     with schema_context(schema):
         prepare_template_contents()
+
+
+def _tenants_clone_new_schema(schema: str) -> None:
+    """django-tenants' own path (TenantMixin.create_schema with TENANT_BASE_SCHEMA): its PL/pgSQL
+    ``clone_schema`` from the template, then ``migrate_schemas --fake``. Benchmark comparison."""
+    from django.core.management import call_command
+    from django_tenants.clone import CloneSchema
+
+    if not schema_exists(template_schema()):
+        build_template()
+    CloneSchema().clone_schema(template_schema(), schema, "DATA", set_connection=False)
+    call_command(
+        "migrate_schemas",
+        schema_name=schema,
+        tenant=True,
+        fake=True,
+        interactive=False,
+        verbosity=0,
+    )
 
 
 def personalise_council(council: Council, admin_email: str) -> str:

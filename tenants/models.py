@@ -125,3 +125,43 @@ class CouncilRequest(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_status_display()})"
+
+
+class PooledSchema(models.Model):
+    """A ready copy of the template schema waiting for a council (tenants/pool.py)."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    state = models.CharField(
+        max_length=64, db_index=True, help_text="The template state it was copied from."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.schema_name
+
+
+class FleetMigration(models.Model):
+    """Progress of the fleet migration per schema (tenants/fleet.py): which release (``target``)
+    it was last migrated to, and how that went. A rerun skips schemas done for its target."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    target = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    applied = models.PositiveIntegerField(default=0, help_text="Migrations applied by the run.")
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["schema_name"]
+
+    def __str__(self):
+        return f"{self.schema_name}: {self.status}"

@@ -118,6 +118,10 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "platform_core.views.unknown_host"
 # Councils are provisioned by copying a fully prepared template schema (tenants/template.py,
 # tenants/cloning.py), never by django-tenants' own schema creation (auto_create_schema off).
 TENANT_TEMPLATE_SCHEMA = "council_template"
+# Warm pool (tenants/pool.py): ready copies of the template, so a new council is a rename plus its
+# personalisation. Refilled by a task after each use (and every 10 minutes by beat).
+TENANT_WARM_POOL_SIZE = int(env("TENANT_WARM_POOL_SIZE", "3"))
+TENANT_WARM_POOL_AUTO_REFILL = True
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # Set the search path only when the schema changes, not before every query (half the queries).
@@ -321,6 +325,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["tenants-refill-warm-pool"] = {
+    "task": "tenants.refill_warm_pool",
+    "schedule": 600.0,
+}
 
 # --- Search ------------------------------------------------------------------------------------
 OPENSEARCH_URL = env("OPENSEARCH_URL")

@@ -37,3 +37,6 @@ EVENTS_VALIDATE = True
 
 # Webhook receivers in tests listen on http://127.0.0.1 (production refuses loopback).
 WEBHOOKS_ALLOW_LOCAL = True
+# No warm pool unless a test asks for one (tenants/tests/test_pool.py): councils provisioned by
+# tests copy the template, and no test session spends time filling a pool.
+TENANT_WARM_POOL_SIZE = 0

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--tier", required=True, help=", ".join(Tier.values))
         parser.add_argument("--region", default="", help=", ".join(Region.values))
         parser.add_argument("--admin-email", required=True)
-        parser.add_argument("--method", choices=["clone", "migrate"], default="clone")
+        parser.add_argument("--method", choices=actions.PROVISIONING_METHODS, default="auto")
 
     def handle(self, *args, **options):
         try:

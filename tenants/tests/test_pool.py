@@ -1,0 +1,217 @@
+"""The warm pool (tenants/pool.py): used, refilled, rebuilt when the template changes, isolated,
+and never half-used."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django_tenants.utils import schema_context, schema_exists
+from wagtail.models import Site
+
+from tenants import actions, pool
+from tenants.models import Council, Domain, PooledSchema
+from tenants.template import template_schema
+
+NEW = {
+    "name": "Gammaton Council",
+    "slug": "gammaton",
+    "gss_code": "E06000903",
+    "tier": "unitary",
+    "region": "wales",
+    "admin_email": "chief@gammaton.example",
+}
+
+
+@pytest.fixture
+def warm_pool(settings):
+    settings.TENANT_WARM_POOL_SIZE = 2
+    result = pool.refill_pool()
+    assert result["made"] == 2
+    return settings
+
+
+def _provision(**overrides):
+    return actions.provision_council(**{**NEW, **overrides}, notify=False)
+
+
+def _table_counts(schema):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+            "AND table_type = 'BASE TABLE' ORDER BY 1",
+            [schema],
+        )
+        tables = [name for (name,) in cursor.fetchall()]
+        counts = {}
+        for table in tables:
+            cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _all_text(schema):
+    """Every row of every table of the schema, as text."""
+    parts = []
+    with connection.cursor() as cursor:
+        for table in _table_counts(schema):
+            cursor.execute(f'SELECT t::text FROM "{schema}"."{table}" t')  # noqa: S608
+            parts.extend(row[0] for row in cursor.fetchall())
+    return "\n".join(parts)
+
+
+@pytest.mark.django_db
+def test_provisioning_takes_a_pooled_schema_and_a_task_refills_the_pool(
+    warm_pool, django_capture_on_commit_callbacks
+):
+    pooled = pool.pooled_schemas()
+    assert len(pooled) == 2 and all(schema_exists(name) for name in pooled)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = _provision()
+    assert result.method == "pool"
+    # The oldest pooled schema became the council's: gone from the pool under its old name.
+    assert not schema_exists(pooled[0])
+    assert schema_exists("c_gammaton")
+    assert pool.pooled_schemas() == pooled[1:]
+    with schema_context("c_gammaton"):
+        site = Site.objects.get()
+        assert site.hostname == "gammaton.localhost"
+        assert site.root_page.specific.title == "Gammaton Council"
+        admin = get_user_model().objects.get()
+        assert admin.username == "chief@gammaton.example"
+        assert admin.groups.filter(name="Council administrators").exists()
+
+    # After commit the refill task (Celery; eager here) tops the pool up again.
+    assert callbacks, "provisioning from the pool must schedule a refill"
+    for callback in callbacks:
+        callback()
+    after = pool.pooled_schemas()
+    assert len(after) == 2 and after[0] == pooled[1] and after[1] not in pooled
+    assert schema_exists(after[1])
+
+
+@pytest.mark.django_db
+def test_command_and_api_use_the_pool(warm_pool, platform_staff_client, capsys):
+    from django.core.management import call_command
+
+    call_command("provision_council", **NEW)
+    assert Council.objects.get(slug="gammaton")
+    assert len(pool.pooled_schemas()) == 1
+    response = platform_staff_client.post(
+        "/platform/api/v1/councils/",
+        {
+            "name": "Deltaham Council",
+            "slug": "deltaham",
+            "gss_code": "E06000904",
+            "tier": "unitary",
+            "admin_email": "a@deltaham.example",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert pool.pooled_schemas() == []
+    with schema_context("c_deltaham"):
+        assert Site.objects.get().hostname == "deltaham.localhost"
+
+
+@pytest.mark.django_db
+def test_empty_pool_falls_back_to_copying_the_template(settings):
+    settings.TENANT_WARM_POOL_SIZE = 2
+    assert pool.pooled_schemas() == []
+    result = _provision()
+    assert result.method == "clone"
+    assert schema_exists("c_gammaton")
+
+
+@pytest.mark.django_db
+def test_pool_is_invalidated_and_rebuilt_when_the_template_changes(warm_pool):
+    stale = pool.pooled_schemas()
+    # Migrations run on the template alone (a new one recorded): its state changes.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{template_schema()}".django_migrations (app, name, applied) '  # noqa: S608
+            "VALUES ('tenants_test', '0001_new', now())"
+        )
+    # Stale copies are never handed out ...
+    result = _provision()
+    assert result.method == "clone"
+    assert pool.pooled_schemas() == stale
+    # ... and the next refill drops them and copies the new template.
+    outcome = pool.refill_pool()
+    assert outcome == {"made": 2, "dropped": 2}
+    fresh = pool.pooled_schemas()
+    assert not set(fresh) & set(stale)
+    assert not any(schema_exists(name) for name in stale)
+    assert set(PooledSchema.objects.values_list("state", flat=True)) == {pool.template_state()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM \"{fresh[0]}\".django_migrations WHERE app = 'tenants_test'"  # noqa: S608
+        )
+        assert cursor.fetchone()[0] == 1
+    assert _provision(
+        name="Deltaham Council",
+        slug="deltaham",
+        gss_code="E06000904",
+        admin_email="a@deltaham.example",
+    ).method == ("pool")
+
+
+@pytest.mark.django_db
+def test_a_pooled_schema_holds_no_council_data(council_a, settings):
+    """Pooled schemas are copies of the template, never of a council: same rows as the template,
+    nothing of council A's, and the council made from one has only its own administrator."""
+    with schema_context(council_a.schema_name):
+        Group.objects.create(name="Alphaford secret team")
+    settings.TENANT_WARM_POOL_SIZE = 1
+    pool.refill_pool()
+    (pooled,) = pool.pooled_schemas()
+    assert _table_counts(pooled) == _table_counts(template_schema())
+    text = _all_text(pooled)
+    assert "Alphaford" not in text and "alphaford" not in text
+    assert not Domain.objects.filter(tenant__schema_name=pooled).exists()
+
+    result = _provision()
+    assert result.method == "pool"
+    with schema_context("c_gammaton"):
+        assert list(get_user_model().objects.values_list("username", flat=True)) == [
+            "chief@gammaton.example"
+        ]
+        assert not Group.objects.filter(name="Alphaford secret team").exists()
+    assert "alphaford" not in _all_text("c_gammaton").lower()
+
+
+@pytest.mark.django_db
+def test_failure_midway_puts_the_schema_back_in_the_pool(warm_pool, monkeypatch):
+    pooled = pool.pooled_schemas()
+
+    def explode(council, admin_email):
+        raise RuntimeError("mail server on fire")
+
+    monkeypatch.setattr(actions, "personalise_council", explode)
+    with pytest.raises(RuntimeError):
+        _provision()
+    assert not Council.objects.filter(slug="gammaton").exists()
+    assert not Domain.objects.filter(domain="gammaton.localhost").exists()
+    assert not schema_exists("c_gammaton")
+    assert pool.pooled_schemas() == pooled
+    assert all(schema_exists(name) for name in pooled)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"), [("slug", "Bad Slug"), ("slug", "alphaford"), ("gss_code", "X99000001")]
+)
+def test_bad_input_leaves_the_pool_untouched(warm_pool, field, value):
+    pooled = pool.pooled_schemas()
+    with pytest.raises(ValidationError) as excinfo:
+        _provision(**{field: value})
+    assert field in excinfo.value.message_dict
+    assert pool.pooled_schemas() == pooled
+
+
+@pytest.mark.django_db
+def test_refill_trims_a_pool_larger_than_its_size(warm_pool):
+    warm_pool.TENANT_WARM_POOL_SIZE = 1
+    assert pool.refill_pool() == {"made": 0, "dropped": 1}
+    assert len(pool.pooled_schemas()) == 1
