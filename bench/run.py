@@ -17,6 +17,7 @@ BENCHMARKS = [
     "benchmarking",
     "masterdata",
     "funding",
+    "providers",
 ]
 
 
