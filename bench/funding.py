@@ -1,7 +1,7 @@
 """Funding and participation: matching open calls to a council's needs, counting a
 participatory budget, and the 360Giving export.
 
-``python -m bench.run funding [--quick]`` (DJANGO_SETTINGS_MODULE=platform_core.settings.test).
+``python -m bench.run funding [--quick] [--only matching,count,export]`` (DJANGO_SETTINGS_MODULE=platform_core.settings.test).
 A database of its own (``bench_funding``): a council with eight wards and two need indicators,
 then:
 
@@ -287,9 +287,13 @@ def main(argv):
     fresh_database(DB)
     try:
         council = _council()
-        bench_matching(council, 2000, 10 if quick else 30)
-        bench_count(council, 10_000 if quick else 50_000)
-        bench_export(council, 2_000 if quick else 10_000)
+        only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else None
+        if only is None or "matching" in only:
+            bench_matching(council, 2000, 10 if quick else 30)
+        if only is None or "count" in only:
+            bench_count(council, 10_000 if quick else 50_000)
+        if only is None or "export" in only:
+            bench_export(council, 2_000 if quick else 10_000)
     finally:
         drop_database(DB)
 

@@ -56,18 +56,25 @@ STOP = {
 WORD_RE = re.compile(r"[a-z][a-z-]+")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
+def _word_roots(word: str) -> frozenset[str]:
+    """A word's root (its first six letters) with the roots of its synonyms."""
+    if len(word) < 4 or word in STOP:
+        return frozenset()
+    root = word[:6]
+    out = {root}
+    for group in SYNONYMS:
+        if root in group or any(root.startswith(g) or g.startswith(root) for g in group):
+            out |= group
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
 def roots(text: str) -> frozenset[str]:
-    """The roots of a text's words, with their synonyms."""
+    """The roots of a text's words, with their synonyms (cached per word and per text)."""
     out: set[str] = set()
     for word in WORD_RE.findall(text.lower()):
-        if len(word) < 4 or word in STOP:
-            continue
-        root = word[:6]
-        out.add(root)
-        for group in SYNONYMS:
-            if root in group or any(root.startswith(g) or g.startswith(root) for g in group):
-                out |= group
+        out |= _word_roots(word)
     return frozenset(out)
 
 
