@@ -18,6 +18,7 @@ BENCHMARKS = [
     "masterdata",
     "funding",
     "providers",
+    "commissioning",
 ]
 
 

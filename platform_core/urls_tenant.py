@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/v1/", include("platform_core.api.urls_tenant")),
     path("openreferral/", include("commissioning.providers.api.urls")),
     path("participate/", include("commissioning.participation.urls")),
+    # Commissioning pages on the council website (opportunities, priorities).
+    path("", include("commissioning.commissions.urls")),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(urlconf="platform_core.urls_tenant"),

@@ -29,6 +29,11 @@ def visible_commissioners(user) -> QuerySet:
     return qs.filter(members__user=user).distinct()
 
 
+def all_commissioners() -> QuerySet:
+    """Every commissioner of the council (for the council's own processes: demo, reports)."""
+    return Commissioner.objects.all()
+
+
 def _commissioner_scope(user, path: str) -> Q | None:
     """None: no restriction; otherwise a filter on ``<path>commissioner``."""
     if sees_all_budgets(user):

@@ -188,3 +188,20 @@ def taxonomy_terms(params) -> QuerySet:
     if params.get("taxonomy_id"):
         qs = qs.filter(taxonomy_id=_uuid("taxonomy_id", params["taxonomy_id"]))
     return qs
+
+
+def organization(organization_id):
+    """One directory organisation by id (a UUID or its text), or None."""
+    from .models import Organization
+
+    try:
+        return Organization.objects.filter(id=uuid.UUID(str(organization_id))).first()
+    except ValueError:
+        return None
+
+
+def organizations() -> QuerySet:
+    """Every directory organisation, by name."""
+    from .models import Organization
+
+    return Organization.objects.order_by("name")

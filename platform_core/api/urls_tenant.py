@@ -13,4 +13,6 @@ urlpatterns = [
     path("funding/", include("commissioning.funding.api.urls")),
     path("360giving/", include("commissioning.funding.api.giving_urls")),
     path("participation/", include("commissioning.participation.api.urls")),
+    path("commissioning/", include("commissioning.commissions.api.urls")),
+    path("ocds/", include("commissioning.commissions.api.ocds_urls")),
 ]

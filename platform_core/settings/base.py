@@ -88,6 +88,7 @@ TENANT_APPS = [
     "commissioning.ledgers",
     "commissioning.funding",
     "commissioning.participation",
+    "commissioning.commissions",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -569,3 +570,8 @@ CELERY_BEAT_SCHEDULE["events-relay-all-councils"] = {
     "task": "events.relay_all",
     "schedule": EVENTS_SWEEP_SECONDS,
 }
+
+# --- Commissioning (commissioning.commissions.ocds) ---------------------------------------------
+# OCDS ocids are "<prefix>-<council slug>-<id>"; production sets the prefix registered with the
+# Open Contracting Partnership.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-cpltfm")
