@@ -111,7 +111,7 @@ API_BODY = {
 
 def probe_seeds() -> list[Seed]:
     def pk(name):
-        return lambda w: {"pk": w[name].pk}
+        return lambda w: {"pk": getattr(w, name).pk}
 
     return [
         Seed(
