@@ -9,3 +9,5 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# No runtime control socket (gunicornc): the root filesystem is read-only in the image.
+control_socket_disable = True

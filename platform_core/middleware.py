@@ -1,13 +1,21 @@
 """Request routing by host: the council's schema, or the platform's public schema."""
 
 import uuid
+from contextvars import ContextVar
 
 import structlog
+from django.core.exceptions import DisallowedHost
+from django.http.request import split_domain_port
 from django.template.response import TemplateResponse
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
+from platform_core import hosts
 from platform_core.db import connection
+
+# The Host header's domain of the request being routed (set before the Domain lookup).
+_requested_host: ContextVar[str | None] = ContextVar("requested_host", default=None)
 
 
 class CouncilTenantMiddleware(TenantMainMiddleware):
@@ -16,10 +24,33 @@ class CouncilTenantMiddleware(TenantMainMiddleware):
     Unknown hosts get the platform's branded 404 (``DEFAULT_NOT_FOUND_TENANT_VIEW``); a suspended
     council answers 503 on every path (site, admin, API) so its staff cannot sign in; an archived
     council answers 404 like an unknown host. Nothing is deleted by either state.
+
+    Host validation: the council is looked up by the raw Host header; when the Domain table has
+    it, that host is allowed for the rest of the request (``platform_core.hosts.CouncilDomains``
+    in ``ALLOWED_HOSTS``), so a council's own domain works as soon as its Domain row exists.
+    Any other host must match the static ``ALLOWED_HOSTS`` patterns or is refused with a 400.
     """
+
+    sync_capable = True
+    async_capable = False
+
+    def __call__(self, request):
+        token = hosts.council_host_scope()
+        try:
+            return super().__call__(request)
+        finally:
+            hosts.end_council_host_scope(token)
+
+    def hostname_from_request(self, request):  # type: ignore[override]
+        domain, _port = split_domain_port(request._get_raw_host())
+        if not domain:
+            raise DisallowedHost("Invalid HTTP_HOST header")
+        _requested_host.set(domain)
+        return remove_www(domain)
 
     def get_tenant(self, domain_model, hostname):
         domain = domain_model.objects.select_related("tenant").get(domain=hostname)
+        hosts.allow_council_host(_requested_host.get() or hostname)
         return domain.tenant
 
     def process_request(self, request):

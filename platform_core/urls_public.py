@@ -4,13 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from platform_core import views
 from tenants import views as tenant_views
 from tenants.admin import console_urls
 
 urlpatterns = [
     path("", tenant_views.platform_home, name="platform-home"),
-    path("healthz", views.healthz, name="healthz"),
     path("join/", tenant_views.council_signup, name="council-signup"),
     path("join/thanks/", tenant_views.council_signup_thanks, name="council-signup-thanks"),
     path(

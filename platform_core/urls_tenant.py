@@ -8,7 +8,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from platform_core import views
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
     path("media/<path:name>", views.serve_media, name="media"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

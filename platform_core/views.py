@@ -1,4 +1,4 @@
-"""Platform-wide views: health, media served per council, branded error pages."""
+"""Platform-wide views: media served per council, branded error pages."""
 
 import mimetypes
 
@@ -7,25 +7,10 @@ from django.core.files.storage import storages
 from django.http import FileResponse, HttpResponseNotFound, JsonResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from platform_core.api.errors import is_api_path, json_error
-from platform_core.db import connection
 from platform_core.storage import check_name
-
-
-@never_cache
-def healthz(request):
-    """Liveness and readiness: the database answers and the request's schema is set. The shared
-    cache is reported (``ok``, ``degraded`` while Redis cannot be reached, ``local``) but a
-    degraded cache does not fail readiness: pages and APIs are then served uncached."""
-    from platform_core.cache import status as cache_status
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "schema": connection.schema_name, "cache": cache_status()})
-
 
 PUBLIC_MEDIA_FOLDERS = ("images/",)
 
@@ -85,9 +70,7 @@ def _media_not_found():
 
 def unknown_host(request):
     """No council has this host: the platform's own 404, never another council's site.
-    Health checks by IP address (load balancers, Kubernetes probes) still get their answer."""
-    if request.path == "/healthz":
-        return healthz(request)
+    (Health checks by IP address are answered before this: platform_core.health.)"""
     if is_api_path(request.path_info):
         return json_error(404)
     response = TemplateResponse(

@@ -15,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from corsheaders.defaults import default_headers as default_cors_headers
 
+from platform_core.hosts import COUNCIL_DOMAINS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", BASE_DIR / "var"))
 
@@ -42,7 +44,12 @@ PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", "platform.localhost")
 # Councils live at <slug>.<COUNCIL_DOMAIN_SUFFIX>; in development that is northshire.localhost.
 COUNCIL_DOMAIN_SUFFIX = env("COUNCIL_DOMAIN_SUFFIX", PLATFORM_DOMAIN.split(".", 1)[-1])
 PLATFORM_PORT = env("PLATFORM_PORT", "8000")
-ALLOWED_HOSTS = (env("ALLOWED_HOSTS") or f".{COUNCIL_DOMAIN_SUFFIX},{PLATFORM_DOMAIN}").split(",")
+# Static host patterns, plus every council domain in the tenants' Domain table (custom domains
+# included, no settings change per council): platform_core.hosts.CouncilDomains.
+ALLOWED_HOSTS = [
+    *(env("ALLOWED_HOSTS") or f".{COUNCIL_DOMAIN_SUFFIX},{PLATFORM_DOMAIN}").split(","),
+    COUNCIL_DOMAINS,
+]
 
 # --- Tenancy -------------------------------------------------------------------------------
 SHARED_APPS = [
@@ -146,6 +153,8 @@ DATABASES = database_settings()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer on any Host and over plain HTTP (probes by pod IP).
+    "platform_core.health.HealthMiddleware",
     # Outermost: every error under an API path leaves in the JSON error envelope.
     "platform_core.middleware.ApiErrorEnvelopeMiddleware",
     "platform_core.middleware.CouncilTenantMiddleware",
@@ -439,6 +448,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Observability ---------------------------------------------------------------------------------
+# /readyz reports a dependency that answered slower than this as "degraded" (platform_core/health.py).
+HEALTH_SLOW_SECONDS = float(env("HEALTH_SLOW_SECONDS", "1"))
 SENTRY_DSN = env("SENTRY_DSN")
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {

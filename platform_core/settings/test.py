@@ -7,7 +7,6 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, VAR_DIR
 
 DEBUG = False
-ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each checkout gets its own test database so parallel work trees never collide.
 _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324

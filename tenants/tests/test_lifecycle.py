@@ -150,14 +150,21 @@ def test_archived_council_is_not_served(council_a, anon_client_a):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "host", ["nowhere.localhost", "evil.example.com", "alphaford.localhost.evil.com"]
-)
-def test_unknown_host_gets_the_platform_404(host):
-    response = Client(HTTP_HOST=host).get("/")
+def test_unknown_council_host_gets_the_platform_404():
+    response = Client(HTTP_HOST="nowhere.localhost").get("/")
     assert response.status_code == 404
     body = response.content.decode()
     assert "There is no council website" in body
+    assert "Alphaford" not in body and "Betaby" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", ["evil.example.com", "alphaford.localhost.evil.com"])
+def test_host_outside_the_platform_and_the_domain_table_is_refused(host):
+    # Not a platform pattern and not in the Domain table: Django's DisallowedHost, a 400.
+    response = Client(HTTP_HOST=host).get("/")
+    assert response.status_code == 400
+    body = response.content.decode()
     assert "Alphaford" not in body and "Betaby" not in body
 
 

@@ -45,7 +45,7 @@ def _get_all(council_a, platform_host) -> list[tuple[str, int, float]]:
     targets = [
         (council_a.primary_domain, "/"),
         (council_a.primary_domain, "/openreferral/services"),
-        (council_a.primary_domain, "/healthz"),
+        (council_a.primary_domain, "/readyz"),
         (platform_host, "/api/v1/benchmarks/metrics/"),
     ]
     for host, path in targets:
@@ -82,7 +82,7 @@ def test_redis_down_pages_and_apis_served_uncached(redis_cache, council_a, platf
     anon = _client(council_a.primary_domain)
     assert anon.get("/")["X-Page-Cache"] == "miss"
     assert anon.get("/")["X-Page-Cache"] == "hit"
-    assert anon.get("/healthz").json()["cache"]["default"] == "ok"
+    assert anon.get("/readyz").json()["checks"]["cache"]["status"] == "ok"
     baseline = _get_all(council_a, platform_host)
 
     redis_cache.kill()
@@ -94,14 +94,14 @@ def test_redis_down_pages_and_apis_served_uncached(redis_cache, council_a, platf
     # margin is for a loaded CI machine).
     per_request = sum(r[2] for r in baseline) / len(baseline)
     assert sum(r[2] for r in results) < per_request * len(results) * 3 + 2, (baseline, results)
-    health = anon.get("/healthz")
+    health = anon.get("/readyz")
     assert health.status_code == 200
-    assert health.json()["cache"]["default"] == "degraded"
+    assert health.json()["checks"]["cache"]["status"] == "degraded"
 
     redis_cache.start()  # same port, empty
     assert _wait_until_cache_used() < 1.0
     assert _served_from_cache_again(anon)
-    assert anon.get("/healthz").json()["cache"]["default"] == "ok"
+    assert anon.get("/readyz").json()["checks"]["cache"]["status"] == "ok"
 
 
 def test_redis_frozen_costs_at_most_one_short_timeout(
