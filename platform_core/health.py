@@ -95,7 +95,7 @@ def check_storage() -> Check:
     storage = storages["default"]
     bucket = getattr(storage, "bucket_name", None)
     if bucket:
-        storage.connection.meta.client.head_bucket(Bucket=bucket)
+        storage.connection.meta.client.head_bucket(Bucket=bucket)  # type: ignore[attr-defined]
         return Check(OK, "s3")
     root = settings.MEDIA_ROOT
     if os.path.isdir(root) and os.access(root, os.W_OK):

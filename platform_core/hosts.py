@@ -24,7 +24,7 @@ class CouncilDomains(str):
     def __new__(cls):
         return super().__new__(cls, "<council domains>")
 
-    def lower(self) -> str:  # type: ignore[override]
+    def lower(self) -> str:
         return _council_host.get() or _NO_HOST
 
     def __deepcopy__(self, memo):

@@ -41,7 +41,7 @@ class CouncilTenantMiddleware(TenantMainMiddleware):
         finally:
             hosts.end_council_host_scope(token)
 
-    def hostname_from_request(self, request):  # type: ignore[override]
+    def hostname_from_request(self, request):
         domain, _port = split_domain_port(request._get_raw_host())
         if not domain:
             raise DisallowedHost("Invalid HTTP_HOST header")
