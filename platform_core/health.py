@@ -8,7 +8,7 @@ cache, the Celery broker and file storage, each reported ``ok``, ``degraded`` or
 - ``degraded``: it answered slowly, or the process runs on its embedded stand-in (an in-process
   cache, tasks run eagerly without a broker, files on the local disk), which is fine on a
   laptop and wrong for more than one process;
-- ``down``: it failed or did not answer within ``TIMEOUT_SECONDS``.
+- ``down``: it failed or did not answer within ``HEALTH_TIMEOUT_SECONDS`` (setting).
 
 Only the database being down makes the answer 503 (the pod leaves the load balancer): without
 the cache, the broker or storage, pages are still served (docs/operations.md). Both paths answer
@@ -30,11 +30,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 LIVENESS_PATH = "/healthz"
 READINESS_PATH = "/readyz"
-TIMEOUT_SECONDS = 3.0
-
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
 
-# Checks other than the database run here, each bounded by TIMEOUT_SECONDS as a whole.
+# Checks other than the database run here, bounded by HEALTH_TIMEOUT_SECONDS as a whole.
 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness")
 
 
@@ -83,8 +81,9 @@ def check_broker() -> Check:
         return Check(DEGRADED, "no broker: tasks run inside the request")
     from kombu import Connection
 
-    with Connection(url, connect_timeout=TIMEOUT_SECONDS) as conn:
-        conn.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)
+    timeout = settings.HEALTH_TIMEOUT_SECONDS
+    with Connection(url, connect_timeout=timeout) as conn:
+        conn.ensure_connection(max_retries=1, timeout=timeout)
         transport = conn.transport_cls
     return Check(OK, str(transport))
 
@@ -135,12 +134,13 @@ def readiness() -> tuple[int, dict]:
         name: _pool.submit(_timed, check) for name, check in CHECKS.items() if name != "database"
     }
     results = {"database": _timed(CHECKS["database"])}
-    deadline = time.monotonic() + TIMEOUT_SECONDS
+    timeout = settings.HEALTH_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
     for name, future in others.items():
         try:
             results[name] = future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
-            results[name] = {"status": DOWN, "detail": f"no answer in {TIMEOUT_SECONDS:g}s"}
+            results[name] = {"status": DOWN, "detail": f"no answer in {timeout:g}s"}
     statuses = {r["status"] for r in results.values()}
     if results["database"]["status"] == DOWN:
         overall = DOWN

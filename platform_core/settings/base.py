@@ -450,6 +450,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Observability ---------------------------------------------------------------------------------
 # /readyz reports a dependency that answered slower than this as "degraded" (platform_core/health.py).
 HEALTH_SLOW_SECONDS = float(env("HEALTH_SLOW_SECONDS", "1"))
+# ... and one that failed or gave no answer within this as "down".
+HEALTH_TIMEOUT_SECONDS = float(env("HEALTH_TIMEOUT_SECONDS", "3"))
 SENTRY_DSN = env("SENTRY_DSN")
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -31,7 +31,7 @@ def test_liveness_answers_on_any_host_without_touching_services(settings):
 
 @pytest.mark.django_db
 def test_readiness_reports_embedded_stand_ins_as_degraded(settings, tmp_path):
-    settings.HEALTH_SLOW_SECONDS = 30
+    settings.HEALTH_SLOW_SECONDS = settings.HEALTH_TIMEOUT_SECONDS = 30
     settings.CELERY_BROKER_URL = None
     settings.MEDIA_ROOT = str(tmp_path)
     response, body = _readiness()
@@ -50,7 +50,9 @@ def test_readiness_reports_embedded_stand_ins_as_degraded(settings, tmp_path):
 def test_readiness_ok_with_redis_cache_broker_and_s3(settings, redis_url, moto_endpoint):
     from records.conftest import s3_storages
 
-    settings.HEALTH_SLOW_SECONDS = 30  # a loaded CI machine is slow, not degraded
+    settings.HEALTH_SLOW_SECONDS = settings.HEALTH_TIMEOUT_SECONDS = (
+        30  # a loaded CI machine is slow, not degraded
+    )
     settings.CACHES = {
         **settings.CACHES,
         "default": {
@@ -72,7 +74,7 @@ def test_readiness_ok_with_redis_cache_broker_and_s3(settings, redis_url, moto_e
 def test_readiness_reports_dead_cache_broker_and_bucket_as_down(settings, moto_endpoint):
     from records.conftest import s3_storages
 
-    settings.HEALTH_SLOW_SECONDS = 30
+    settings.HEALTH_SLOW_SECONDS = settings.HEALTH_TIMEOUT_SECONDS = 30
     dead = free_port()
     settings.CACHES = {
         **settings.CACHES,

@@ -50,7 +50,8 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         CELERY_BROKER_URL=_redis_url(11),
         CACHE_URL=_redis_url(12),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        HEALTH_SLOW_SECONDS="30",  # a loaded CI machine is slow, not degraded
+        HEALTH_SLOW_SECONDS="30",
+        HEALTH_TIMEOUT_SECONDS="30",  # a loaded CI machine is slow, not degraded
     )
     env.update(extra)
     return env
