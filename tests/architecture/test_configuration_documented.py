@@ -13,6 +13,7 @@ READ_ELSEWHERE = {
     "AWS_ACCESS_KEY_ID": "boto3",
     "AWS_SECRET_ACCESS_KEY": "boto3",
     "MASTERDATA_ENGINE": "intelligence/masterdata/matching/engine.py",
+    "MIGRATION_WORKERS": "tenants/management/commands/migrate_platform.py",
 }
 READS = re.compile(
     r"""(?:\benv(?:_bool)?\(\s*|os\.environ(?:\.get)?[\(\[]\s*)["']([A-Z][A-Z0-9_]+)["']"""
