@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: test-api run test install assets browser lint format bench migrate stop-db clean check lock
+.PHONY: lighthouse test-api run test install assets browser lint format bench migrate stop-db clean check lock
 
 # Two locks, both with hashes: requirements.lock (everything: runtime + the dev extra, used here
 # and in CI) and requirements.prod.lock (runtime only, used by infra/Dockerfile).
@@ -76,6 +76,11 @@ check: install
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	DJANGO_SETTINGS_MODULE=platform_core.settings.test $(PY) -m bench.run $(BENCH_ARGS)
+
+# Lighthouse on the demo councils' home and service pages, against a running `make run`
+# (bench/lighthouse.py; installs lighthouse@12.2.3 under var/tools the first time).
+lighthouse: install browser
+	PORT=$(PORT) $(PY) -m bench.lighthouse
 
 stop-db:
 	-$(PY) -m platform_core.embedded stop

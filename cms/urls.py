@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", views.search, name="cms_search"),
     path("robots.txt", views.robots_txt, name="cms_robots"),
     path("sitemap.xml", sitemap, name="cms_sitemap"),
+    path("sitemap/", views.sitemap_page, name="cms_sitemap_page"),
     path("branding.css", views.branding_css, name="cms_branding_css"),
     *wagtail_helpers,
     # Wagtail's own pattern for pages, served through the council's page cache.

@@ -62,6 +62,40 @@ def search(request):
     return render(request, "cms/search.html", context)
 
 
+SITEMAP_MAX_PAGES = 2000
+
+
+@require_GET
+def sitemap_page(request):
+    """The HTML sitemap (the footer's "Sitemap"): every live public page of the council's site as
+    a tree, for people; /sitemap.xml stays for search engines."""
+    site = Site.find_for_request(request)
+    tree: list[dict] = []
+    if site is not None:
+        root = site.root_page
+        pages = (
+            Page.objects.live()
+            .public()
+            .descendant_of(root)
+            .filter(depth__lte=root.depth + 4)
+            .order_by("path")
+            .only("id", "title", "path", "depth", "url_path")[:SITEMAP_MAX_PAGES]
+        )
+        nodes: dict[str, dict] = {}
+        for page in pages:
+            node = {"page": page, "children": []}
+            parent = nodes.get(page.path[: -Page.steplen])
+            if parent is not None:
+                parent["children"].append(node)
+            elif page.depth == root.depth + 1:
+                tree.append(node)
+            else:
+                continue  # below a private or draft page: not listed
+            nodes[page.path] = node
+    context = {"home": site.root_page if site else None, "tree": tree}
+    return render(request, "cms/sitemap.html", context)
+
+
 @require_GET
 def robots_txt(request):
     lines = [
