@@ -16,6 +16,7 @@ urlpatterns = [
     path("participate/", include("commissioning.participation.urls")),
     # Commissioning pages on the council website (opportunities, priorities).
     path("", include("commissioning.commissions.urls")),
+    path("provider/", include("commissioning.providers.urls")),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(urlconf="platform_core.urls_tenant"),

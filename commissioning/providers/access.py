@@ -12,6 +12,7 @@ from platform_core.inputcheck import BadInput
 
 from .models import (
     Location,
+    Organization,
     Postcode,
     Service,
     ServiceArea,
@@ -205,3 +206,50 @@ def organizations() -> QuerySet:
     from .models import Organization
 
     return Organization.objects.order_by("name")
+
+
+# --- for commissioning.markets ------------------------------------------------------------------
+
+
+def organizations_by_name() -> dict[str, uuid.UUID]:
+    """Organisation ids by case-folded name (spend files name providers)."""
+    return {name.casefold(): pk for pk, name in Organization.objects.values_list("id", "name")}
+
+
+def organization_names() -> dict[str, str]:
+    return {str(pk): name for pk, name in Organization.objects.values_list("id", "name")}
+
+
+def organizations_by_cqc_provider_id() -> dict[str, uuid.UUID]:
+    return dict(
+        Organization.objects.exclude(cqc_provider_id="").values_list("cqc_provider_id", "id")
+    )
+
+
+def terms_by_key() -> dict[str, dict]:
+    """Terms by code and by case-folded name: {"id", "name", "taxonomy"}."""
+    found: dict[str, dict] = {}
+    for pk, code, name, taxonomy in TaxonomyTerm.objects.values_list(
+        "id", "code", "name", "taxonomy__name"
+    ):
+        term = {"id": pk, "name": name, "taxonomy": taxonomy}
+        found.setdefault(name.casefold(), term)
+        if code:
+            found[code] = term
+    return found
+
+
+def unit_costs_by_term(term_ids) -> dict[tuple, list]:
+    """{(term id, organisation id as str): [cost option amounts]} for services with those terms."""
+    from .models import CostOption
+
+    costs: dict[tuple, list] = {}
+    for term_id, org_id, _cost_id, amount in (
+        CostOption.objects.filter(
+            amount__isnull=False, service__service_terms__term_id__in=list(term_ids)
+        )
+        .values_list("service__service_terms__term_id", "service__organization_id", "id", "amount")
+        .distinct()
+    ):
+        costs.setdefault((term_id, str(org_id)), []).append(amount)
+    return costs

@@ -6,6 +6,7 @@ which the API publishes as ORUK ``attributes`` (link_type "service").
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -59,6 +60,13 @@ class Organization(models.Model):
     description = models.TextField()
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
+    cqc_provider_id = models.CharField(
+        "CQC provider id", max_length=20, blank=True, help_text="e.g. 1-101639892"
+    )
+    changes_need_approval = models.BooleanField(
+        default=True,
+        help_text="Changes its provider accounts make wait for staff approval before publishing.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -90,6 +98,10 @@ class Service(ClusterableModel):
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     last_modified = models.DateTimeField(auto_now=True)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the provider or staff last confirmed it is current"
+    )
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     terms = models.ManyToManyField(
         TaxonomyTerm, through="ServiceTerm", related_name="services", blank=True
     )
@@ -365,3 +377,53 @@ class Postcode(models.Model):
 
     def __str__(self):
         return self.postcode
+
+
+class ProviderAccount(models.Model):
+    """A provider's person who signs in on the council's domain (``/provider/``) to keep their
+    own organisation's directory entries current. They have no Wagtail admin access."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_account"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="accounts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name", "user__email"]
+
+    def __str__(self):
+        return f"{self.user.email} ({self.organization})"
+
+
+class ServiceChange(models.Model):
+    """A provider's edit of a service, waiting for staff approval (when the organisation's
+    changes need approval) or recorded as applied."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        APPLIED = "applied", "Applied without approval"
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="changes")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(help_text="The fields the provider changed: {field: new value}")
+    previous = models.JSONField(default=dict, help_text="Their values before the change")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.service} ({self.get_status_display()})"

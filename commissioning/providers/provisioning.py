@@ -1,10 +1,36 @@
-"""What a council gets from the providers directory: the demo directory for ``make run``.
+"""What a council gets from the providers directory: the "Directory editors" group (and the
+same permissions for "Council administrators"), and the demo directory for ``make run``.
 Registered with the kernel's provisioning registry in ``Config.ready``."""
 
 from platform_core import provisioning
+
+MODELS = (
+    "organization",
+    "service",
+    "serviceterm",
+    "location",
+    "address",
+    "serviceatlocation",
+    "phone",
+    "taxonomy",
+    "taxonomyterm",
+    "postcode",
+    "contact",
+    "schedule",
+    "costoption",
+    "servicearea",
+    "language",
+    "provideraccount",
+    "servicechange",
+)
+EDIT_DIRECTORY = [
+    f"providers.{verb}_{model}" for model in MODELS for verb in ("view", "add", "change", "delete")
+]
 
 
 def register() -> None:
     from commissioning.providers.demo import seed_demo
 
+    for group in ("Directory editors", "Council administrators"):
+        provisioning.declare_group(group, admin_access=True, permissions=EDIT_DIRECTORY)
     provisioning.register("providers.demo", seed_demo, phase=provisioning.DEMO, order=50)

@@ -1,6 +1,9 @@
 """Staff manage the directory in the Wagtail admin: one "Directory" menu of snippet views."""
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetChosenView
@@ -141,3 +144,49 @@ class DirectoryGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryGroup)
+
+
+@hooks.register("register_admin_urls")
+def provider_admin_urls():
+    from django.urls import include, path
+
+    from . import admin_views
+
+    urls = [
+        path("accounts/", admin_views.accounts, name="accounts"),
+        path("accounts/add/", admin_views.add_account, name="account-add"),
+        path("changes/", admin_views.changes, name="changes"),
+        path("changes/<int:pk>/", admin_views.change, name="change"),
+    ]
+    return [path("directory/", include((urls, "providers_admin"), namespace="providers_admin"))]
+
+
+class _PermMenuItem(MenuItem):
+    def __init__(self, *args, perm: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.perm = perm
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.perm)
+
+
+@hooks.register("register_admin_menu_item")
+def provider_accounts_menu_item():
+    return _PermMenuItem(
+        "Provider accounts",
+        reverse("providers_admin:accounts"),
+        icon_name="user",
+        order=310,
+        perm="providers.view_provideraccount",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def provider_changes_menu_item():
+    return _PermMenuItem(
+        "Changes from providers",
+        reverse("providers_admin:changes"),
+        icon_name="edit",
+        order=311,
+        perm="providers.change_service",
+    )

@@ -5,6 +5,7 @@ from django.urls import include, path
 from platform_core.api.views import whoami
 
 urlpatterns = [
+    path("markets/", include("commissioning.markets.api.urls")),
     path("me/", whoami, name="api-me"),
     path("records/", include("records.api.urls")),
     path("warehouse/", include("intelligence.warehouse.api.urls")),

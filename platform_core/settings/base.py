@@ -92,6 +92,7 @@ TENANT_APPS = [
     "intelligence.masterdata",
     "commissioning",
     "commissioning.providers",
+    "commissioning.markets",
     "commissioning.ledgers",
     "commissioning.funding",
     "commissioning.participation",
@@ -588,3 +589,9 @@ CELERY_BEAT_SCHEDULE["events-relay-all-councils"] = {
 # OCDS ocids are "<prefix>-<council slug>-<id>"; production sets the prefix registered with the
 # Open Contracting Partnership.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-cpltfm")
+# --- Providers directory (commissioning.providers; see docs/providers.md) ------------------------
+# Provider accounts are reminded of entries not reviewed for a year (at most monthly per entry).
+CELERY_BEAT_SCHEDULE["providers-review-reminders"] = {
+    "task": "providers.review_reminders_all",
+    "schedule": crontab(hour=7, minute=0),
+}

@@ -49,6 +49,24 @@ def probe_objects(w) -> None:
     w.oruk_postcode = Postcode.objects.create(
         postcode="PR1 1PR", latitude="53.76", longitude="-2.70", gss_codes=MARKER
     )
+    # Provider accounts: A's probe user keeps A's organisation's entries (so A's own requests
+    # to the provider pages succeed); a second account has a set-password link.
+    from django.contrib.auth import get_user_model
+
+    from commissioning.providers import actions
+    from commissioning.providers.models import ProviderAccount, ServiceChange
+
+    probe_user = get_user_model().objects.get(username=f"probe@{w.council.slug}.example")
+    ProviderAccount.objects.create(user=probe_user, organization=org)
+    w.provider_user = actions.create_provider_account(
+        None, email="probe-provider@alpha.example", name="Probe Provider", organization=org
+    ).user
+    w.oruk_change = ServiceChange.objects.create(
+        service=service,
+        submitted_by=w.provider_user,
+        data={"description": "Changed by the probe"},
+        previous={"description": MARKER},
+    )
 
 
 # A complete, valid new entry of each model (what a member of staff would type on its add form).
@@ -118,6 +136,12 @@ def _snippet_seeds(model: str, new) -> list[Seed]:
     ]
 
 
+def _set_password_token(w) -> str:
+    from commissioning.providers.actions import set_password_token
+
+    return set_password_token(w.provider_user)
+
+
 def probe_seeds() -> list[Seed]:
     seeds = [
         Seed("openreferral:service", kwargs=lambda w: {"id": str(w.oruk_service.id)}),
@@ -127,4 +151,54 @@ def probe_seeds() -> list[Seed]:
     ]
     for model, new in NEW.items():
         seeds += _snippet_seeds(model, new)
+    seeds += [
+        # provider accounts' pages (A's probe user has a provider account for A's organisation)
+        Seed(
+            "provider:edit-service",
+            kwargs=lambda w: {"pk": str(w.oruk_service.pk)},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "provider:mark-reviewed",
+            kwargs=lambda w: {"pk": str(w.oruk_service.pk)},
+            body={"POST": {}},
+        ),
+        Seed(
+            "provider:set-password",
+            kwargs=lambda w: {"token": _set_password_token(w)},
+            body={
+                "POST": {"new_password1": "Probe-pass-2026-x", "new_password2": "Probe-pass-2026-x"}
+            },
+        ),
+        Seed(
+            "provider:sign-in",
+            body={"POST": {"username": "probe-provider@alpha.example", "password": "wrong"}},
+            reason="a failed sign-in (django-axes records it in the council's schema); B's "
+            "attempt with A's username must not count in A",
+        ),
+        Seed(
+            "provider:sign-out",
+            body={"POST": {}},
+            reason="signing out deletes the session row; the case's cookies are restored after",
+        ),
+        # staff screens for provider accounts and their changes
+        Seed(
+            "providers_admin:account-add",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "email": "probe-new-provider@alpha.example",
+                        "name": "Probe New",
+                        "organization": str(w.oruk_organization.pk),
+                    }
+                )
+            },
+            reason="B's form cannot name A's organisation (it is not in B's choices)",
+        ),
+        Seed(
+            "providers_admin:change",
+            kwargs=lambda w: {"pk": w.oruk_change.pk},
+            body={"POST": {"decision": "approve", "note": "probe"}},
+        ),
+    ]
     return seeds

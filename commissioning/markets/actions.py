@@ -1,0 +1,308 @@
+"""Imports and recomputation for markets. Every import is validated whole first: any bad line
+refuses the file with every error by line number, and nothing is written."""
+
+import csv
+import io
+import re
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from commissioning.providers import access as directory
+from platform_core.audit.log import append as audit
+from platform_core.periods import PeriodError, parse_period
+
+from . import figures as f
+from .models import Alert, Market, MarketFigures, Rating, Spend, SpendImport
+
+SPEND_COLUMNS = ["provider", "category", "area", "period", "amount"]
+_AMOUNT_RE = re.compile(r"^-?[0-9]+(\.[0-9]{1,2})?$")
+_GSS_RE = re.compile(r"^[EKNSW][0-9]{8}$")
+RATING_VALUES = {r for r, _ in Rating.RATINGS}
+# The CQC's published layout (one row per location), with the key questions as columns.
+CQC_COLUMNS = {
+    "location_id": "Location ID",
+    "provider_id": "Provider ID",
+    "safe": "Safe",
+    "effective": "Effective",
+    "caring": "Caring",
+    "responsive": "Responsive",
+    "well_led": "Well-led",
+    "overall": "Overall",
+    "rated_on": "Publication Date",
+}
+
+
+class ImportRefused(Exception):
+    """The file is refused; ``errors`` lists every problem as "line N: ..."."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+def _text(data) -> str:
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRefused(["line 1: the file is not UTF-8 text."]) from None
+    return data
+
+
+def _rows(text: str, expected: list[str]) -> list[tuple[int, dict]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in expected if c not in header]
+    if missing:
+        raise ImportRefused([f"line 1: missing column(s): {', '.join(missing)}."])
+    reader.fieldnames = header
+    return [
+        (number, {k: (v or "").strip() for k, v in row.items() if k})
+        for number, row in enumerate(reader, start=2)
+    ]
+
+
+def validate_spend(data) -> list[dict]:
+    """The spend CSV ``provider,category,area,period,amount`` checked whole: a provider named in
+    the directory, a category that is a term (code or name), an area GSS code, a period label
+    (``2025-26``, ``2025-26 Q1``, ``2025-04``), an amount in pounds and pence (not negative),
+    each (provider, category, area, period) once."""
+    rows = _rows(_text(data), SPEND_COLUMNS)
+    orgs = directory.organizations_by_name()
+    terms = directory.terms_by_key()
+    errors, clean, seen = [], [], {}
+    for line, row in rows:
+        problems = []
+        org_id = orgs.get(row["provider"].casefold())
+        if org_id is None:
+            problems.append(f"provider {row['provider']!r} is not in the directory")
+        term = terms.get(row["category"]) or terms.get(row["category"].casefold())
+        if term is None:
+            problems.append(f"category {row['category']!r} is not a directory term")
+        if not _GSS_RE.match(row["area"]):
+            problems.append(f"area {row['area']!r} is not a GSS code")
+        try:
+            period = parse_period(row["period"])
+        except PeriodError as exc:
+            problems.append(f"period: {exc}")
+            period = None
+        amount = None
+        if not _AMOUNT_RE.match(row["amount"]):
+            problems.append(f"amount {row['amount']!r} is not pounds and pence")
+        else:
+            amount = Decimal(row["amount"])
+            if amount < 0:
+                problems.append("amount is negative")
+        key = (row["provider"].casefold(), row["category"], row["area"], row["period"])
+        if key in seen:
+            problems.append(f"the same provider, category, area and period as line {seen[key]}")
+        seen.setdefault(key, line)
+        if problems:
+            errors.extend(f"line {line}: {p}." for p in problems)
+        else:
+            clean.append(
+                {
+                    "organization_id": org_id,
+                    "term_id": term["id"],
+                    "area_code": row["area"],
+                    "period": period.label,
+                    "period_start": period.start,
+                    "amount": amount,
+                }
+            )
+    if not rows:
+        errors.append("line 2: the file has no rows.")
+    if errors:
+        raise ImportRefused(errors)
+    return clean
+
+
+@transaction.atomic
+def import_spend(data, *, actor=None, filename: str = "") -> SpendImport:
+    """Validate, then replace the spend of every (market, period) the file covers. Markets the
+    file names that do not exist yet are created (area name = its GSS code until renamed)."""
+    clean = validate_spend(data)
+    batch = SpendImport.objects.create(
+        created_by=getattr(actor, "username", "") or "", filename=filename[:200], rows=len(clean)
+    )
+    markets = {(m.term_id, m.area_code): m for m in Market.objects.all()}
+    for row in clean:
+        key = (row["term_id"], row["area_code"])
+        if key not in markets:
+            markets[key] = Market.objects.create(
+                term_id=row["term_id"], area_code=row["area_code"], area_name=row["area_code"]
+            )
+    covered = {(markets[(r["term_id"], r["area_code"])].pk, r["period"]) for r in clean}
+    for market_id, period in covered:
+        Spend.objects.filter(market_id=market_id, period=period).delete()
+    Spend.objects.bulk_create(
+        Spend(
+            batch=batch,
+            market=markets[(r["term_id"], r["area_code"])],
+            organization_id=r["organization_id"],
+            period=r["period"],
+            period_start=r["period_start"],
+            amount=r["amount"],
+        )
+        for r in clean
+    )
+    audit("markets.spend_imported", batch, actor=actor, detail={"rows": len(clean)})
+    recompute({m for m, _p in covered})
+    return batch
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+@transaction.atomic
+def import_ratings(data, *, actor=None) -> dict:
+    """CQC ratings in the CQC's layout; a location whose overall rating changed from its
+    previous rating raises a ``rating_changed`` alert. Returns counts."""
+    rows = _rows(_text(data), list(CQC_COLUMNS.values()))
+    by_cqc = directory.organizations_by_cqc_provider_id()
+    errors, clean, seen = [], [], {}
+    for line, row in rows:
+        values = {field: row[column] for field, column in CQC_COLUMNS.items()}
+        problems = []
+        if not values["location_id"]:
+            problems.append("Location ID is empty")
+        if not values["provider_id"]:
+            problems.append("Provider ID is empty")
+        if values["overall"] not in RATING_VALUES:
+            problems.append(f"Overall {values['overall']!r} is not a CQC rating")
+        for q in Rating.KEY_QUESTIONS:
+            if values[q] and values[q] not in RATING_VALUES:
+                problems.append(f"{CQC_COLUMNS[q]} {values[q]!r} is not a CQC rating")
+        try:
+            values["rated_on"] = _date(values["rated_on"])
+        except ValueError:
+            problems.append(f"Publication Date {values['rated_on']!r} is not a date")
+        key = (values["location_id"], str(values["rated_on"]))
+        if key in seen:
+            problems.append(f"the same location and date as line {seen[key]}")
+        seen.setdefault(key, line)
+        if problems:
+            errors.extend(f"line {line}: {p}." for p in problems)
+        else:
+            values["organization_id"] = by_cqc.get(values["provider_id"])
+            clean.append(values)
+    if errors:
+        raise ImportRefused(errors)
+    latest = {}
+    for rating in Rating.objects.order_by("location_id", "rated_on"):
+        latest[rating.location_id] = rating
+    created = changed = 0
+    for values in sorted(clean, key=lambda v: (v["location_id"], v["rated_on"])):
+        rating, made = Rating.objects.update_or_create(
+            location_id=values["location_id"],
+            rated_on=values["rated_on"],
+            defaults={k: v for k, v in values.items() if k not in ("location_id", "rated_on")},
+        )
+        created += made
+        before = latest.get(rating.location_id)
+        if before and before.rated_on < rating.rated_on and before.overall != rating.overall:
+            changed += 1
+            Alert.objects.create(
+                kind=Alert.Kind.RATING_CHANGED,
+                period=str(rating.rated_on),
+                message=f"CQC location {rating.location_id} ({rating.provider_id}) is now rated "
+                f"{rating.overall} (was {before.overall}).",
+                data={
+                    "location_id": rating.location_id,
+                    "provider_id": rating.provider_id,
+                    "organization_id": str(rating.organization_id or ""),
+                    "from": before.overall,
+                    "to": rating.overall,
+                },
+            )
+        if not before or before.rated_on <= rating.rated_on:
+            latest[rating.location_id] = rating
+    audit(
+        "markets.ratings_imported",
+        None,
+        actor=actor,
+        object_type="markets.rating",
+        detail={"rows": len(clean), "created": created, "changed": changed},
+    )
+    recompute()
+    return {"rows": len(clean), "created": created, "changed": changed}
+
+
+def recompute(market_ids=None) -> int:
+    """Recompute every period's figures (and alerts) of the given markets, or of all. A few
+    queries whatever the number of markets. Returns the number of markets."""
+    markets = Market.objects.select_related("term")
+    if market_ids is not None:
+        markets = markets.filter(pk__in=market_ids)
+    markets = list(markets)
+    ids = [m.pk for m in markets]
+    spend = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    starts = {}
+    for market_id, period, start, org_id, amount in Spend.objects.filter(
+        market_id__in=ids
+    ).values_list("market_id", "period", "period_start", "organization_id", "amount"):
+        spend[market_id][period][str(org_id)] += amount
+        starts[period] = start
+    names = directory.organization_names()
+    ratings_by_org: dict[str, list] = defaultdict(list)
+    for org_id, overall, rated_on in (
+        Rating.objects.filter(organization__isnull=False)
+        .order_by("rated_on")
+        .values_list("organization_id", "overall", "rated_on")
+    ):
+        ratings_by_org[str(org_id)].append((rated_on, overall))
+    costs = directory.unit_costs_by_term([m.term_id for m in markets])
+    rows, alerts = [], []
+    with transaction.atomic():
+        MarketFigures.objects.filter(market_id__in=ids).delete()
+        for market in markets:
+            periods = sorted(spend[market.pk], key=lambda p: starts[p])
+            previous, previous_figures = None, None
+            for index, period in enumerate(periods):
+                end = starts[periods[index + 1]] if index + 1 < len(periods) else None
+                ratings = {}
+                for org_id in spend[market.pk][period]:
+                    history = [
+                        r for d, r in ratings_by_org.get(org_id, []) if end is None or d < end
+                    ]
+                    if history:
+                        ratings[names.get(org_id, org_id)] = history[-1]
+                by_name = {names.get(o, o): v for o, v in spend[market.pk][period].items()}
+                unit_costs = [
+                    float(a)
+                    for org_id in spend[market.pk][period]
+                    for a in costs.get((market.term_id, org_id), [])
+                ]
+                current = f.period_figures(
+                    by_name, previous, ratings, unit_costs, capacity=market.capacity
+                )
+                rows.append(
+                    MarketFigures(
+                        market=market, period=period, period_start=starts[period], figures=current
+                    )
+                )
+                if index == len(periods) - 1:
+                    for kind, message in f.alerts_for(current, previous_figures):
+                        alerts.append(
+                            Alert(
+                                market=market,
+                                kind=kind,
+                                period=period,
+                                message=message,
+                                data={"hhi": current["hhi"], "top_share": current["top_share"]},
+                            )
+                        )
+                previous = {s["provider"] for s in current["shares"]}
+                previous_figures = current
+        MarketFigures.objects.bulk_create(rows, batch_size=2000)
+        Alert.objects.bulk_create(alerts, ignore_conflicts=True, batch_size=2000)
+    return len(markets)

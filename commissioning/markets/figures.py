@@ -1,0 +1,120 @@
+"""Market figures: pure functions over spend shares and ratings (no database), so the same
+arithmetic serves the dashboard, the API and the benchmark.
+
+HHI is the Herfindahl-Hirschman index on percentage shares of spend (0-10,000; the US
+agencies' 2023 merger guidelines call a market above 1,800 highly concentrated, the CMA's
+guidance uses 2,000; this platform alerts above 2,500, the older threshold still common in
+UK competition analysis). CR3 is the three largest providers' combined share."""
+
+from decimal import Decimal
+from statistics import quantiles
+
+HHI_ALERT = 2500
+DOMINANT_SHARE = 50.0
+POOR = ("Requires improvement", "Inadequate")
+
+
+def shares(spend_by_provider: dict) -> dict:
+    """Percentage share of spend by provider (providers with no positive spend are left out)."""
+    positive = {k: Decimal(v) for k, v in spend_by_provider.items() if Decimal(v) > 0}
+    total = sum(positive.values(), Decimal(0))
+    if total == 0:
+        return {}
+    return {k: float(v * 100 / total) for k, v in positive.items()}
+
+
+def hhi(share_pct: dict) -> float:
+    return round(sum(s * s for s in share_pct.values()), 1)
+
+
+def cr3(share_pct: dict) -> float:
+    return round(sum(sorted(share_pct.values(), reverse=True)[:3]), 1)
+
+
+def quartiles(values: list[float]) -> dict | None:
+    """Lower quartile, median and upper quartile (inclusive method; one value is all three)."""
+    values = sorted(float(v) for v in values)
+    if not values:
+        return None
+    if len(values) == 1:
+        q1 = q2 = q3 = values[0]
+    else:
+        q1, q2, q3 = quantiles(values, n=4, method="inclusive")
+    return {"lower_quartile": round(q1, 2), "median": round(q2, 2), "upper_quartile": round(q3, 2)}
+
+
+def ratings_mix(overall_by_provider: dict) -> dict:
+    mix = {"Outstanding": 0, "Good": 0, "Requires improvement": 0, "Inadequate": 0}
+    for rating in overall_by_provider.values():
+        if rating in mix:
+            mix[rating] += 1
+    rated = sum(mix.values())
+    poor = mix["Requires improvement"] + mix["Inadequate"]
+    return {
+        "counts": mix,
+        "rated": rated,
+        "poor_share": round(100 * poor / rated, 1) if rated else None,
+    }
+
+
+def period_figures(
+    spend_by_provider: dict,
+    previous_providers: set | None,
+    ratings: dict,
+    unit_costs: list[float],
+    capacity=None,
+    demand=None,
+) -> dict:
+    """Everything the dashboard shows for one market and period."""
+    share_pct = shares(spend_by_provider)
+    active = set(share_pct)
+    ranked = sorted(share_pct.items(), key=lambda kv: (-kv[1], kv[0]))
+    total = sum((Decimal(v) for v in spend_by_provider.values() if Decimal(v) > 0), Decimal(0))
+    return {
+        "providers": len(active),
+        "spend": float(total),
+        "hhi": hhi(share_pct),
+        "cr3": cr3(share_pct),
+        "top_share": round(ranked[0][1], 1) if ranked else 0.0,
+        "top_provider": ranked[0][0] if ranked else None,
+        "shares": [{"provider": k, "share": round(v, 1)} for k, v in ranked],
+        "entries": sorted(active - previous_providers) if previous_providers is not None else [],
+        "exits": sorted(previous_providers - active) if previous_providers is not None else [],
+        "unit_costs": quartiles(unit_costs),
+        "ratings": ratings_mix({p: r for p, r in ratings.items() if p in active}),
+        "capacity": capacity,
+        "demand": demand,
+    }
+
+
+def alerts_for(current: dict, previous: dict | None) -> list[tuple[str, str]]:
+    """(kind, message) for each warning sign in a period's figures."""
+    found = []
+    if current["hhi"] > HHI_ALERT:
+        found.append(
+            (
+                "concentrated",
+                f"HHI is {current['hhi']:,.0f}, above {HHI_ALERT:,}: highly concentrated.",
+            )
+        )
+    if current["top_share"] > DOMINANT_SHARE:
+        found.append(
+            ("dependent", f"{current['top_provider']} has {current['top_share']:.1f}% of spend.")
+        )
+    if current["exits"]:
+        found.append(
+            (
+                "losing_providers",
+                f"{len(current['exits'])} provider(s) left: {', '.join(current['exits'])}.",
+            )
+        )
+    before = (previous or {}).get("ratings", {}).get("poor_share")
+    now = current["ratings"]["poor_share"]
+    if before is not None and now is not None and now > before:
+        found.append(
+            (
+                "poor_ratings",
+                f"Share of providers rated poor rose from {before:.0f}% to {now:.0f}%.",
+            )
+        )
+    return found

@@ -1,0 +1,60 @@
+"""Council A's markets and how the isolation probe reaches every markets route (see
+tests/isolation/__init__.py). Runs after the providers seeds (INSTALLED_APPS order), so A's
+directory organisation and term are on ``w``."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.isolation.probe import MARKER, Multipart, Seed
+
+AREA = "E06000901"
+
+
+def _spend_csv(w, period="2025-26"):
+    return (
+        "provider,category,area,period,amount\n"
+        f"{w.oruk_organization.name},{w.oruk_term.name},{AREA},{period},1000.00\n"
+    ).encode()
+
+
+def _ratings_csv():
+    return (
+        b"Location ID,Provider ID,Safe,Effective,Caring,Responsive,Well-led,Overall,"
+        b"Publication Date\n"
+        b"1-PROBE-2,1-PROBE,Good,Good,Good,Good,Good,Good,2026-01-01\n"
+    )
+
+
+def probe_objects(w) -> None:
+    from commissioning.markets import actions
+    from commissioning.markets.models import Market
+
+    actions.import_spend(_spend_csv(w, "2024-25"), filename=f"{MARKER}.csv")
+    w.market = Market.objects.get(area_code=AREA)
+    w.market.area_name = MARKER
+    w.market.save()
+
+
+def probe_seeds() -> list[Seed]:
+    market = lambda w: {"pk": w.market.pk}  # noqa: E731
+    return [
+        Seed(("markets-market-detail", "markets-market-history"), kwargs=market),
+        Seed("markets_admin:market", kwargs=market),
+        Seed(
+            "markets_admin:import-spend",
+            body={
+                "POST": Multipart(
+                    lambda w: {"file": SimpleUploadedFile("spend.csv", _spend_csv(w), "text/csv")}
+                )
+            },
+            reason="B's import names A's directory entries, which B's directory does not have",
+        ),
+        Seed(
+            "markets_admin:import-ratings",
+            body={
+                "POST": Multipart(
+                    lambda w: {"file": SimpleUploadedFile("cqc.csv", _ratings_csv(), "text/csv")}
+                )
+            },
+            reason="CQC ids are public; B's import writes only to B",
+        ),
+    ]
