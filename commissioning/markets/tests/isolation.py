@@ -12,7 +12,7 @@ AREA = "E06000901"
 def _spend_csv(w, period="2025-26"):
     return (
         "provider,category,area,period,amount\n"
-        f"{w.oruk_organization.name},{w.oruk_term.name},{AREA},{period},1000.00\n"
+        f"{w.market_org.name},{w.market_term.name},{AREA},{period},1000.00\n"
     ).encode()
 
 
@@ -27,6 +27,16 @@ def _ratings_csv():
 def probe_objects(w) -> None:
     from commissioning.markets import actions
     from commissioning.markets.models import Market
+    from commissioning.providers.models import Organization, Taxonomy, TaxonomyTerm
+
+    # A market's organisation and term of its own: spend protects them from deletion, and the
+    # providers seeds delete theirs.
+    w.market_org = Organization.objects.create(name=f"{MARKER} market provider", description="x")
+    w.market_term = TaxonomyTerm.objects.create(
+        taxonomy=Taxonomy.objects.create(name=f"{MARKER} market taxonomy", description="x"),
+        name=f"{MARKER} market term",
+        description="x",
+    )
 
     actions.import_spend(_spend_csv(w, "2024-25"), filename=f"{MARKER}.csv")
     w.market = Market.objects.get(area_code=AREA)
