@@ -30,11 +30,12 @@ def probe_objects(w) -> None:
     from commissioning.providers.models import Organization, Taxonomy, TaxonomyTerm
 
     # A market's organisation and term of its own: spend protects them from deletion, and the
-    # providers seeds delete theirs.
-    w.market_org = Organization.objects.create(name=f"{MARKER} market provider", description="x")
+    # providers seeds delete theirs. No MARKER in their names: B's refused import echoes the
+    # names B itself sent.
+    w.market_org = Organization.objects.create(name="Probe market provider", description="x")
     w.market_term = TaxonomyTerm.objects.create(
         taxonomy=Taxonomy.objects.create(name=f"{MARKER} market taxonomy", description="x"),
-        name=f"{MARKER} market term",
+        name="Probe market term",
         description="x",
     )
 
