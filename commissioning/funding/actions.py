@@ -2,8 +2,10 @@
 and the alerts and deadline reminders for them (``send_alerts``, run daily by a Celery task)."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
@@ -234,6 +236,10 @@ def award_grant(*, actor=None, **values):
     if unknown:
         raise TypeError(f"unknown grant field(s) {sorted(unknown)}")
     grant = Grant(**values)
+    if not re.fullmatch(r"[A-Z]{3}", grant.currency or ""):
+        raise ValidationError(
+            {"currency": ["Give an ISO 4217 currency code in capitals, such as GBP."]}
+        )
     grant.beneficiary_geo = [g.strip().upper() for g in grant.beneficiary_geo if g.strip()]
     grant.full_clean()
     council = current_council()

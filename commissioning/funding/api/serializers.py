@@ -109,6 +109,13 @@ class GroupMatchSerializer(serializers.Serializer):
 
 
 class GrantSerializer(serializers.ModelSerializer):
+    currency = serializers.RegexField(
+        r"^[A-Z]{3}$",
+        max_length=3,
+        required=False,
+        help_text="ISO 4217 currency code in capitals (GBP when left out)",
+        error_messages={"invalid": "Give an ISO 4217 currency code in capitals, such as GBP."},
+    )
     beneficiary_geo = serializers.ListField(
         child=serializers.RegexField(r"^[EWSNKewsnk]\d{8}$", max_length=9),
         required=False,
