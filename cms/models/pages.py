@@ -60,6 +60,11 @@ class HomePage(ReviewedPage):
         context["latest_news"] = (
             NewsArticlePage.objects.live().public().descendant_of(self).order_by("-date")[:3]
         )
+        # Everything else at the top of the site (news, events, the directory, forms, decisions,
+        # the performance page, contact, A to Z), so each is one step from the home page.
+        context["council_pages"] = (
+            self.get_children().live().public().not_type(ServiceLandingPage).order_by("title")
+        )
         return context
 
 

@@ -46,3 +46,14 @@ def test_every_page_has_a_description_and_the_home_title_names_the_council_once(
         assert '<link rel="icon"' in html
     title = re.search(r"<title>(.*?)</title>", anon_web.get("/").content.decode(), re.S)[1]
     assert title.strip().count(web_council.name.split()[0]) == 1, title
+
+
+@pytest.mark.django_db
+def test_the_home_page_links_every_top_level_page_and_the_participation_pages(site, anon_web):
+    html = anon_web.get("/").content.decode()
+    for key in ("events_index", "directory", "newsroom", "form", "contact", "a_to_z"):
+        if site[key].get_parent().specific_class.__name__ == "HomePage":
+            assert f'href="{site[key].url}"' in html, key
+    for path in ("/participate/", "/priorities/", "/opportunities/"):
+        assert f'href="{path}"' in html
+        assert anon_web.get(path).status_code == 200, path
