@@ -1,11 +1,13 @@
 """Platform-wide views: media served per council, branded error pages."""
 
 import mimetypes
+import sys
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import storages
-from django.http import FileResponse, HttpResponseNotFound, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.http.response import HttpResponseBase
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
@@ -88,9 +90,33 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """handler500. Django calls it inside its ``except`` block, so the exception is at hand: a
+    database that cannot be reached is a 503 with Retry-After (the platform's envelope on API
+    paths, the branded page elsewhere), rendered without touching the database."""
+    from platform_core.db import database_unavailable
+
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(
+            request,
+            "The service is temporarily unavailable (its database cannot be reached). "
+            "Nothing you sent was saved; try again in a minute.",
+        )
     if is_api_path(request.path_info):
         return json_error(500)
     return TemplateResponse(request, "500.html", {}, status=500).render()
+
+
+def service_unavailable(request, message: str, retry_after: int = 30) -> HttpResponseBase:
+    """503 for a dependency that is down: the envelope on API paths, the branded page
+    elsewhere. Rendered without a request context (context processors may need the database)."""
+    response: HttpResponseBase
+    if is_api_path(request.path_info):
+        response = json_error(503, message, "service_unavailable")
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def bad_request(request, exception=None, message: str | None = None):

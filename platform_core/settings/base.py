@@ -141,12 +141,20 @@ def database_settings() -> dict:
     url = env("DATABASE_URL")
     config: dict[str, Any]
     if url:
-        config = dict(dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60"))))
+        config = dict(
+            dj_database_url.parse(
+                url,
+                conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+            )
+        )
     else:
         from platform_core.embedded import embedded_database
 
         config = embedded_database(VAR_DIR)
     config["ENGINE"] = "django_tenants.postgresql_backend"
+    # A persistent connection is checked before a request reuses it: a database restart or a
+    # failover costs no request a 500 (issue 17, item 7).
+    config["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
     return {"default": config}
 
 

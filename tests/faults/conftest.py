@@ -197,6 +197,12 @@ class TcpProxy:
     def stop(self) -> None:
         self._running = False
         if self._listener is not None:
+            # shutdown() first: on Linux, close() alone does not wake the thread blocked in
+            # accept(), and the socket goes on accepting connections.
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             try:
                 self._listener.close()
             except OSError:
