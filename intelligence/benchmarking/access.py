@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from platform_core.periods import PeriodError, parse_period
 
-from .models import ApiKey, PeerGroup, PoolMetric, PoolValue
+from .models import ApiKey, PeerGroup, PoolMember, PoolMetric, PoolValue
 from .snapshot import Member, get_snapshot
 
 GROUPS = ("all", "tier", "region", "nearest")
@@ -122,6 +122,15 @@ def council_member(council_id: int) -> Member | None:
     snap = get_snapshot()
     pk = snap.by_council.get(council_id)
     return snap.by_pk.get(pk) if pk is not None else None
+
+
+def council_last_published(council_id: int):
+    """When the council last published to the pool (None if never)."""
+    return (
+        PoolMember.objects.filter(council_id=council_id)
+        .values_list("last_published_at", flat=True)
+        .first()
+    )
 
 
 def council_api_keys(council_id: int) -> list[dict]:

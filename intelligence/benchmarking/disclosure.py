@@ -7,7 +7,7 @@
 - Currency and score values describe no group of people and are published as they are.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 THRESHOLD = 10
 ROUND_TO = 5
@@ -19,6 +19,9 @@ class Cell:
     numerator: float | None
     denominator: float | None
     suppressed: bool
+    # Why a cell was suppressed (or a supporting count dropped), in words for the publisher's
+    # preview; not part of what is published or compared.
+    reason: str = field(default="", compare=False)
 
 
 def round_to_5(value: float) -> float:
@@ -38,16 +41,27 @@ def _count(value: float | None) -> tuple[float | None, bool]:
 SUPPRESSED = Cell(None, None, None, True)
 
 
+def _small(what: str) -> str:
+    return f"{what} under {THRESHOLD}"
+
+
 def protect(kind: str, value: float, numerator: float | None, denominator: float | None) -> Cell:
     numerator_out, numerator_small = _count(numerator)
     denominator_out, denominator_small = _count(denominator)
+    small = [
+        _small(what)
+        for what, is_small in (("numerator", numerator_small), ("denominator", denominator_small))
+        if is_small
+    ]
     if kind == "count":
-        if value < THRESHOLD or numerator_small or denominator_small:
-            return SUPPRESSED
-        return Cell(round_to_5(value), numerator_out, denominator_out, False)
+        if value < THRESHOLD:
+            small.insert(0, _small("a count"))
+        if small:
+            return Cell(None, None, None, True, "; ".join(small))
+        return Cell(round_to_5(value), numerator_out, denominator_out, False, "")
     if kind in ("rate", "percentage"):
-        if numerator_small or denominator_small:
-            return SUPPRESSED
+        if small:
+            return Cell(None, None, None, True, "; ".join(small) + f" (a {kind} of a small group)")
         return Cell(value, numerator_out, denominator_out, False)
     # currency, score: no people are counted, only the supporting counts are protected.
     return Cell(
@@ -55,4 +69,5 @@ def protect(kind: str, value: float, numerator: float | None, denominator: float
         None if numerator_small else numerator_out,
         None if denominator_small else denominator_out,
         False,
+        "; ".join(s + ": not published" for s in small),
     )

@@ -135,6 +135,35 @@ def save_kpi(
     return kpi
 
 
+def save_kpi_target(
+    *, kpi: Kpi, period: str, target: float, existing: KpiTarget | None = None
+) -> KpiTarget:
+    """Set the KPI's target for a period (``existing``: the target row being edited, which may
+    move to another period). The period must be one ``parse_period`` reads; one target per
+    (KPI, period)."""
+    try:
+        label = parse_period(period).label
+    except PeriodError as exc:
+        raise ValidationError({"period": [str(exc)]}) from None
+    clash = KpiTarget.objects.filter(kpi=kpi, period=label)
+    if existing is not None and existing.pk:
+        clash = clash.exclude(pk=existing.pk)
+    if clash.exists():
+        raise ValidationError({"period": [f"{kpi} already has a target for {label}"]})
+    row = existing or KpiTarget()
+    row.kpi, row.period, row.target = kpi, label, target
+    row.save()
+    return row
+
+
+def delete_kpi_target(target: KpiTarget) -> None:
+    target.delete()
+
+
+def delete_kpi(kpi: Kpi) -> None:
+    kpi.delete()
+
+
 # --- Imports ----------------------------------------------------------------------------------
 @dataclass
 class ImportResult:
@@ -267,6 +296,47 @@ def validate_observations(
             else:
                 errors.append((line, "; ".join(problems)))
     return rows, errors, truncated
+
+
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class ImportCheck:
+    """What a file would import, judged without writing anything: the header, its first rows
+    as read, the number of data rows, and every bad row (line, reason)."""
+
+    header: list[str]
+    preview: list[list[str]]
+    rows: int
+    errors: list[tuple[int, str]]
+    truncated: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_observations(source, *, council_code: str | None = None) -> ImportCheck:
+    """Validate a CSV with the import's rules (the row-by-row validator, which judges every file
+    as the in-database one does: tests/test_import_rules.py) and write nothing. For the admin's
+    preview before an import. Raises UnicodeDecodeError for a file that is not UTF-8."""
+    if council_code is None:
+        council_code = current_council_code()
+    text = _text(source)
+    preview: list[list[str]] = []
+    header: list[str] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        for record in reader:
+            if len(preview) >= PREVIEW_ROWS:
+                break
+            preview.append(record)
+    except csv.Error:
+        pass  # the validator names the unreadable line
+    rows, errors, truncated = validate_observations(io.StringIO(text, newline=""), council_code)
+    return ImportCheck(header, preview, len(rows), errors, truncated)
 
 
 def import_observations(

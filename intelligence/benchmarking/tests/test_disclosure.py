@@ -37,3 +37,12 @@ def test_currency_is_published_but_small_supporting_counts_are_not():
         200,
         False,
     )
+
+
+def test_each_suppression_says_why():
+    assert protect("count", 9, None, None).reason == "a count under 10"
+    assert protect("count", 50, 4, None).reason == "numerator under 10"
+    assert protect("rate", 50.0, 4, 8).reason.startswith("numerator under 10; denominator under 10")
+    assert protect("percentage", 41.5, 413, 1002).reason == ""
+    currency = protect("currency", 1234.56, 3, 200)
+    assert not currency.suppressed and currency.reason == "numerator under 10: not published"

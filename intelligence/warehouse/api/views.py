@@ -1,8 +1,6 @@
 """The council's warehouse API at /api/v1/warehouse/ on its own domain."""
 
 from django.db import connection
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -12,7 +10,6 @@ from rest_framework.response import Response
 
 from intelligence.benchmarking import access as pool_access
 from intelligence.benchmarking.api.renderers import CSVRenderer
-from platform_core import csvio
 from platform_core.api.viewsets import (
     TenantGenericViewSet,
     TenantReadOnlyViewSet,
@@ -21,11 +18,12 @@ from platform_core.api.viewsets import (
 from platform_core.periods import PeriodError, parse_period
 
 from .. import actions, pool
+from ..exports import observations_csv
 from ..models import Area, AreaKind, Kpi, Metric, Observation
 from ..needs import rank_needs
 from . import serializers as s
 
-ADMINS = ("Council administrators",)
+ADMINS = pool.PUBLISHERS  # one rule for who publishes: the API and the admin screen
 
 
 class MetricViewSet(TenantViewSet):
@@ -102,17 +100,7 @@ class ObservationViewSet(mixins.ListModelMixin, TenantGenericViewSet):
         return super().list(request, *args, **kwargs)
 
     def _csv(self, queryset):
-        response = HttpResponse(
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": content_disposition_header(True, "observations.csv")},
-        )
-        writer = csvio.writer(response, lineterminator="\n")
-        writer.writerow(actions.CSV_COLUMNS)
-        for row in queryset.values_list(
-            "metric__metric_id", "area_code", "period", "value", "numerator", "denominator"
-        ).iterator(chunk_size=5000):
-            writer.writerow(["" if v is None else v for v in row])
-        return response
+        return observations_csv(queryset)
 
 
 class KpiViewSet(TenantViewSet):

@@ -3,7 +3,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.isolation.probe import MARKER, Multipart, Seed
+from tests.isolation.probe import FORM, MARKER, Form, Multipart, Seed
 
 
 def probe_objects(w) -> None:
@@ -24,7 +24,9 @@ def probe_objects(w) -> None:
     w.metric = save_metric(
         metric_id="probe-metric", title=f"Probe {MARKER}", kind="count", description=MARKER
     )
-    save_metric(metric_id="probe-shared", title="Probe shared", kind="count", shared=True)
+    w.shared_metric = save_metric(
+        metric_id="probe-shared", title="Probe shared", kind="count", shared=True
+    )
     w.area = save_area(code="E05999999", name=f"Ward {MARKER}", kind="ward")
     import_observations(
         "metric_id,area_code,period,value\nprobe-metric,E05999999,2024-25,42\n"
@@ -33,6 +35,9 @@ def probe_objects(w) -> None:
         council_code=w.council.gss_code,
     )
     w.kpi = save_kpi(metric=w.metric, title=f"KPI {MARKER}")
+    from intelligence.warehouse.actions import save_kpi_target
+
+    w.kpi_target = save_kpi_target(kpi=w.kpi, period="2023-24", target=41)
     from intelligence.warehouse.pool import publish_to_pool
 
     publish_to_pool()  # the pool knows A (its groups need that)
@@ -41,8 +46,66 @@ def probe_objects(w) -> None:
 METRIC_BODY = {"title": "Probe metric", "kind": "count", "polarity": "higher"}
 
 
+# The admin's Intelligence menu (admin_viewsets.py): a complete, valid new entry per viewset.
+NEW = {
+    "metrics": lambda w: {
+        "metric_id": "probe-admin-new",
+        "title": "Probe admin metric",
+        "kind": "count",
+        "polarity": "neither",
+        "category": "performance",
+    },
+    "kpis": lambda w: {
+        "metric": str(w.shared_metric.pk),
+        "title": "Probe KPI 2",
+        "amber_tolerance_percent": "5",
+        "order": "0",
+    },
+    "kpi_targets": lambda w: {"kpi": str(w.kpi.pk), "period": "2022-23", "target": "3"},
+}
+OBJECT = {"metrics": "metric", "kpis": "kpi", "kpi_targets": "kpi_target"}
+
+
+def _admin_seeds(name: str) -> list[Seed]:
+    def pk(w):
+        return {"pk": str(getattr(w, OBJECT[name]).pk)}
+
+    admin = f"warehouse_{name}"
+    return [
+        Seed(f"{admin}:add", body={"POST": Form(NEW[name])}),
+        Seed(f"{admin}:edit", kwargs=pk, body={"POST": FORM}),
+        Seed(f"{admin}:delete", kwargs=pk, body={"POST": {}, "DELETE": {}}),
+        Seed((f"{admin}:usage", f"{admin}:history", f"{admin}:history_results"), kwargs=pk),
+    ]
+
+
 def probe_seeds() -> list[Seed]:
     return [
+        *(seed for name in NEW for seed in _admin_seeds(name)),
+        Seed(
+            "warehouse_import:index",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "action": "check",
+                        "file": SimpleUploadedFile(
+                            "probe.csv",
+                            b"metric_id,area_code,period,value\nprobe-metric,E05999999,2023-24,7\n",
+                            content_type="text/csv",
+                        ),
+                    }
+                )
+            },
+            control_writes=False,
+            reason="checking a file writes nothing: the import happens on a second POST with "
+            "the token of a file held for that user in that council's cache",
+        ),
+        Seed(
+            "warehouse_publish:index",
+            body={"POST": {}},
+            control_writes=False,
+            reason="publishing writes the pool (public schema), never the council's schema",
+        ),
         Seed(
             "warehouse-metric-list",
             body={"POST": {"metric_id": "probe-new", **METRIC_BODY}},
