@@ -108,6 +108,12 @@ def note_parameter(request, name: str, value: str) -> None:
     request._cms_parameters_used.setdefault(name, []).append(value)
 
 
+def never_cache(request) -> None:
+    """A page says its answer depends on data that changes outside page publishing (the
+    directory of services), so it is not kept in the page cache."""
+    request._cms_never_cache = True
+
+
 def parameters_all_used(request) -> bool:
     used = getattr(request, "_cms_parameters_used", {})
     return all(sorted(values) == sorted(used.get(name, [])) for name, values in request.GET.lists())
@@ -128,7 +134,7 @@ def store(request, response) -> None:
         and "Cookie" in response["Vary"]
     ):
         return
-    if getattr(response, "streaming", False):
+    if getattr(response, "streaming", False) or getattr(request, "_cms_never_cache", False):
         return
     if not parameters_all_used(request):
         return

@@ -312,6 +312,15 @@ def build_site(council) -> dict:
         home.add_child(instance=directory)
         directory.save_revision().publish()
     pages["directory"] = directory
+    pages["services_directory"] = _child(
+        home,
+        DirectoryPage,
+        "find-a-service",
+        title="Find a local service",
+        intro="Services for residents from local organisations, kept up to date by the "
+        "organisations themselves.",
+        source=DirectoryPage.Source.OPEN_REFERRAL,
+    )
     pages["contact"] = _child(
         home,
         ContactPage,
@@ -412,6 +421,7 @@ def page_of_every_type(pages: dict) -> dict[str, Page]:
         "events_index",
         "event",
         "directory",
+        "services_directory",
         "contact",
         "a_to_z",
         "form",

@@ -1,4 +1,6 @@
-"""Directory of venues and organisations, with faceted filtering."""
+"""Directory of venues and organisations, with faceted filtering: either the entries kept on the
+page itself, or the council's Open Referral UK directory of services (commissioning/providers),
+the one providers keep current."""
 
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -12,11 +14,25 @@ from .pages import ReviewedPage, paginate
 
 
 class DirectoryPage(ReviewedPage):
+    class Source(models.TextChoices):
+        PAGE = "page", "The entries on this page"
+        OPEN_REFERRAL = "openreferral", "The council's directory of services (Open Referral UK)"
+
     intro = models.TextField(blank=True)
+    source = models.CharField(
+        "list",
+        max_length=20,
+        choices=Source.choices,
+        default=Source.PAGE,
+        help_text="The directory of services is the one providers keep current through their "
+        "accounts and the council publishes at /openreferral/; its entries are edited in "
+        "Directory, not on this page.",
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        FieldPanel("source"),
         InlinePanel("entries", label="Entries"),
     ]
     subpage_types: list[str] = []
@@ -25,6 +41,11 @@ class DirectoryPage(ReviewedPage):
 
     class Meta:
         verbose_name = "directory"
+
+    def get_template(self, request, *args, **kwargs):
+        if self.source == self.Source.OPEN_REFERRAL:
+            return "cms/directory_page_services.html"
+        return super().get_template(request, *args, **kwargs)
 
     def filtered_entries(self, params):
         entries = self.entries.all()
@@ -45,6 +66,11 @@ class DirectoryPage(ReviewedPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if self.source == self.Source.OPEN_REFERRAL:
+            from cms.services_directory import services_context
+
+            context.update(services_context(request, self))
+            return context
         entries, chosen = self.filtered_entries(request.GET)
         existing = {c for c in self.entries.values_list("category", flat=True) if c}
         if chosen["kind"] in DirectoryEntry.Kind.values:

@@ -20,7 +20,7 @@ def test_seed_demo_is_idempotent(site, web_council):
 def test_demo_has_the_services_councils_expect(site):
     titles = set(Page.objects.values_list("title", flat=True))
     assert {"Bins and recycling", "Council tax", "Parking", "Libraries"} <= titles
-    assert len(page_of_every_type(site)) == 16
+    assert len(page_of_every_type(site)) == 17
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import math
 import uuid
 from decimal import Decimal
 
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 from platform_core.inputcheck import BadInput
@@ -189,6 +189,18 @@ def taxonomy_terms(params) -> QuerySet:
     if params.get("taxonomy_id"):
         qs = qs.filter(taxonomy_id=_uuid("taxonomy_id", params["taxonomy_id"]))
     return qs
+
+
+def terms_in_use() -> list[TaxonomyTerm]:
+    """The taxonomy terms at least one service has, by name, each with ``service_count``: the
+    choices a directory page offers (a term no service has would only lead to no results)."""
+    counts = dict(
+        ServiceTerm.objects.values("term_id").annotate(n=Count("id")).values_list("term_id", "n")
+    )
+    terms = list(TaxonomyTerm.objects.filter(id__in=counts).select_related("taxonomy"))
+    for term in terms:
+        term.service_count = counts[term.id]
+    return sorted(terms, key=lambda t: (t.name.lower(), t.taxonomy.name.lower()))
 
 
 def organization(organization_id):

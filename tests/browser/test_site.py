@@ -24,6 +24,7 @@ PAGE_TYPES = [
     "events_index",
     "event",
     "directory",
+    "services_directory",
     "contact",
     "a_to_z",
     "form",
