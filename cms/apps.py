@@ -13,3 +13,32 @@ class Config(AppConfig):
         admin_base_url.install()
         provisioning.register()
         signals.connect()
+        register_council_figures()
+
+
+def register_council_figures() -> None:
+    """Pages, images and documents, and page edits as activity, for the platform console."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Page
+
+    from platform_core import councilfigures
+
+    councilfigures.register(
+        "pages", "cms.pages", Page, "SELECT count(*) FROM {table} WHERE depth > 1"
+    )
+    councilfigures.register(
+        "last_activity",
+        "cms.page_edits",
+        Page,
+        "SELECT max(latest_revision_created_at) FROM {table}",
+        kind=councilfigures.TIME,
+    )
+    for name, model in (("cms.images", get_image_model()), ("cms.documents", get_document_model())):
+        councilfigures.register(
+            "storage_bytes",
+            name,
+            model,
+            "SELECT sum(file_size) FROM {table}",
+            kind=councilfigures.BYTES,
+        )

@@ -19,3 +19,34 @@ class PlatformCoreConfig(AppConfig):
         post_migrate.connect(
             provisioning.grant_declared_permissions, dispatch_uid="declared-group-permissions"
         )
+        register_council_figures()
+
+
+def register_council_figures() -> None:
+    """The kernel's own console figures: staff users, and sign-ins and audit entries as activity."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from . import councilfigures
+
+    User = get_user_model()
+    councilfigures.register(
+        "staff_users",
+        "auth.staff",
+        User,
+        "SELECT count(*) FROM {table} WHERE is_staff AND is_active",
+    )
+    councilfigures.register(
+        "last_activity",
+        "auth.last_login",
+        User,
+        "SELECT max(last_login) FROM {table}",
+        kind=councilfigures.TIME,
+    )
+    councilfigures.register(
+        "last_activity",
+        "audit.latest",
+        apps.get_model("audit", "AuditEntry"),
+        "SELECT created_at FROM {table} ORDER BY seq DESC LIMIT 1",
+        kind=councilfigures.TIME,
+    )

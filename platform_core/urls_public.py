@@ -18,7 +18,8 @@ urlpatterns = [
         ),
         name="console-set-password",
     ),
-    path("console/", console_urls()),
+    path("console/", include("tenants.console.urls")),  # the console's own pages first
+    path("console/", console_urls()),  # the Django admin underneath: raw platform tables
     path("platform/api/v1/", include("tenants.api.urls")),
     path("platform/api/v1/catalogue/", include("intelligence.benchmarking.api.platform_urls")),
     path("platform/api/v1/funding/", include("commissioning.fundingregister.api.urls")),

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context, schema_exists
 from platform_core import provisioning
 
 from . import cloning, pool
-from .models import Council, CouncilRequest, Domain, Tier, council_url
+from .models import Council, CouncilEvent, CouncilRequest, Domain, Tier, council_url
 from .template import build_template, prepare_template_contents, template_schema
 from .validators import validate_single_line, validate_tier_matches_gss
 
@@ -118,6 +118,8 @@ def provision_council(
     region: str = "",
     method: str = "auto",
     notify: bool = True,
+    actor=None,
+    reason: str = "",
 ) -> ProvisionedCouncil:
     """Create a council: its row and domain in public, its schema, site, home page, groups and
     first administrator. All in one transaction: if any step fails nothing is left behind.
@@ -149,6 +151,7 @@ def provision_council(
             _tenants_clone_new_schema(council.schema_name)
         with schema_context(council.schema_name):
             url = personalise_council(council, admin_email)
+        record_event(council, CouncilEvent.Kind.PROVISIONED, actor, reason, method=method)
     log.info("council.provisioned", council=council.slug, schema=council.schema_name, method=method)
     if notify:
         # Only once the council is committed, and a failure to send never undoes it (or turns the
@@ -291,24 +294,60 @@ def ensure_platform_tenant() -> Council:
     return platform
 
 
-def set_council_status(council: Council, status: str, reason: str = "") -> Council:
+def record_event(
+    council: Council, kind: str, actor=None, reason: str = "", **detail
+) -> CouncilEvent:
+    """Add a step to the council's history. ``actor`` is a platform user, a string naming the
+    command or task, or None (the system)."""
+    if actor is None:
+        actor_name, user = "system", None
+    elif isinstance(actor, str):
+        actor_name, user = actor, None
+    else:
+        actor_name, user = actor.get_username(), actor
+    return CouncilEvent.objects.create(
+        council=council,
+        council_slug=council.slug,
+        council_name=council.name,
+        kind=kind,
+        actor=user if user is not None and user.pk else None,
+        actor_name=actor_name[:254],
+        reason=(reason or "")[:500],
+        detail=detail,
+    )
+
+
+STATUS_EVENTS: dict[str, str] = {
+    Council.Status.SUSPENDED: CouncilEvent.Kind.SUSPENDED,
+    Council.Status.ACTIVE: CouncilEvent.Kind.REACTIVATED,
+}
+
+
+def set_council_status(council: Council, status: str, reason: str = "", actor=None) -> Council:
     if status not in Council.Status.values:
         raise ValidationError(
             {"status": [f"{status!r} is not one of {', '.join(Council.Status.values)}."]}
         )
-    council.status = status
-    council.status_reason = reason
-    council.save(update_fields=["status", "status_reason"])
+    if council.is_public:
+        raise ValidationError({"status": ["The platform's own tenant has no status to change."]})
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        changed = council.status != status
+        council.status = status
+        council.status_reason = reason
+        council.save(update_fields=["status", "status_reason"])
+        if changed and status in STATUS_EVENTS:
+            record_event(council, STATUS_EVENTS[status], actor, reason)
     log.info("council.status_changed", council=council.slug, status=status)
     return council
 
 
-def suspend_council(council: Council, reason: str = "") -> Council:
-    return set_council_status(council, Council.Status.SUSPENDED, reason)
+def suspend_council(council: Council, reason: str = "", actor=None) -> Council:
+    return set_council_status(council, Council.Status.SUSPENDED, reason, actor=actor)
 
 
-def reactivate_council(council: Council) -> Council:
-    return set_council_status(council, Council.Status.ACTIVE)
+def reactivate_council(council: Council, actor=None, reason: str = "") -> Council:
+    return set_council_status(council, Council.Status.ACTIVE, reason, actor=actor)
 
 
 def request_council(**fields) -> CouncilRequest:
@@ -346,9 +385,12 @@ def request_council(**fields) -> CouncilRequest:
     return request
 
 
-def approve_council_request(council_request: CouncilRequest, approver) -> ProvisionedCouncil:
+def approve_council_request(
+    council_request: CouncilRequest, approver, reason: str = ""
+) -> ProvisionedCouncil:
     if council_request.status != CouncilRequest.Status.PENDING:
         raise ValidationError({"status": [f"This request is already {council_request.status}."]})
+    reason = _clean_reason(reason)
     with transaction.atomic():
         result = provision_council(
             name=council_request.name,
@@ -357,18 +399,40 @@ def approve_council_request(council_request: CouncilRequest, approver) -> Provis
             tier=council_request.tier,
             region=council_request.region,
             admin_email=council_request.contact_email,
+            actor=approver,
+            reason=reason or f"Sign-up request #{council_request.pk} approved",
         )
         council_request.status = CouncilRequest.Status.APPROVED
         council_request.council = result.council
         council_request.decided_by = approver
         council_request.decided_at = timezone.now()
+        council_request.decision_reason = reason
         council_request.save()
     return result
 
 
-def reject_council_request(council_request: CouncilRequest, approver) -> CouncilRequest:
+def reject_council_request(
+    council_request: CouncilRequest, approver, reason: str = ""
+) -> CouncilRequest:
+    if council_request.status != CouncilRequest.Status.PENDING:
+        raise ValidationError({"status": [f"This request is already {council_request.status}."]})
     council_request.status = CouncilRequest.Status.REJECTED
     council_request.decided_by = approver
     council_request.decided_at = timezone.now()
+    council_request.decision_reason = _clean_reason(reason)
     council_request.save()
     return council_request
+
+
+def _clean_reason(reason: str) -> str:
+    """A decision's or status change's reason: one line of at most 500 characters."""
+    reason = (reason or "").strip()
+    if len(reason) > 500:
+        raise ValidationError(
+            {"reason": [f"The reason is {len(reason)} characters long; keep it to 500."]}
+        )
+    try:
+        validate_single_line(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
+    return reason

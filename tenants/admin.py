@@ -66,13 +66,15 @@ class CouncilAdmin(admin.ModelAdmin):
     @admin.action(description="Suspend selected councils", permissions=["change"])
     def suspend(self, request, queryset):
         for council in queryset:
-            actions.suspend_council(council, reason=f"Suspended by {request.user.get_username()}")
+            actions.suspend_council(
+                council, reason="Suspended from the console", actor=request.user
+            )
         self.message_user(request, f"Suspended {queryset.count()} council(s).")
 
     @admin.action(description="Reactivate selected councils", permissions=["change"])
     def reactivate(self, request, queryset):
         for council in queryset:
-            actions.reactivate_council(council)
+            actions.reactivate_council(council, actor=request.user)
         self.message_user(request, f"Reactivated {queryset.count()} council(s).")
 
     @admin.action(

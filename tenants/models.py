@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
 
@@ -118,6 +119,9 @@ class CouncilRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why it was approved or rejected (shown to staff)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -165,3 +169,41 @@ class FleetMigration(models.Model):
 
     def __str__(self):
         return f"{self.schema_name}: {self.status}"
+
+
+class CouncilEvent(models.Model):
+    """One step in a council's life (provisioned, suspended, exported...), for the console's
+    history. Kept after the council is deleted (its slug and name are copied here)."""
+
+    class Kind(models.TextChoices):
+        PROVISIONED = "provisioned", "Provisioned"
+        SUSPENDED = "suspended", "Suspended"
+        REACTIVATED = "reactivated", "Reactivated"
+        EXPORTED = "exported", "Exported"
+        RESTORED = "restored", "Restored"
+        DELETION_SCHEDULED = "deletion-scheduled", "Scheduled for deletion"
+        DELETION_CANCELLED = "deletion-cancelled", "Deletion cancelled"
+        DELETED = "deleted", "Deleted"
+
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    council_slug = models.CharField(max_length=40)
+    council_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField(
+        max_length=254, help_text="Who did it: a platform user's name, or the command or task."
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["council", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.council_slug}: {self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"

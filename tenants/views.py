@@ -4,12 +4,13 @@ from django.shortcuts import redirect, render
 from platform_core.api.throttling import ClientAddressThrottle
 
 from . import actions
+from .access import active_councils
 from .forms import CouncilSignupForm
-from .models import Council
 
 
 def platform_home(request):
-    councils = Council.objects.filter(status=Council.Status.ACTIVE).prefetch_related("domains")
+    # Never the platform's own public tenant: it is the platform, not a council on it.
+    councils = active_councils().prefetch_related("domains")
     return render(request, "tenants/platform_home.html", {"councils": councils})
 
 

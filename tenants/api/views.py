@@ -25,5 +25,5 @@ class CouncilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request):
         payload = ProvisionCouncilSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        result = actions.provision_council(**payload.validated_data)
+        result = actions.provision_council(**payload.validated_data, actor=request.user)
         return Response(ProvisionedCouncilSerializer(result).data, status=status.HTTP_201_CREATED)

@@ -99,6 +99,7 @@ def _console(model: str, obj, *, history=True, delete=True, change=True, bare=Tr
 def probe_seeds() -> list[Seed]:
     council = lambda w: w.council.pk  # noqa: E731
     return [
+        *console_seeds(),
         Seed(
             "platform-council-detail",
             kwargs=lambda w: {"slug": w.council.slug},
@@ -131,9 +132,10 @@ def probe_seeds() -> list[Seed]:
             urlconf="public",
             methods=("POST",),
             body={"POST": {}},
+            control={"POST": 302},
             control_writes=False,
-            reason="LogoutView takes POST only; signing out deletes a session row in public, "
-            "which the savepoint restores",
+            reason="the console's own sign-out (console-logout) answers this path: POST only, "
+            "then the sign-in page; the session row it deletes is restored by the savepoint",
         ),
         Seed(
             "admin:tenants_council_delete",
@@ -168,7 +170,8 @@ def probe_seeds() -> list[Seed]:
             "admin:login",
             urlconf="public",
             body={"POST": {"username": "probe-platform-user@platform.example", "password": "x"}},
-            reason="a failed sign-in (recorded by django-axes in public)",
+            reason="a failed sign-in (recorded by django-axes in public); the console's own "
+            "sign-in (console-login) answers this path",
         ),
         Seed(
             "admin:auth_user_add",
@@ -233,5 +236,55 @@ def probe_seeds() -> list[Seed]:
                     "usable_password": "true",
                 }
             },
+        ),
+    ]
+
+
+def console_seeds() -> list[Seed]:
+    """The console's own pages (tenants/console)."""
+    slug = lambda w: {"slug": w.council.slug}  # noqa: E731
+    return [
+        Seed("console-council", kwargs=slug, urlconf="public"),
+        Seed(
+            "console-council-suspend",
+            kwargs=slug,
+            urlconf="public",
+            body={"POST": {"suspend-reason": "Probe"}},
+        ),
+        Seed(
+            "console-council-reactivate",
+            kwargs=slug,
+            urlconf="public",
+            body={"POST": {}},
+            control_writes=False,
+            reason="A is active: reactivating it again changes nothing (a redirect with a note)",
+        ),
+        Seed(
+            "console-request-decide",
+            kwargs=lambda w: {"pk": w.council_request.pk},
+            urlconf="public",
+            body={
+                "POST": lambda w: {
+                    f"r{w.council_request.pk}-decision": "reject",
+                    f"r{w.council_request.pk}-reason": "Probe",
+                }
+            },
+        ),
+        Seed(
+            "console-login",
+            urlconf="public",
+            body={"POST": {"username": "probe-platform-user@platform.example", "password": "x"}},
+            control={"POST": 200},
+            reason="a failed sign-in (recorded by django-axes in public)",
+        ),
+        Seed(
+            "console-logout",
+            urlconf="public",
+            methods=("POST",),
+            body={"POST": {}},
+            control={"POST": 302},
+            control_writes=False,
+            reason="LogoutView takes POST only and sends everyone to the sign-in page; signing "
+            "out deletes a session row in public, which the savepoint restores",
         ),
     ]

@@ -29,6 +29,7 @@ class Command(BaseCommand):
                 region=options["region"],
                 admin_email=options["admin_email"],
                 method=options["method"],
+                actor="manage.py provision_council",
             )
         except ValidationError as exc:
             raise validation_to_command_error(exc) from exc

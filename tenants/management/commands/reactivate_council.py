@@ -15,5 +15,5 @@ class Command(BaseCommand):
             council = Council.objects.get(slug=options["slug"])
         except Council.DoesNotExist as exc:
             raise CommandError(f"No council with slug {options['slug']!r}") from exc
-        actions.reactivate_council(council)
+        actions.reactivate_council(council, actor="manage.py reactivate_council")
         self.stdout.write(self.style.SUCCESS(f"Reactivated {council.name}"))

@@ -16,5 +16,7 @@ class Command(BaseCommand):
             council = Council.objects.get(slug=options["slug"])
         except Council.DoesNotExist as exc:
             raise CommandError(f"No council with slug {options['slug']!r}") from exc
-        actions.suspend_council(council, reason=options["reason"])
+        actions.suspend_council(
+            council, reason=options["reason"], actor="manage.py suspend_council"
+        )
         self.stdout.write(self.style.SUCCESS(f"Suspended {council.name}"))

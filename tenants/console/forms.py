@@ -1,0 +1,59 @@
+from django import forms
+
+from ..models import Council, Region, Tier
+
+
+def _blank(choices, label):
+    return [("", label), *choices]
+
+
+class CouncilFilterForm(forms.Form):
+    q = forms.CharField(label="Name, address or GSS code", required=False, max_length=100)
+    status = forms.ChoiceField(required=False, choices=_blank(Council.Status.choices, "Any status"))
+    tier = forms.ChoiceField(required=False, choices=_blank(Tier.choices, "Any tier"))
+    region = forms.ChoiceField(required=False, choices=_blank(Region.choices, "Any region"))
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("q"):
+            from django.db.models import Q
+
+            q = data["q"]
+            queryset = queryset.filter(
+                Q(name__icontains=q) | Q(slug__icontains=q) | Q(gss_code__iexact=q)
+            )
+        for name in ("status", "tier", "region"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        required=False,
+        help_text="Recorded in the council's history. One line, up to 500 characters.",
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if reason_required:
+            self.fields["reason"].error_messages["required"] = "Enter the reason"
+
+
+class DecisionForm(ReasonForm):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+        error_messages={
+            "required": "Choose Approve or Reject",
+            "invalid_choice": "Choose Approve or Reject",
+        },
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not data.get("reason"):
+            self.add_error("reason", "Enter the reason for rejecting the request")
+        return data

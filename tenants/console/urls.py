@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.council_overview, name="console-overview"),
+    path("login/", views.ConsoleLoginView.as_view(), name="console-login"),
+    path(
+        "logout/", auth_views.LogoutView.as_view(next_page="/console/login/"), name="console-logout"
+    ),
+    path("councils/<slug:slug>/", views.council_detail, name="console-council"),
+    path("councils/<slug:slug>/suspend/", views.council_suspend, name="console-council-suspend"),
+    path(
+        "councils/<slug:slug>/reactivate/",
+        views.council_reactivate,
+        name="console-council-reactivate",
+    ),
+    path("requests/", views.council_requests, name="console-requests"),
+    path("requests/<int:pk>/decide/", views.council_request_decide, name="console-request-decide"),
+    path("data/", views.platform_data, name="console-data"),
+]

@@ -1,0 +1,30 @@
+"""Clients for the platform console in tests: a platform user signed in on the platform domain."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+
+def platform_user(username="operator@platform.example", *, perms=(), superuser=False, staff=True):
+    User = get_user_model()
+    if superuser:
+        user = User.objects.create_superuser(username, password=None)
+    else:
+        user = User.objects.create_user(username, password=None, is_staff=staff)
+    if perms:
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in={p.split(".")[0] for p in perms},
+                codename__in=[p.split(".")[1] for p in perms],
+            )
+        )
+    return user
+
+
+def console_client(user) -> Client:
+    """Signed in, as the console requires."""
+    client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+    client.force_login(user)
+    client.user = user
+    return client
