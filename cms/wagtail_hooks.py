@@ -47,14 +47,28 @@ def admin_urls():
     ]
 
 
+class PageEditorMenuItem(MenuItem):
+    """Shown only to people who may edit or add pages somewhere in the council's tree: a
+    records manager or an analyst has no use for page tools."""
+
+    def is_shown(self, request):
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        return PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change"])
+
+
 @hooks.register("register_reports_menu_item")
 def review_report_menu_item():
-    return MenuItem("Due for review", reverse("cms_review_report"), icon_name="date", order=700)
+    return PageEditorMenuItem(
+        "Due for review", reverse("cms_review_report"), icon_name="date", order=700
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def commons_menu_item():
-    return MenuItem("Content commons", reverse("cms_commons"), icon_name="globe", order=900)
+    return PageEditorMenuItem(
+        "Content commons", reverse("cms_commons"), icon_name="globe", order=900
+    )
 
 
 @hooks.register("register_page_header_buttons")

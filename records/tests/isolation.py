@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.isolation.probe import MARKER, Multipart, Seed
+from tests.isolation.probe import FORM, MARKER, Form, Multipart, Seed
 
 
 def _upload(name="probe.txt"):
@@ -190,4 +190,150 @@ def probe_seeds() -> list[Seed]:
         ),
         Seed("records-audit-detail", kwargs=lambda w: {"seq": w.audit_entry.seq}),
         Seed("records_detail", kwargs=lambda w: {"pk": w.record.pk}),
+        # --- the Wagtail admin's records screens (records/admin_viewsets.py, admin_views.py)
+        Seed(
+            "records_add_version",
+            kwargs=lambda w: {"pk": w.record.pk},
+            body={"POST": Multipart(lambda w: {"file": _upload("v2-admin.txt")})},
+        ),
+        Seed(
+            "records_hold_release",
+            kwargs=lambda w: {"pk": w.hold.pk},
+            body={"POST": {"reason": "Released by the probe"}},
+        ),
+        Seed(
+            "records_record:add",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "file": _upload("declared.txt"),
+                        "title": "Declared by the probe",
+                        "file_class": w.file_class.pk,
+                        "classification": "official",
+                    }
+                )
+            },
+        ),
+        Seed(
+            "records_record:edit",
+            kwargs=lambda w: {"pk": w.record.pk},
+            body={"POST": Form({"title": "Renamed by the probe"})},
+        ),
+        *[
+            Seed(f"records_record:{view}", kwargs=lambda w: {"pk": w.record.pk})
+            for view in ("history", "history_results", "usage")
+        ],
+        Seed(
+            "records_fileplan:add",
+            body={
+                "POST": Form(
+                    {
+                        "code": "PROBE-ADMIN",
+                        "title": "Added by the probe",
+                        "trigger": "creation",
+                        "period_months": "12",
+                        "action": "destroy",
+                    }
+                )
+            },
+        ),
+        Seed(
+            "records_fileplan:edit",
+            kwargs=lambda w: {"pk": w.file_class.pk},
+            body={"POST": FORM},
+        ),
+        *[
+            Seed(f"records_fileplan:{view}", kwargs=lambda w: {"pk": w.file_class.pk})
+            for view in ("history", "history_results", "usage")
+        ],
+        Seed(
+            "records_holds:add",
+            body={
+                "POST": Form(
+                    {"name": "Probe hold", "reason": "probe", "authority": "probe"},
+                )
+            },
+        ),
+        Seed(
+            "records_holds:edit",
+            kwargs=lambda w: {"pk": w.hold.pk},
+            body={"POST": Form(lambda w: {"add_records": str(w.record.pk)})},
+        ),
+        *[
+            Seed(f"records_holds:{view}", kwargs=lambda w: {"pk": w.hold.pk})
+            for view in ("history", "history_results", "usage")
+        ],
+        Seed("records_disposal:add", body={"POST": {}}),  # w.record is due and in no batch
+        Seed(
+            "records_disposal_review",
+            kwargs=lambda w: {"pk": w.batch.pk},
+            body={"POST": lambda w: {f"item-{w.batch_item.pk}-decision": "approve"}},
+        ),
+        Seed(
+            "records_disposal_complete",
+            kwargs=lambda w: {"pk": w.ready_batch.pk},
+            body={"POST": {}},
+        ),
+        Seed("records_disposal_certificate", kwargs=lambda w: {"pk": w.batch.pk}),
+        Seed(
+            "records_decision_publish",
+            kwargs=lambda w: {"pk": w.draft_decision.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "records_decisions:add",
+            body={
+                "POST": Form(
+                    {
+                        "title": "Decided by the probe",
+                        "decision_maker": "Cabinet",
+                        "decision_date": "2026-02-01",
+                        "reasons": "probe",
+                    }
+                )
+            },
+        ),
+        Seed(
+            "records_decisions:edit",
+            kwargs=lambda w: {"pk": w.decision.pk},
+            body={"POST": Form({"title": "Renamed by the probe"})},
+        ),
+        Seed(
+            "records_policies:add",
+            body={"POST": Form({"title": "Probe policy", "owner": "probe"})},
+        ),
+        Seed(
+            "records_policies:edit",
+            kwargs=lambda w: {"pk": w.policy.pk},
+            body={"POST": Form({"owner": "Revised by the probe"})},
+        ),
+        Seed(
+            "records_actions:add",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "decision": str(w.decision.pk),
+                        "description": "probe",
+                        "owner": "probe",
+                        "status": "open",
+                    }
+                )
+            },
+        ),
+        Seed(
+            "records_actions:edit",
+            kwargs=lambda w: {"pk": w.action_item.pk},
+            body={"POST": Form({"status": "done"})},
+        ),
+        *[
+            Seed(
+                f"records_{viewset}:{view}", kwargs=lambda w, attr=attr: {"pk": getattr(w, attr).pk}
+            )
+            for viewset, attr in (
+                ("decisions", "decision"),
+                ("policies", "policy"),
+                ("actions", "action_item"),
+            )
+            for view in ("history", "history_results", "usage")
+        ],
     ]

@@ -14,7 +14,7 @@ def test_records_manager_sees_dashboard_list_and_record(
     listing = records_client_a.get("/admin/records/records/", {"q": "minutes"})
     assert MARKER.encode() in listing.content
     detail = records_client_a.get(f"/admin/records/records/{record.pk}/")
-    assert detail.status_code == 200 and b"version.created" in detail.content
+    assert detail.status_code == 200 and b"New version stored" in detail.content
 
 
 def test_other_staff_and_other_councils_cannot_use_records_admin(
