@@ -8,9 +8,10 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cms import admin_base_url, provisioning, signals
+        from cms import admin_base_url, provisioning, signals, sites
 
         admin_base_url.install()
+        sites.install()
         provisioning.register()
         signals.connect()
         register_council_figures()

@@ -6,7 +6,7 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms import admin_views
+from cms import admin_views, sites
 from cms.models import AlertBanner
 
 
@@ -20,6 +20,13 @@ class AlertBannerViewSet(SnippetViewSet):
 
 
 register_snippet(AlertBannerViewSet)
+
+
+# A council's routing is the platform's (cms/sites.py): the page its Site points at stays put.
+hooks.register("before_delete_page", sites.guard)
+hooks.register("before_move_page", lambda request, page, destination: sites.guard(request, page))
+hooks.register("before_unpublish_page", sites.guard)
+hooks.register("before_bulk_action", sites.guard_bulk)
 
 
 @hooks.register("before_serve_page")

@@ -103,6 +103,28 @@ class CouncilRedirectMiddleware(RedirectMiddleware):
         return super().process_response(request, response)
 
 
+class PreviewFramingMiddleware:
+    """Wagtail's live preview and its accessibility checks run the page inside an iframe of the
+    admin (same origin). Wagtail renders the preview by sending a simulated request for the page's
+    public URL through the middleware again (``request.is_preview``, set only by that in-process
+    handler, never by a visitor's request), so the public pages' ``frame-ancestors 'none'`` and
+    ``X-Frame-Options: DENY`` would blank the panel. For that simulated request only, framing by
+    the same origin is allowed; every public response keeps ``'none'``/``DENY``.
+
+    Sits just inside ``CSPMiddleware`` (listed after it) so the policy is built with the change.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "is_preview", False) and getattr(request, "is_dummy", False):
+            response._csp_replace = {"frame-ancestors": ["'self'"]}
+            response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+
 class BadInputMiddleware:
     """Refuses NUL, other control characters and unpaired surrogates in the URL path, the query
     string and a form-encoded body, before any view sees them (JSON bodies are checked by the

@@ -175,6 +175,9 @@ def probe_objects(w) -> None:
     w.editing_session_model = EditingSession
 
 
+# Sites are the platform's (cms/sites.py): every write is refused, A's own staff included.
+SITE_FORM = {"hostname": "probe-site.example", "port": "80", "site_name": "Probe", "root_page": "1"}
+
 NEW_USER = {
     "username": "probe-new-user",
     "email": "probe-new-user@example.com",
@@ -614,18 +617,28 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailsites:copy",
             kwargs=lambda w: {"pk": w.site.pk},
-            body={"POST": Form({"hostname": "probe-copy.example"})},
+            body={"POST": SITE_FORM},
+            control_writes=False,
+            reason="Sites are the platform's (cms/sites.py): A's own staff are refused too",
         ),
         Seed(
             "wagtailusers_users:copy",
             kwargs=lambda w: {"pk": w.user.pk},
             body={"POST": Form(NEW_USER)},
         ),
-        Seed("wagtailsites:edit", kwargs=lambda w: {"pk": w.site.pk}, body={"POST": FORM}),
+        Seed(
+            "wagtailsites:edit",
+            kwargs=lambda w: {"pk": w.site.pk},
+            body={"POST": SITE_FORM},
+            control_writes=False,
+            reason="Sites are the platform's (cms/sites.py): A's own staff are refused too",
+        ),
         Seed(
             "wagtailsites:delete",
             kwargs=lambda w: {"pk": w.site.pk},
             body={"POST": {}, "DELETE": {}},
+            control_writes=False,
+            reason="Sites are the platform's (cms/sites.py): A's own staff are refused too",
         ),
         Seed(
             (
@@ -682,16 +695,9 @@ def probe_seeds() -> list[Seed]:
         ),
         Seed(
             "wagtailsites:add",
-            body={
-                "POST": Form(
-                    lambda w: {
-                        "hostname": "probe-new.example",
-                        "port": "80",
-                        "site_name": "Probe",
-                        "root_page": str(w.pages[2].pk),
-                    }
-                )
-            },
+            body={"POST": SITE_FORM},
+            control_writes=False,
+            reason="Sites are the platform's (cms/sites.py): A's own staff are refused too",
         ),
         Seed("wagtailusers_users:add", body={"POST": Form(NEW_USER)}),
         Seed("wagtailusers_groups:add", body={"POST": Form({"name": "Probe group 2"})}),

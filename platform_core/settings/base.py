@@ -180,6 +180,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Wagtail's preview (a simulated request for the page) may be framed by the admin only.
+    "platform_core.middleware.PreviewFramingMiddleware",
     "platform_core.middleware.CouncilRedirectMiddleware",
     # Asking for password-reset emails: per client address and per account (429 past the rate).
     "platform_core.middleware.PasswordResetThrottleMiddleware",
@@ -366,6 +368,9 @@ else:
 
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Council Platform"
+# The admin calls no third party: no avatars from gravatar.com, no release check at wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = f"http://{PLATFORM_DOMAIN}"
 # Renditions are the only public files; originals and documents stay private (the default).
 WAGTAILIMAGES_RENDITION_STORAGE = "public"
