@@ -25,3 +25,19 @@ metric_id_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9_.-]{0,63}$",
     "A metric id is 1-64 lower-case letters, digits, '_', '.' or '-'.",
 )
+
+
+class Theme(models.TextChoices):
+    """The service area a benchmark metric belongs to (how the benchmarks page groups measures)."""
+
+    ADULT_SOCIAL_CARE = "adult-social-care", "Adult social care"
+    CHILDREN = "children", "Children's services"
+    HOUSING = "housing", "Housing"
+    WASTE = "waste", "Waste and recycling"
+    PLANNING = "planning", "Planning"
+    PUBLIC_HEALTH = "public-health", "Public health"
+    FINANCE = "finance", "Finance and council tax"
+    LIBRARIES = "libraries", "Libraries and culture"
+    ROADS = "roads", "Roads and transport"
+    ENVIRONMENT = "environment", "Environment"
+    CONTEXT = "context", "Context (population and place)"

@@ -190,6 +190,7 @@ CATALOGUE_FIELDS = (
     "polarity",
     "kind",
     "source",
+    "theme",
     "is_context",
     "precision",
     "lginform_id",

@@ -11,8 +11,17 @@ from .models import PoolMetric
 
 @admin.register(PoolMetric)
 class CatalogueMetricAdmin(admin.ModelAdmin):
-    list_display = ["metric_id", "title", "kind", "polarity", "unit", "is_context", "lginform_id"]
-    list_filter = ["is_context", "kind", "polarity", "synthetic"]
+    list_display = [
+        "metric_id",
+        "title",
+        "theme",
+        "kind",
+        "polarity",
+        "unit",
+        "is_context",
+        "lginform_id",
+    ]
+    list_filter = ["theme", "is_context", "kind", "polarity", "synthetic"]
     search_fields = ["metric_id", "title", "lginform_id"]
     fields = [
         "metric_id",
@@ -23,6 +32,7 @@ class CatalogueMetricAdmin(admin.ModelAdmin):
         "kind",
         "precision",
         "source",
+        "theme",
         "lginform_id",
         "is_context",
     ]

@@ -11,7 +11,7 @@ import hashlib
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from intelligence.vocabulary import MetricKind, Polarity, metric_id_validator
+from intelligence.vocabulary import MetricKind, Polarity, Theme, metric_id_validator
 from tenants.models import Council, Region, Tier
 
 
@@ -49,6 +49,12 @@ class PoolMetric(models.Model):
     polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.NEITHER)
     kind = models.CharField(max_length=12, choices=MetricKind.choices)
     source = models.CharField(max_length=200, blank=True)
+    theme = models.CharField(
+        max_length=20,
+        choices=Theme.choices,
+        blank=True,
+        help_text="The service area the benchmarks page lists the metric under",
+    )
     is_context = models.BooleanField(
         "context metric", default=False, help_text="Platform data used to find nearest neighbours"
     )

@@ -109,6 +109,22 @@ def value_rows(metric: PoolMetric, period: str, viewer_council_id: int | None) -
     return rows
 
 
+def metric_reporting_counts() -> dict[int, int]:
+    """How many councils report each metric: members with a published value anyone may see
+    (suppressed cells count: the council reports the measure), by metric pk."""
+    from django.db.models import Count
+
+    def query():
+        return dict(
+            visible_values(None)
+            .values_list("metric_id")
+            .annotate(n=Count("member_id", distinct=True))
+            .values_list("metric_id", "n")
+        )
+
+    return cached_public(("reporting-counts",), query)
+
+
 def metric_dict(metric: PoolMetric) -> dict:
     return {
         "metric_id": metric.metric_id,
@@ -265,6 +281,7 @@ __all__ = [
     "BadParameter",
     "compare_payload",
     "default_period",
+    "metric_reporting_counts",
     "resolve_period",
     "series_payload",
     "value_rows",

@@ -51,6 +51,25 @@ TOPICS = [
     "Roads",
     "Environment",
 ]
+# Each topic's theme (intelligence.vocabulary.Theme), in the same order.
+TOPIC_THEMES = dict(
+    zip(
+        TOPICS,
+        [
+            "adult-social-care",
+            "children",
+            "housing",
+            "waste",
+            "planning",
+            "public-health",
+            "finance",
+            "libraries",
+            "roads",
+            "environment",
+        ],
+        strict=True,
+    )
+)
 PLACE_NAMES = [
     "Ash",
     "Brook",
@@ -142,6 +161,7 @@ def seed_pool(
                 kind=kind,
                 polarity="neither" if is_context else rng.choice(["higher", "lower"]),
                 source="Synthetic (seed_benchmark)",
+                theme="context" if is_context else TOPIC_THEMES[title.rsplit(" indicator", 1)[0]],
                 is_context=is_context,
                 precision={"count": 0, "percentage": 1, "rate": 1}.get(kind, 2),
                 synthetic=True,
@@ -201,6 +221,12 @@ def seed_pool(
 
 
 # The catalogue metrics the demo councils publish to (platform staff define these in production).
+DEMO_THEMES = {
+    "recycling-rate": "waste",
+    "homeless-households": "housing",
+    "council-tax-collected": "finance",
+    "planning-major-on-time": "planning",
+}
 DEMO_CATALOGUE = [
     ("recycling-rate", "Household waste sent for reuse, recycling or composting", "percentage",
      "higher", "%", 1, "NI 192", "DEFRA waste statistics"),
@@ -229,6 +255,7 @@ def ensure_demo_catalogue() -> int:
                 precision=precision,
                 lginform_id=lginform,
                 source=source,
+                theme=DEMO_THEMES[metric_id],
             )
             added += 1
     return added

@@ -251,9 +251,13 @@ USE_TZ = True
 # --- Static and media files ------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_build"
-STATICFILES_DIRS = [
+STATICFILES_DIRS: list = [
     p for p in [BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"] if p.exists()
 ]
+# GOV.UK's accessible autocomplete (the benchmarks page's council picker), under its own prefix.
+_AUTOCOMPLETE = BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"
+if _AUTOCOMPLETE.exists():
+    STATICFILES_DIRS.append(("accessible-autocomplete", _AUTOCOMPLETE))
 # GOV.UK Frontend's CSS asks for fonts and images at /assets/; served from this folder.
 WHITENOISE_ROOT = BASE_DIR / "platform_core" / "public_root"
 MEDIA_URL = "/media/"

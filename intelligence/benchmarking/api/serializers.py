@@ -30,6 +30,7 @@ class CatalogueMetricSerializer(serializers.ModelSerializer):
             "polarity",
             "kind",
             "source",
+            "theme",
             "is_context",
             "precision",
             "lginform_id",
