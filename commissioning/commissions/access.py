@@ -62,6 +62,29 @@ def published_priorities() -> QuerySet:
     return Priority.objects.filter(published=True)
 
 
+def priority_levers() -> list[dict]:
+    """The members' priorities as levers for other apps (funding's matching): title, weight
+    (1-5), the warehouse metrics that measure the need, the areas."""
+    return [
+        {
+            "id": p.pk,
+            "title": p.title,
+            "weight": p.weight,
+            "metric_ids": list(p.metric_ids or []),
+            "area_codes": list(p.area_codes or []),
+        }
+        for p in Priority.objects.all()
+    ]
+
+
+def priorities_version() -> str:
+    """Changes whenever a priority is added, changed or removed (for cached rankings)."""
+    from django.db.models import Count, Max
+
+    row = Priority.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    return f"{row['n']}:{row['top']}:{row['last']}"
+
+
 def contract_spend(
     *,
     provider=None,

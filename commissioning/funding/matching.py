@@ -15,8 +15,12 @@ scale). Calls that do not cover the council's area are left out.
 """
 
 import datetime
+import hashlib
 import math
 import re
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -85,6 +89,7 @@ class Need:
     roots: frozenset[str]
     wards: list[tuple[str, str, float]]  # (code, name, score), worst first
     weight: float = 1.0
+    priorities: list[str] = field(default_factory=list)  # members' priorities measured by it
 
 
 @dataclass
@@ -118,6 +123,14 @@ def council_context(
     from tenants.access import current_council_code
 
     code = current_council_code() or ""
+    by_metric: dict[str, list[str]] = {}
+    if weights is None:
+        # The members' priorities (commissioning's levers) weigh the needs they measure.
+        weights = {}
+        for lever in levers():
+            for metric_id in lever["metric_ids"]:
+                weights[metric_id] = weights.get(metric_id, 0.0) + lever["weight"]
+                by_metric.setdefault(metric_id, []).append(lever["title"])
     area_list = warehouse.areas()
     areas = {a.code for a in area_list} | ({code} if code else set())
     needs = []
@@ -136,10 +149,19 @@ def council_context(
                 title=metric.title,
                 roots=roots(f"{metric.title} {metric.metric_id.replace('-', ' ')}"),
                 wards=wards,
-                weight=(weights or {}).get(metric.metric_id, 1.0),
+                weight=weights.get(metric.metric_id, 1.0),
+                priorities=by_metric.get(metric.metric_id, []),
             )
         )
     return Context(today=today or access.today(), council_code=code, areas=areas, needs=needs)
+
+
+def levers() -> list[dict]:
+    """The members' priorities (title, weight 1-5, metric ids), from commissioning's
+    priorities register."""
+    from commissioning.commissions import access as commissions
+
+    return commissions.priority_levers()
 
 
 def _money(amount) -> str:
@@ -151,10 +173,12 @@ def _money(amount) -> str:
     return f"£{amount:,.0f}"
 
 
-def match_call(call, ctx: Context) -> Match | None:
+def match_call(call, ctx: Context, *, checked: bool = False) -> Match | None:
     """A call against the council's context: None when it does not cover the council's area or
-    is not open; otherwise its score and reasons."""
-    if not call.is_open(ctx.today) or not access.covers(list(call.geography), ctx.areas):
+    is not open (``checked``: the query already made sure); otherwise its score and reasons."""
+    if not checked and (
+        not call.is_open(ctx.today) or not access.covers(list(call.geography), ctx.areas)
+    ):
         return None
     reasons: list[str] = []
     score = 0.0
@@ -165,7 +189,12 @@ def match_call(call, ctx: Context) -> Match | None:
         severity = sum(n.weight * min(n.wards[0][2], 2.0) / 2.0 for n in met)
         score += 50 * min(1.0, severity / max(1.0, weight_total / 2))
         for need in met:
-            reasons.append(f"matches need “{need.title}” in {_names(need.wards)}")
+            reason = f"matches need “{need.title}” in {_names(need.wards)}"
+            if need.priorities:
+                reason += (
+                    " (members' priority " + ", ".join(f"“{p}”" for p in need.priorities) + ")"
+                )
+            reasons.append(reason)
     local = [g for g in call.geography if g in ctx.areas]
     if local:
         score += 15
@@ -193,6 +222,8 @@ def match_call(call, ctx: Context) -> Match | None:
                 "metric_id": n.metric_id,
                 "title": n.title,
                 "wards": [{"code": c, "name": name, "score": s} for c, name, s in n.wards],
+                "priorities": n.priorities,
+                "weight": n.weight,
             }
             for n in met
         ],
@@ -207,12 +238,66 @@ def rank_calls(
     weights: dict[str, float] | None = None,
     needs_only: bool = False,
 ) -> list[Match]:
-    """Every open call the council can use, best first (score, then soonest deadline)."""
+    """Every open call the council can use, best first (score, then soonest deadline). Needs
+    are weighted by ``weights`` ({metric id: weight}) or, by default, by the members'
+    priorities (a need no priority measures weighs 1).
+
+    The default ranking (today, both registers, the priorities' weights) is precomputed: kept
+    in the process under a key made of what it depends on (the day, the calls of both
+    registers, the priorities, the warehouse's needs data), so it is computed again as soon as
+    any of them changes; ``CACHE_SECONDS`` bounds it for changes none of those tokens see."""
+    if calls is None and today is None and weights is None:
+        key = _cache_key(needs_only)
+        now = time.monotonic()
+        with _MEMO_LOCK:
+            hit = _MEMO.get(key)
+            if hit is not None and now - hit[0] < CACHE_SECONDS:
+                _MEMO.move_to_end(key)
+                return list(hit[1])
+        ranked = _rank(None, today=None, weights=None, needs_only=needs_only)
+        with _MEMO_LOCK:
+            _MEMO[key] = (now, ranked)
+            while len(_MEMO) > MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        return list(ranked)
+    return _rank(calls, today=today, weights=weights, needs_only=needs_only)
+
+
+# The precomputed rankings live in the process (unpickling 2,000 matches from a shared cache
+# cost as much as a third of computing them): the newest MEMO_SIZE, each at most CACHE_SECONDS
+# old. The key names the council's schema and everything the ranking depends on.
+CACHE_SECONDS = 600
+MEMO_SIZE = 32
+_MEMO: "OrderedDict[str, tuple[float, list]]" = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+
+
+def _cache_key(needs_only: bool) -> str:
+    from commissioning.commissions import access as commissions
+    from intelligence.warehouse import access as warehouse
+    from platform_core.db import connection
+
+    token = "|".join(
+        [
+            connection.schema_name,
+            access.today().isoformat(),
+            access.calls_version(),
+            commissions.priorities_version(),
+            warehouse.data_version(),
+            "needs" if needs_only else "all",
+        ]
+    )
+    return "funding:matches:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def _rank(calls, *, today, weights, needs_only: bool) -> list[Match]:
     ctx = council_context(today=today, weights=weights)
-    calls = access.all_calls(open_on=ctx.today) if calls is None else calls
+    checked = calls is None
+    if calls is None:
+        calls = access.open_calls_covering(ctx.today, ctx.areas)
     out = []
     for call in calls:
-        match = match_call(call, ctx)
+        match = match_call(call, ctx, checked=checked)
         if match is None or (needs_only and not match.needs):
             continue
         out.append(match)

@@ -3,7 +3,7 @@ council's need indicators, its areas, and needs ranked across wards (``rank_need
 
 from dataclasses import dataclass
 
-from .models import Area, Metric, MetricCategory, Observation
+from .models import Area, ImportBatch, Metric, MetricCategory, Observation
 from .needs import NeedRank, rank_needs
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "NeedMetric",
     "NeedRank",
     "areas",
+    "data_version",
     "latest_period",
     "need_metrics",
     "rank_needs",
@@ -55,3 +56,15 @@ def latest_period(metric_ids: list[str]) -> str | None:
 def areas(kind: str | None = None) -> list[AreaInfo]:
     qs = Area.objects.all() if kind is None else Area.objects.filter(kind=kind)
     return [AreaInfo(a.code, a.name, a.kind, a.parent_code) for a in qs.order_by("code")]
+
+
+def data_version() -> str:
+    """A token that changes when the council's needs data does (an import, a new metric or
+    area): for callers that keep results computed from it (funding's matches)."""
+    from django.db.models import Count, Max
+
+    batches = ImportBatch.objects.aggregate(n=Count("id"), last=Max("imported_at"), top=Max("id"))
+    return (
+        f"{batches['n']}:{batches['top']}:{batches['last']}:"
+        f"{Metric.objects.count()}:{Area.objects.count()}"
+    )

@@ -13,6 +13,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from platform_core.api.errors import error_response
 from platform_core.inputcheck import BadInput
 
 from .. import ocds
@@ -66,7 +67,8 @@ def _int(params, name: str, default: int, maximum: int) -> int:
     responses={200: OpenApiTypes.OBJECT},
     auth=[],
     description="An OCDS 1.1 release package of this council's commissions, oldest first; "
-    "`links.next`/`links.prev` page through them.",
+    "`links.next`/`links.prev` page through them. 404 (`no_releases`) when nothing matches: "
+    "an OCDS 1.1 package cannot be empty.",
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -86,6 +88,15 @@ def releases(request):
     size = _int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     start = (page - 1) * size
     rows = list(qs.values_list("data", flat=True)[start : start + size + 1])
+    if not rows:
+        # OCDS 1.1's release package schema requires at least one release (minItems 1; 1.2
+        # drops it): rather than publish a package that fails the schema, say there is none.
+        return error_response(
+            "no_releases",
+            "No releases match: this council has published no contracting data for this "
+            "query yet (an OCDS 1.1 release package holds at least one release).",
+            404,
+        )
     package = ocds.release_package(rows[:size], request.build_absolute_uri())
     links = {}
     query = params.copy()

@@ -4,6 +4,7 @@ spend the markets module reads."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -381,3 +382,33 @@ def test_demo_has_commissions_at_every_stage_and_valid_feeds(council_a, in_counc
         releases = list(Release.objects.order_by("date", "id").values_list("data", flat=True))
         assert ocds.validate_package(ocds.release_package(releases, "https://x.example/")) == []
         assert ledgers.ledger_problems() == []
+
+
+SHARED_OCDS = Path("/work/shared/standards/ocds-1.1/schema")
+
+
+def test_no_releases_is_a_404_never_an_invalid_empty_package(
+    council_a, council_b, anon_client_a, in_council
+):
+    """OCDS 1.1's package schemas require at least one release (minItems 1): an empty package
+    fails them, so a council with nothing published, a filter that matches nothing and a page
+    past the end answer 404 ``no_releases`` instead. The schema we validate with is the
+    standard's, byte for byte."""
+    from django.test import Client
+
+    if SHARED_OCDS.exists():
+        for name in ("release-package-schema.json", "record-package-schema.json"):
+            assert (ocds.SCHEMA_DIR / name).read_bytes() == (SHARED_OCDS / name).read_bytes()
+    empty = ocds.release_package([], "https://example.org/api/v1/ocds/releases/")
+    assert any("releases" in e for e in ocds.validate_package(empty))
+    anon_b = Client(HTTP_HOST=council_b.primary_domain)
+    nothing = anon_b.get("/api/v1/ocds/releases/")
+    assert nothing.status_code == 404 and nothing.json()["error"]["code"] == "no_releases"
+    with in_council(council_a):
+        _setup()
+    assert anon_client_a.get("/api/v1/ocds/releases/").status_code == 200
+    assert ocds.validate_package(anon_client_a.get("/api/v1/ocds/releases/").json()) == []
+    future = anon_client_a.get("/api/v1/ocds/releases/?since=2999-01-01")
+    assert future.status_code == 404 and future.json()["error"]["code"] == "no_releases"
+    past_end = anon_client_a.get("/api/v1/ocds/releases/?page=999")
+    assert past_end.status_code == 404

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 
+from platform_core.api.errors import json_error
 from platform_core.db import connection
 
 from .. import giving
@@ -14,7 +15,8 @@ from .. import giving
 
 @extend_schema(
     responses={(200, "application/json"): OpenApiTypes.OBJECT},
-    description="Every grant the council makes as a 360Giving data package (schema 1.4).",
+    description="Every grant the council makes as a 360Giving data package (schema 1.4); 404 "
+    "(`no_grants`) while it has made none (a 360Giving package cannot be empty).",
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -22,6 +24,17 @@ from .. import giving
 def grants_json(request):
     council = connection.tenant
     package = giving.feed(council, site_url=council.site_url())
+    if not package["grants"]:
+        # The 360Giving package schema requires at least one grant (minItems 1): a council that
+        # has made none publishes no package rather than an invalid one.
+        response = json_error(
+            404,
+            f"{council.name} has published no grants yet (a 360Giving package holds at least "
+            "one grant).",
+            "no_grants",
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
     response = JsonResponse(package, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = content_disposition_header(False, "grants.json")
     response["Access-Control-Allow-Origin"] = "*"

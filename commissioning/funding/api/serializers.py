@@ -88,6 +88,10 @@ class MatchedNeedSerializer(serializers.Serializer):
     metric_id = serializers.CharField()
     title = serializers.CharField()
     wards = NeedWardSerializer(many=True)
+    priorities = serializers.ListField(
+        child=serializers.CharField(), help_text="The members' priorities that weigh this need"
+    )
+    weight = serializers.FloatField(help_text="The need's weight (sum of its priorities' weights)")
 
 
 class MatchSerializer(serializers.Serializer):

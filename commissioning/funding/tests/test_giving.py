@@ -5,6 +5,7 @@ at /api/v1/360giving/grants.json, valid against the package schema."""
 import datetime
 import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema import Draft202012Validator, FormatChecker
@@ -136,8 +137,8 @@ def test_the_feed_is_a_valid_package_of_the_councils_own_grants(
     assert package["grants"][0]["amountAwarded"] == 1250.5
     assert package["grants"][0]["fundingOrganization"][0]["name"] == council_a.name
     assert package["grants"][1]["beneficiaryLocation"][0]["geoCodeType"] == "WD"
-    b = client_b.get("/api/v1/360giving/grants.json").json()
-    assert b["grants"] == []  # B's feed: only B's grants
+    b = client_b.get("/api/v1/360giving/grants.json")
+    assert b.status_code == 404  # B's feed: only B's grants, and B has made none
 
 
 def test_awarding_a_grant_checks_its_fields(client_a):
@@ -169,3 +170,24 @@ def test_awarding_a_grant_checks_its_fields(client_a):
         content_type="application/json",
     )
     assert ok.status_code == 201, ok.content
+
+
+SHARED_360 = Path("/work/shared/standards/360giving/schema")
+
+
+def test_a_council_with_no_grants_publishes_no_invalid_package(council_b):
+    """The 360Giving package schema (minItems 1) rejects an empty ``grants`` list, so the feed of
+    a council that has made no grants answers 404 ``no_grants`` with the reason instead of an
+    invalid package. The copy we validate with is the standard's, unchanged."""
+    empty = {"version": "1.4", "grants": []}
+    assert [e.validator for e in _full_validator().iter_errors(empty)] == ["minItems"]
+    if SHARED_360.exists():  # the shared standards folder of the workspace, when present
+        for path in SHARED_360.glob("*.json"):
+            assert (giving.SCHEMA_DIR / path.name).read_bytes() == path.read_bytes()
+    from django.test import Client
+
+    response = Client(HTTP_HOST=council_b.primary_domain).get("/api/v1/360giving/grants.json")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"]["code"] == "no_grants" and "no grants" in body["error"]["message"]
+    assert response["Access-Control-Allow-Origin"] == "*"

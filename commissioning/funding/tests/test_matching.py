@@ -124,3 +124,50 @@ def test_calls_match_voluntary_groups_in_the_directory(council_a, in_council, cl
     assert groups[0]["reason"] == "runs “Befriending service” on the call's themes"
     assert client_a.get(f"/api/v1/funding/calls/{council_only.pk}/groups/").json() == []
     assert client_b.get(f"/api/v1/funding/calls/{call.pk}/groups/").json() == []
+
+
+def test_members_priorities_weigh_the_needs_calls_are_matched_to(needs_a, council_a, in_council):
+    """A priority measured by a need indicator weighs that need in matching: the call that
+    meets it rises above one meeting an unprioritised need, and its reason names the
+    priority."""
+    from commissioning.commissions import actions as commissions
+
+    poverty = _call(programme="Child poverty fund", themes=["poverty"], amount_max=10000)
+    lonely = _call(programme="Loneliness fund", themes=["loneliness"], amount_max=10000)
+    with in_council(council_a):
+        before = {m.call.pk: m for m in matching.rank_calls()}
+        commissions.save_priority(
+            "member",
+            title="Older people's isolation",
+            weight=5,
+            metric_ids=["over-65-alone"],
+        )
+        after = {m.call.pk: m for m in matching.rank_calls()}
+    assert after[lonely.pk].score > before[lonely.pk].score
+    assert after[lonely.pk].score > after[poverty.pk].score
+    assert after[lonely.pk].reasons[0].endswith("(members' priority “Older people's isolation”)")
+    assert after[lonely.pk].needs[0]["priorities"] == ["Older people's isolation"]
+    assert after[lonely.pk].needs[0]["weight"] == 5
+    assert "priority" not in after[poverty.pk].reasons[0]
+
+
+def test_ranking_reads_calls_in_a_fixed_number_of_queries_and_is_kept_until_inputs_change(
+    needs_a, council_a, in_council, django_assert_max_num_queries
+):
+    from commissioning.commissions import actions as commissions
+
+    for n in range(30):
+        _call(programme=f"Fund {n}", themes=["poverty"], amount_max=1000 + n)
+    with in_council(council_a):
+        with django_assert_max_num_queries(16):  # computed: not one query per call
+            computed = matching._rank(None, today=None, weights=None, needs_only=False)
+        first = matching.rank_calls()
+        with django_assert_max_num_queries(6):  # precomputed: only the inputs' versions
+            again = matching.rank_calls()
+        assert [m.call.pk for m in again] == [m.call.pk for m in first]
+        assert len(computed) == len(first) >= 30
+        new = _call(programme="Brand new fund", themes=["poverty"], amount_max=1)
+        assert new.pk in {m.call.pk for m in matching.rank_calls()}  # a new call: recomputed
+        commissions.save_priority("m", title="Poverty", weight=5, metric_ids=["child-poverty"])
+        reasons = next(m for m in matching.rank_calls() if m.call.pk == new.pk).reasons
+        assert "members' priority “Poverty”" in reasons[0]  # a new priority: recomputed
