@@ -11,6 +11,12 @@ class PlatformCoreConfig(AppConfig):
         from .api import fields
 
         observability.configure()
+        from celery.signals import task_success
+
+        from . import schedules
+
+        # Beat jobs' last-success markers (platform_core/schedules.py), in every process.
+        task_success.connect(schedules.on_task_success, dispatch_uid="schedules-last-success")
         fields.install_bounds()
         fields.install_strict_types()
         csvio.install_wagtail_export_writer()

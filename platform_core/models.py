@@ -31,3 +31,20 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self):
         return f"{self.schema_name} #{self.seq} {self.head_hash[:12]}"
+
+
+class JobRun(models.Model):
+    """The last successful run of one beat job (its name in ``CELERY_BEAT_SCHEDULE``), written
+    when the job's task succeeds. ``platform_core.schedules.catch_up`` runs a job again when its
+    schedule has fired since then and it did not run (the tick fell in a broker or beat outage).
+    Written only by ``platform_core.schedules``."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_success_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}: {self.last_success_at.isoformat()}"

@@ -16,3 +16,13 @@ def delete_destroyed_content(event: dict) -> None:
     ).values_list("storage_key", flat=True)
     for key in keys:
         storage.delete_content(key)
+
+
+@handler("records.version.created")
+def extract_created_version(event: dict) -> None:
+    """Extract a new version's text into its record's search index, after the commit that
+    stored it. Idempotent (only the record's latest live version is indexed; a destroyed or
+    superseded version is skipped)."""
+    from .tasks import extract_version_text
+
+    extract_version_text(event["data"]["version_id"])

@@ -1,12 +1,15 @@
 """Where record content lives: the council's private storage (``default``: ``<schema>/private/``
 on disk or in S3). Record content is never public media: it leaves only through the records API.
 
-The database is the source of truth: a version row is written in the same transaction as the
-upload, and the upload happens before the commit, so a failed upload leaves no row. Content
-without a row (the commit failed after the upload) is found by ``manage.py reconcile_records``.
+The database is the source of truth. Content is written first, outside any transaction, and
+recorded after in a short transaction (records.actions.records): a failed upload leaves no row,
+and a row never points at content that was not stored. Content without a row (the recording
+failed, or a write that timed out landed later) is an orphan: ``manage.py reconcile_records
+--fix`` deletes it once it is older than ``RECORDS_ORPHAN_GRACE_SECONDS``.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -129,6 +132,62 @@ def open_content(name: str):
         ) from exc
 
 
+class ContentMissing(APIException):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "content_missing"
+    default_detail = (
+        "The stored content of this version is missing from the record store; nothing was read."
+    )
+
+
+def _probe_client():
+    """An S3 client for the cheap availability check before a download link is issued: one
+    attempt, short timeouts (``RECORDS_STORAGE_PROBE_TIMEOUT``), so an S3 outage costs the
+    request about that long, not the upload client's retries."""
+    from botocore.config import Config
+
+    storage: Any = default_storage
+    timeout = float(getattr(settings, "RECORDS_STORAGE_PROBE_TIMEOUT", 2.0))
+    config = storage.client_config.merge(
+        Config(
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"total_max_attempts": 1, "mode": "standard"},
+        )
+    )
+    return storage._create_session().client(
+        "s3",
+        region_name=storage.region_name,
+        use_ssl=storage.use_ssl,
+        endpoint_url=storage.endpoint_url,
+        config=config,
+        verify=storage.verify,
+    )
+
+
+def check_content(name: str) -> None:
+    """Before a presigned link is issued: the store answers and holds the object (a HEAD).
+    StorageUnavailable (503) when it cannot be reached, ContentMissing (404) when it answers
+    without the object. On the filesystem the view opens the file instead."""
+    if not is_s3():
+        return
+    from botocore.exceptions import ClientError
+
+    try:
+        _probe_client().head_object(Bucket=default_storage.bucket_name, Key=object_key(name))
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code in ("404", "NoSuchKey", "NotFound"):
+            raise ContentMissing() from exc
+        raise StorageUnavailable(
+            f"The record store cannot be reached ({code or type(exc).__name__}); nothing was read."
+        ) from exc
+    except _storage_errors() as exc:
+        raise StorageUnavailable(
+            f"The record store cannot be reached ({type(exc).__name__}); nothing was read."
+        ) from exc
+
+
 def download_url(name: str, filename: str) -> str | None:
     """A short-lived presigned URL on S3; None on the filesystem (the view streams the file)."""
     if not is_s3():
@@ -169,26 +228,31 @@ def delete_content(name: str) -> None:
         ) from exc
 
 
-def list_stored_names() -> set[str]:
-    """Every stored content name under records/ for the current council."""
-    names: set[str] = set()
+def list_stored_names(prefix: str = PREFIX) -> set[str]:
+    """Every stored content name under ``prefix`` (records/ by default) for the current council."""
+    return set(list_stored_objects(prefix))
+
+
+def list_stored_objects(prefix: str = PREFIX) -> dict[str, datetime]:
+    """Every stored name under ``prefix`` for the current council, with when it was written."""
+    found: dict[str, datetime] = {}
     if is_s3():
         client = default_storage.connection.meta.client
-        prefix = object_key(PREFIX)
+        full = object_key(prefix)
         paginator = client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=default_storage.bucket_name, Prefix=prefix):
+        for page in paginator.paginate(Bucket=default_storage.bucket_name, Prefix=full):
             for obj in page.get("Contents", []):
-                names.add(PREFIX + obj["Key"][len(prefix) :])
-        return names
-    if not default_storage.exists(PREFIX):
-        return names
+                found[prefix + obj["Key"][len(full) :]] = obj["LastModified"]
+        return found
+    if not default_storage.exists(prefix):
+        return found
 
     def walk(folder):
         dirs, files = default_storage.listdir(folder)
         for f in files:
-            names.add(f"{folder}{f}")
+            found[f"{folder}{f}"] = default_storage.get_modified_time(f"{folder}{f}")
         for d in dirs:
             walk(f"{folder}{d}/")
 
-    walk(PREFIX)
-    return names
+    walk(prefix)
+    return found

@@ -7,6 +7,12 @@ from django.utils import timezone
 
 @shared_task(name="records.extract_text", acks_late=True)
 def extract_text(version_id: int) -> int:
+    """Extract the version's text again (on demand; new versions are extracted by the
+    ``records.version.created`` event's handler)."""
+    return extract_version_text(version_id)
+
+
+def extract_version_text(version_id: int) -> int:
     """Extract the version's text into its record's search index. Only the record's latest
     live version is indexed, so running twice (or out of order) gives the same result."""
     from . import search, storage

@@ -174,6 +174,9 @@ def schedule_refill() -> None:
     off: leave it to beat or the caller, as the benchmark does)."""
     if not pool_size() or not getattr(settings, "TENANT_WARM_POOL_AUTO_REFILL", True):
         return
+    from platform_core.tasks import enqueue_on_commit
+
     from .tasks import refill_warm_pool
 
-    transaction.on_commit(lambda: refill_warm_pool.delay())
+    # Beat refills the pool every 10 minutes too: an enqueue lost to a broker outage is redone.
+    enqueue_on_commit(refill_warm_pool)

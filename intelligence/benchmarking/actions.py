@@ -301,9 +301,13 @@ def save_context_values(values: list[ContextValue], *, source: str = "") -> int:
 def context_data_changed() -> None:
     """Recompute nearest neighbours after this transaction commits, as a task (never inside
     the request or publication that changed the data)."""
+    from platform_core.tasks import enqueue_on_commit
+
     from .tasks import recompute_nearest_neighbours
 
-    transaction.on_commit(recompute_nearest_neighbours.delay)
+    # Never raised to the caller (a committed change is a success); the next change of context
+    # data (the nightly publication, caught up after an outage) recomputes them again.
+    enqueue_on_commit(recompute_nearest_neighbours)
 
 
 def compute_nearest_neighbours(count: int | None = None) -> int:

@@ -67,7 +67,7 @@ def bump_version() -> None:
         _in_public_schema(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
 
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(bump, robust=True)  # a cache failure never fails the commit
 
 
 # While the shared cache cannot be reached, a process reuses its snapshot for this long.

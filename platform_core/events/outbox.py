@@ -119,7 +119,14 @@ class _Wake:
 
 
 def _wake_on_commit(schema: str) -> None:
+    # One wake-up per council and (savepoint) level of the transaction: a wake-up registered in
+    # an outer block is not enough for an inner one whose callbacks are run on their own (tests
+    # capture them), and a duplicate only costs an idle relay run.
     pending = getattr(connection, "run_on_commit", [])
-    if any(isinstance(func, _Wake) and func.schema == schema for _, func, _ in pending):
+    level = set(connection.savepoint_ids)
+    if any(
+        isinstance(func, _Wake) and func.schema == schema and set(sids) == level
+        for sids, func, _ in pending
+    ):
         return
     transaction.on_commit(_Wake(schema), robust=True)

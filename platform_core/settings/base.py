@@ -264,6 +264,27 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", str(VAR_DIR / "media"))
 
 
+def s3_client_config():
+    """Timeouts and retries set deliberately (issue 17, item 5): boto's defaults are a 60 s read
+    timeout tried up to five times, so a hung S3 held a request (and, before uploads moved out
+    of transactions, a council's audit lock) for minutes. A connect that takes over
+    AWS_S3_CONNECT_TIMEOUT or a read silent for AWS_S3_READ_TIMEOUT fails the attempt; an
+    operation makes at most AWS_S3_MAX_ATTEMPTS attempts (standard retry mode: backoff, and
+    throttling answers retried)."""
+    from botocore.config import Config
+
+    return Config(
+        s3={"addressing_style": env("AWS_S3_ADDRESSING_STYLE", "auto")},
+        signature_version="s3v4",
+        connect_timeout=float(env("AWS_S3_CONNECT_TIMEOUT", "2")),
+        read_timeout=float(env("AWS_S3_READ_TIMEOUT", "10")),
+        retries={
+            "total_max_attempts": int(env("AWS_S3_MAX_ATTEMPTS", "2")),
+            "mode": "standard",
+        },
+    )
+
+
 def storage_settings() -> dict:
     """Tenant-aware storages (``platform_core.storage``): every name lives under the council's
     schema, in its private area (``default``: record content, transfer packages, documents,
@@ -278,6 +299,7 @@ def storage_settings() -> dict:
             "file_overwrite": False,
             "querystring_auth": True,
             "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "300")),
+            "client_config": s3_client_config(),
         }
         default = {"BACKEND": "platform_core.storage.PrivateS3Storage", "OPTIONS": options}
         public = {"BACKEND": "platform_core.storage.PublicS3Storage", "OPTIONS": options}
@@ -346,7 +368,36 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# At least once (issue 17, item 4): a task is acknowledged only after it ran (acks_late), a task
+# whose pool process died is put back (reject_on_worker_lost; the pool kill would otherwise ack
+# it as failed), and a worker reserves one task per process at a time (prefetch 1), so a killed
+# worker strands no queue of prefetched tasks. Every task is idempotent (CONVENTIONS.md).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task is bounded (soft limit: SoftTimeLimitExceeded, hard: the process is replaced); the
+# longest a task may run is CELERY_TASK_TIME_LIMIT.
+CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = int(env("CELERY_TASK_SOFT_TIME_LIMIT", "840"))
+# Redis broker: a task reserved by a worker that died (SIGKILL, OOM, a lost node) is given to
+# another worker after the visibility timeout. It must exceed the longest task (else a running
+# task is delivered twice); by default the time limit plus five minutes, not kombu's hour.
+CELERY_VISIBILITY_TIMEOUT = int(env("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT + 300)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A frozen broker fails an enqueue in seconds instead of hanging the request.
+    "socket_connect_timeout": float(env("CELERY_BROKER_CONNECT_TIMEOUT", "2")),
+    "socket_timeout": float(env("CELERY_BROKER_SOCKET_TIMEOUT", "5")),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = float(env("CELERY_BROKER_CONNECT_TIMEOUT", "2"))
+# An enqueue retries twice within half a second, then fails (the caller logs it; the outbox or a
+# catch-up redoes the work): a broker outage costs a committed request under a second.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.3,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -509,6 +560,12 @@ RECORDS_MAX_UPLOAD_BYTES = int(env("RECORDS_MAX_UPLOAD_BYTES", str(2 * 1024**3))
 RECORDS_MAX_UNCOMPRESSED_BYTES = int(env("RECORDS_MAX_UNCOMPRESSED_BYTES", str(512 * 1024**2)))
 RECORDS_MAX_COMPRESSION_RATIO = int(env("RECORDS_MAX_COMPRESSION_RATIO", "100"))
 RECORDS_DOWNLOAD_URL_SECONDS = int(env("RECORDS_DOWNLOAD_URL_SECONDS", "60"))
+# Before a download link is issued, S3 is asked for the object (one HEAD, this timeout, one
+# attempt): during an outage the download answers 503 at once instead of a link that fails.
+RECORDS_STORAGE_PROBE_TIMEOUT = float(env("RECORDS_STORAGE_PROBE_TIMEOUT", "2"))
+# reconcile_records --fix deletes stored content no row refers to once it is older than this (an
+# upload writes its content before its row: younger content may be a write in flight).
+RECORDS_ORPHAN_GRACE_SECONDS = int(env("RECORDS_ORPHAN_GRACE_SECONDS", "3600"))
 # S3 Object Lock on record versions: "GOVERNANCE" or "COMPLIANCE" (bucket must have it enabled).
 RECORDS_OBJECT_LOCK_MODE = env("RECORDS_OBJECT_LOCK_MODE")
 RECORDS_OBJECT_LOCK_DAYS = int(env("RECORDS_OBJECT_LOCK_DAYS", "365"))
@@ -600,6 +657,19 @@ WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", False)
 CELERY_BEAT_SCHEDULE["events-relay-all-councils"] = {
     "task": "events.relay_all",
     "schedule": EVENTS_SWEEP_SECONDS,
+}
+
+# --- Catch-up of beat jobs missed in an outage (platform_core/schedules.py) ---------------------
+# Jobs whose ticks must not be lost: each success is marked; every CATCH_UP_SECONDS a job whose
+# schedule fired more than CATCH_UP_GRACE_SECONDS ago with no success since is run once more
+# (again after CATCH_UP_RETRY_SECONDS if it still has not succeeded).
+CATCH_UP_JOBS = ["records-daily-disposal", "benchmarking-publish-nightly", "cms-publish-scheduled"]
+CATCH_UP_SECONDS = float(env("CATCH_UP_SECONDS", "300"))
+CATCH_UP_GRACE_SECONDS = float(env("CATCH_UP_GRACE_SECONDS", "120"))
+CATCH_UP_RETRY_SECONDS = float(env("CATCH_UP_RETRY_SECONDS", "900"))
+CELERY_BEAT_SCHEDULE["platform-catch-up"] = {
+    "task": "platform_core.catch_up",
+    "schedule": CATCH_UP_SECONDS,
 }
 
 # --- Commissioning (commissioning.commissions.ocds) ---------------------------------------------

@@ -36,6 +36,7 @@ from .file_plan import create_class, update_class
 from .holds import add_to_hold, place_hold, release_hold
 from .records import (
     add_version,
+    check_readable,
     close_record,
     declare_record,
     read_content,
@@ -68,6 +69,7 @@ __all__ = [
     "is_held",
     "place_hold",
     "publish_decision",
+    "check_readable",
     "read_content",
     "record_metadata",
     "refresh_search",

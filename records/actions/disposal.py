@@ -13,7 +13,7 @@ from platform_core.events import emit
 from ..models import DisposalAction, DisposalBatch, DisposalItem, LegalHold, Record
 from .common import FINAL, Refused, actor_name, refresh_search, refuse
 from .retention import add_months, refresh_due
-from .transfer import export_transfer_package
+from .transfer import build_transfer_package, discard_transfer_package, record_transfer
 
 
 def _destroy_content(actor, record: Record, reason: str, batch=None) -> list[dict]:
@@ -165,92 +165,111 @@ def complete_batch(actor, batch: DisposalBatch) -> DisposalBatch:
             DisposalAction.TRANSFER,
         ):
             check_disposable(actor, item.record, f"disposal.{item.action}")
-    with transaction.atomic():
-        entries, transfers = [], []
-        for item in items:
-            record = item.record
-            entry = {
-                "record": str(record.uid),
-                "id": record.pk,
-                "title": record.title,
-                "class": record.file_class.code,
-                "scheduled_action": item.action,
-                "decision": item.decision,
-            }
-            if item.decision == DisposalItem.Decision.EXTEND:
-                record.disposal_due = add_months(
-                    max(record.disposal_due or timezone.localdate(), timezone.localdate()),
-                    item.extend_months,
-                )
-                record.save(update_fields=["disposal_due"])
-                item.outcome = f"retention extended to {record.disposal_due.isoformat()}"
-                audit(
-                    "record.retention_extended",
-                    record,
-                    actor=actor,
-                    detail={"batch": batch.pk, "disposal_due": record.disposal_due},
-                )
-            elif item.decision == DisposalItem.Decision.RECLASS:
-                old = record.file_class.code
-                record.file_class = item.new_class
-                record.save(update_fields=["file_class"])
-                refresh_due(record)
-                item.outcome = f"re-classed {old} → {item.new_class.code}"
-                audit(
-                    "record.changed",
-                    record,
-                    actor=actor,
-                    detail={
-                        "file_class": {"from": old, "to": item.new_class.code},
-                        "batch": batch.pk,
-                    },
-                )
-            elif item.action == DisposalAction.DESTROY:
-                entry["versions_destroyed"] = _destroy_content(
-                    actor, record, "disposal schedule", batch=batch.pk
-                )
-                item.outcome = "destroyed; metadata stub kept"
-            elif item.action == DisposalAction.TRANSFER:
-                transfers.append(record)
-                item.outcome = "transferred to archive"
-            elif item.action == DisposalAction.REVIEW:
-                record.disposal_due = add_months(
-                    timezone.localdate(), record.file_class.period_months or 12
-                )
-                record.save(update_fields=["disposal_due"])
-                item.outcome = f"reviewed; next review {record.disposal_due.isoformat()}"
-                audit(
-                    "record.reviewed",
-                    record,
-                    actor=actor,
-                    detail={"batch": batch.pk, "next_review": record.disposal_due},
-                )
-            item.save(update_fields=["outcome"])
-            entry["outcome"] = item.outcome
-            entries.append(entry)
-        if transfers:
-            batch.transfer_package_key = export_transfer_package(actor, transfers, batch)
-        batch.status = DisposalBatch.Status.COMPLETED
-        batch.completed_at = timezone.now()
-        batch.completed_by = actor_name(actor)
-        certificate = {
-            "certificate": f"{connection.schema_name}/disposal/{batch.pk}",
-            "council": getattr(connection.tenant, "name", connection.schema_name),
-            "batch": batch.pk,
-            "completed_at": batch.completed_at.isoformat(),
-            "approved_by": batch.completed_by,
-            "transfer_package": batch.transfer_package_key or None,
-            "records": entries,
+    # The transfer package is built and stored before the transaction (network I/O never holds
+    # the council's audit lock); recorded inside it; deleted again if the transaction fails.
+    to_transfer = [
+        i.record
+        for i in items
+        if i.decision not in (DisposalItem.Decision.EXTEND, DisposalItem.Decision.RECLASS)
+        and i.action == DisposalAction.TRANSFER
+    ]
+    package = build_transfer_package(to_transfer, batch) if to_transfer else ""
+    try:
+        with transaction.atomic():
+            return _complete_batch(actor, batch, items, package)
+    except BaseException:
+        if package:
+            discard_transfer_package(package)
+        raise
+
+
+def _complete_batch(actor, batch: DisposalBatch, items, package: str) -> DisposalBatch:
+    entries, transfers = [], []
+    for item in items:
+        record = item.record
+        entry = {
+            "record": str(record.uid),
+            "id": record.pk,
+            "title": record.title,
+            "class": record.file_class.code,
+            "scheduled_action": item.action,
+            "decision": item.decision,
         }
-        batch.certificate = certificate
-        batch.certificate_sha256 = hashlib.sha256(
-            json.dumps(certificate, sort_keys=True).encode()
-        ).hexdigest()
-        batch.save()
-        audit(
-            "disposal.certified",
-            batch,
-            actor=actor,
-            detail={"certificate_sha256": batch.certificate_sha256, "records": len(entries)},
-        )
+        if item.decision == DisposalItem.Decision.EXTEND:
+            record.disposal_due = add_months(
+                max(record.disposal_due or timezone.localdate(), timezone.localdate()),
+                item.extend_months,
+            )
+            record.save(update_fields=["disposal_due"])
+            item.outcome = f"retention extended to {record.disposal_due.isoformat()}"
+            audit(
+                "record.retention_extended",
+                record,
+                actor=actor,
+                detail={"batch": batch.pk, "disposal_due": record.disposal_due},
+            )
+        elif item.decision == DisposalItem.Decision.RECLASS:
+            old = record.file_class.code
+            record.file_class = item.new_class
+            record.save(update_fields=["file_class"])
+            refresh_due(record)
+            item.outcome = f"re-classed {old} → {item.new_class.code}"
+            audit(
+                "record.changed",
+                record,
+                actor=actor,
+                detail={
+                    "file_class": {"from": old, "to": item.new_class.code},
+                    "batch": batch.pk,
+                },
+            )
+        elif item.action == DisposalAction.DESTROY:
+            entry["versions_destroyed"] = _destroy_content(
+                actor, record, "disposal schedule", batch=batch.pk
+            )
+            item.outcome = "destroyed; metadata stub kept"
+        elif item.action == DisposalAction.TRANSFER:
+            transfers.append(record)
+            item.outcome = "transferred to archive"
+        elif item.action == DisposalAction.REVIEW:
+            record.disposal_due = add_months(
+                timezone.localdate(), record.file_class.period_months or 12
+            )
+            record.save(update_fields=["disposal_due"])
+            item.outcome = f"reviewed; next review {record.disposal_due.isoformat()}"
+            audit(
+                "record.reviewed",
+                record,
+                actor=actor,
+                detail={"batch": batch.pk, "next_review": record.disposal_due},
+            )
+        item.save(update_fields=["outcome"])
+        entry["outcome"] = item.outcome
+        entries.append(entry)
+    if transfers:
+        record_transfer(actor, transfers, package)
+        batch.transfer_package_key = package
+    batch.status = DisposalBatch.Status.COMPLETED
+    batch.completed_at = timezone.now()
+    batch.completed_by = actor_name(actor)
+    certificate = {
+        "certificate": f"{connection.schema_name}/disposal/{batch.pk}",
+        "council": getattr(connection.tenant, "name", connection.schema_name),
+        "batch": batch.pk,
+        "completed_at": batch.completed_at.isoformat(),
+        "approved_by": batch.completed_by,
+        "transfer_package": batch.transfer_package_key or None,
+        "records": entries,
+    }
+    batch.certificate = certificate
+    batch.certificate_sha256 = hashlib.sha256(
+        json.dumps(certificate, sort_keys=True).encode()
+    ).hexdigest()
+    batch.save()
+    audit(
+        "disposal.certified",
+        batch,
+        actor=actor,
+        detail={"certificate_sha256": batch.certificate_sha256, "records": len(entries)},
+    )
     return batch

@@ -1,12 +1,16 @@
 """Records and their versions: declare, add content, change metadata, close, read."""
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from platform_core.audit.log import append as audit
+from platform_core.events import emit
 
 from .. import storage
 from ..models import Record, RecordVersion
@@ -14,6 +18,8 @@ from ..models.records import storage_name
 from ..validation import inspect_upload
 from .common import FINAL, Refused, actor_name, is_held, refresh_search, refuse
 from .retention import compute_disposal_due, refresh_due
+
+log = logging.getLogger(__name__)
 
 RECORD_FIELDS = (
     "title",
@@ -26,33 +32,66 @@ RECORD_FIELDS = (
 )
 
 
-def _store_version(actor, record: Record, upload, number: int) -> RecordVersion:
+@dataclass(frozen=True)
+class _StoredContent:
+    key: str
+    name: str
+    inspected: Any
+    retain_until: datetime | None
+
+
+def _retain_until(disposal_due) -> datetime | None:
+    if not getattr(settings, "RECORDS_OBJECT_LOCK_MODE", None):
+        return None
+    if disposal_due:
+        return datetime.combine(
+            disposal_due, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+        )
+    days = int(getattr(settings, "RECORDS_OBJECT_LOCK_DAYS", 365))
+    return timezone.now() + timedelta(days=days)
+
+
+def _store_content(upload, disposal_due) -> _StoredContent:
+    """Check and store the content under a fresh random key. Network I/O: called outside any
+    transaction of ours, so a slow or hung store never holds a row lock or the council's audit
+    lock (issue 17, item 5). The store is written first and recorded after: content without a
+    row (the recording failed, or a timed-out write that landed later) is an orphan that
+    ``reconcile_records --fix`` deletes; a row never points at content that was not stored."""
     name = getattr(upload, "name", "") or "upload"
     inspected = inspect_upload(upload, name)
     key = storage_name()
-    retain_until = None
-    if getattr(settings, "RECORDS_OBJECT_LOCK_MODE", None):
-        days = int(getattr(settings, "RECORDS_OBJECT_LOCK_DAYS", 365))
-        due = record.disposal_due
-        retain_until = (
-            datetime.combine(due, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-            if due
-            else timezone.now() + timedelta(days=days)
+    retain_until = _retain_until(disposal_due)
+    storage.save_content(
+        key, upload, retain_until=retain_until, content_type=inspected.content_type
+    )
+    return _StoredContent(key, name, inspected, retain_until)
+
+
+def _discard(stored: _StoredContent) -> None:
+    """The recording failed: delete the content just stored (best effort; what is left is an
+    orphan for ``reconcile_records --fix``)."""
+    try:
+        storage.delete_content(stored.key)
+    except Exception:  # noqa: BLE001 - the original error is what the caller must see
+        log.warning(
+            "records: could not delete unrecorded content %s; reconcile sweeps it", stored.key
         )
+
+
+def _record_version(actor, record: Record, stored: _StoredContent, number: int) -> RecordVersion:
+    """The version row, its audit entry and the outbox event, in the caller's (short)
+    transaction."""
+    inspected = stored.inspected
     version = RecordVersion.objects.create(
         record=record,
         number=number,
-        storage_key=key,
-        original_name=name[:255],
+        storage_key=stored.key,
+        original_name=stored.name[:255],
         sha256=inspected.sha256,
         size=inspected.size,
         content_type=inspected.content_type,
         uploaded_by=actor_name(actor),
-        retain_until=retain_until,
-    )
-    # Upload last, inside the transaction: if the store fails, the rows roll back with it.
-    storage.save_content(
-        key, upload, retain_until=retain_until, content_type=inspected.content_type
+        retain_until=stored.retain_until,
     )
     audit(
         "version.created",
@@ -62,49 +101,57 @@ def _store_version(actor, record: Record, upload, number: int) -> RecordVersion:
             "version": number,
             "sha256": inspected.sha256,
             "size": inspected.size,
-            "key": key,
+            "key": stored.key,
             "content_type": inspected.content_type,
         },
     )
-    _enqueue_extraction(version.pk)
+    # The extraction is owed durably: an outbox event in this transaction, handled after the
+    # commit by records.event_handlers (a broker outage delays it, never loses it). Its subject
+    # is the version, not the record: a pending extraction never holds back the record's later
+    # events (its destruction).
+    emit(
+        "records.version.created",
+        subject=f"records/record/{record.uid}/versions/{number}",
+        data={
+            "record": record.pk,
+            "uid": str(record.uid),
+            "version": number,
+            "version_id": version.pk,
+            "sha256": inspected.sha256,
+            "size": inspected.size,
+            "content_type": inspected.content_type,
+        },
+    )
     return version
 
 
-def _enqueue_extraction(version_id: int) -> None:
-    from django_tenants.utils import schema_context
-
-    from ..tasks import extract_text
-
-    schema = connection.schema_name  # the callback may run after the caller left the schema
-
-    def enqueue():
-        with schema_context(schema):
-            extract_text.delay(version_id)
-
-    transaction.on_commit(enqueue)
-
-
-@transaction.atomic
 def declare_record(actor, *, upload, related=(), **metadata) -> Record:
-    """Declare a record: its metadata row and its first version, stored immutably."""
+    """Declare a record: its metadata row and its first version, stored immutably. The content
+    is stored first, then the rows are written in one short transaction."""
     fields = {k: v for k, v in metadata.items() if k in RECORD_FIELDS and v is not None}
     record = Record(created_by=actor_name(actor), created_at=timezone.now(), **fields)
     record.disposal_due = compute_disposal_due(record)
-    record.save()
-    if related:
-        record.related.set(related)
-    audit(
-        "record.declared",
-        record,
-        actor=actor,
-        detail={
-            "title": record.title,
-            "class": record.file_class.code,
-            "classification": record.classification,
-        },
-    )
-    _store_version(actor, record, upload, 1)
-    refresh_search(record.pk)
+    stored = _store_content(upload, record.disposal_due)
+    try:
+        with transaction.atomic():
+            record.save()
+            if related:
+                record.related.set(related)
+            audit(
+                "record.declared",
+                record,
+                actor=actor,
+                detail={
+                    "title": record.title,
+                    "class": record.file_class.code,
+                    "classification": record.classification,
+                },
+            )
+            _record_version(actor, record, stored, 1)
+            refresh_search(record.pk)
+    except BaseException:
+        _discard(stored)
+        raise
     return record
 
 
@@ -123,10 +170,20 @@ def add_version(actor, record: Record, upload) -> RecordVersion:
             record,
             "The record is under a legal hold; its content is frozen until the hold is released.",
         )
-    with transaction.atomic():
-        record = Record.objects.select_for_update().get(pk=record.pk)
-        last = record.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        return _store_version(actor, record, upload, last + 1)
+    stored = _store_content(upload, record.disposal_due)
+    try:
+        with transaction.atomic():
+            record = Record.objects.select_for_update().get(pk=record.pk)
+            if record.status in FINAL or is_held(record):
+                raise Refused(
+                    "The record was closed, disposed of or put under a legal hold while its "
+                    "new content was being stored; nothing was added."
+                )
+            last = record.versions.order_by("-number").values_list("number", flat=True).first() or 0
+            return _record_version(actor, record, stored, last + 1)
+    except BaseException:
+        _discard(stored)
+        raise
 
 
 def update_record(actor, record: Record, related=None, **changes) -> Record:
@@ -191,17 +248,29 @@ def close_record(actor, record: Record) -> Record:
     return record
 
 
-def read_content(actor, version: RecordVersion) -> None:
-    """Audit a read of content (download or presigned URL handed out)."""
+def read_content(actor, version: RecordVersion, link_seconds: int | None = None) -> None:
+    """Audit what was handed out: ``content.read`` when the content itself is streamed,
+    ``content.link_issued`` (with the link's lifetime) when a presigned URL is given instead —
+    the read then happens at S3, and may never happen. Called after the content was opened or
+    the store was checked, so an outage audits nothing."""
     if version.destroyed_at:
         raise Refused("This version's content was destroyed under the disposal schedule.")
+    detail: dict = {"version": version.number, "sha256": version.sha256}
+    if link_seconds is not None:
+        detail["expires_in"] = link_seconds
     with transaction.atomic():
         audit(
-            "content.read",
+            "content.read" if link_seconds is None else "content.link_issued",
             version.record,
             actor=actor,
-            detail={"version": version.number, "sha256": version.sha256},
+            detail=detail,
         )
+
+
+def check_readable(version: RecordVersion) -> None:
+    """Refuse a destroyed version before the store is touched."""
+    if version.destroyed_at:
+        raise Refused("This version's content was destroyed under the disposal schedule.")
 
 
 def record_metadata(record: Record) -> dict:

@@ -4,6 +4,7 @@ what the classification allows: OFFICIAL-SENSITIVE only for managers, whose ids 
 lists shown to anyone else); writes, holds, disposal and the audit log for records managers.
 Every write goes through records.actions."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
@@ -162,14 +163,23 @@ class RecordViewSet(mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
     @action(detail=True, methods=["get"], url_path="versions/<int:number>/download")
     def download(self, request, pk=None, number=None):
         """The version's content: a short-lived presigned URL (302) on S3, streamed otherwise.
-        Every call is a read of content in the audit log."""
+        Audited as ``content.link_issued`` (S3) or ``content.read`` (streamed); 503 when the
+        store cannot be reached, with nothing audited."""
         version = access_version(request.user, pk, number)
-        actions.read_content(request.user, version)
+        actions.check_readable(version)
+        # The store is checked (S3: a HEAD with short timeouts) or the file opened before the
+        # audit: during an outage the answer is a 503 in the envelope and nothing is audited.
         url = storage.download_url(version.storage_key, version.original_name)
         if url:
+            storage.check_content(version.storage_key)
+            actions.read_content(
+                request.user, version, link_seconds=settings.RECORDS_DOWNLOAD_URL_SECONDS
+            )
             return HttpResponseRedirect(url)
+        content = storage.open_content(version.storage_key)
+        actions.read_content(request.user, version)
         response = FileResponse(
-            storage.open_content(version.storage_key),
+            content,
             content_type=version.content_type,
             as_attachment=True,
             filename=version.original_name,

@@ -39,13 +39,13 @@ def test_a_destruction_that_rolls_back_leaves_the_content_in_the_store(
                 raise Boom  # a later step of the same transaction fails
         assert callbacks == []
         assert Record.objects.get(pk=record.pk).status != Record.Status.DESTROYED
-        assert not OutboxEvent.objects.exists()
+        assert not OutboxEvent.objects.filter(type="records.record.destroyed").exists()
     assert _exists(s3, key)  # on the old code the object was already gone here
 
     with schema_context(council_a.schema_name):
         with django_capture_on_commit_callbacks(execute=True):
             actions.destroy_record("rm", Record.objects.get(pk=record.pk), reason="due")
-        event = OutboxEvent.objects.get()
+        event = OutboxEvent.objects.get(type="records.record.destroyed")
         assert event.type == "records.record.destroyed"
         assert event.status == OutboxEvent.Status.DELIVERED
         assert event.subject == f"records/record/{record.uid}"
@@ -69,14 +69,16 @@ def test_with_the_store_down_the_rows_commit_and_the_deletion_completes_when_it_
         with django_capture_on_commit_callbacks(execute=True):
             actions.destroy_record("rm", record, reason="due")
         assert Record.objects.get(pk=record.pk).status == Record.Status.DESTROYED
-        event = OutboxEvent.objects.get()
+        event = OutboxEvent.objects.get(type="records.record.destroyed")
         assert event.status == OutboxEvent.Status.PENDING and event.attempts == 1
         assert "StorageUnavailable" in event.last_error
     assert _exists(s3, key)  # to be deleted, not lost: the event is still pending
 
     monkeypatch.setattr(storage, "delete_content", real_delete)
     with schema_context(council_a.schema_name):
-        OutboxEvent.objects.update(next_attempt_at=event.time)  # the backoff has passed
+        OutboxEvent.objects.filter(type="records.record.destroyed").update(
+            next_attempt_at=event.time
+        )  # the backoff has passed
         assert relay_pending() == {"delivered": 1, "failed": 0}
         # Delivered twice (a relay crashed before its commit): a missing object is done.
         from records.event_handlers import delete_destroyed_content
@@ -110,5 +112,5 @@ def test_the_event_and_its_deletion_stay_in_the_destroying_council(
     assert not _exists(s3, _key(council_a, record_a))
     assert _exists(s3, key_b)
     with schema_context(council_b.schema_name):
-        assert not OutboxEvent.objects.exists()
+        assert not OutboxEvent.objects.filter(type="records.record.destroyed").exists()
         assert Record.objects.get(pk=record_b.pk).status != Record.Status.DESTROYED

@@ -67,7 +67,11 @@ def test_download_is_a_short_lived_presigned_url_and_is_audited(records_client_a
     with urllib.request.urlopen(url, timeout=10) as fetched:  # noqa: S310 - moto on loopback
         assert fetched.read() == data
     trail = records_client_a.get(f"/api/v1/records/records/{record['id']}/audit/").json()
-    assert [e["action"] for e in trail] == ["record.declared", "version.created", "content.read"]
+    assert [e["action"] for e in trail] == [
+        "record.declared",
+        "version.created",
+        "content.link_issued",
+    ]
 
 
 def test_download_streams_from_the_filesystem_by_default(records_client_a, file_plan_a):
