@@ -6,3 +6,9 @@ class Config(AppConfig):
     label = "billing"
     verbose_name = "Billing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from billing import metrics, provisioning
+
+        provisioning.register()
+        metrics.register()

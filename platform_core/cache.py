@@ -197,6 +197,28 @@ class ResilientRedisCache(RedisCache):
             lambda: super(ResilientRedisCache, self).incr(key, delta, version), raising=True
         )
 
+    def count(self, key, *, timeout: int | None = None, read=(), version=None):
+        """One more on a counter, in one round trip (a pipeline of ``SET NX EX``, ``INCR`` and a
+        ``GET`` of each key in ``read``): created with an expiry of ``timeout`` seconds when
+        missing. Returns (the count, [the values read]). Raises ``CacheUnavailable``."""
+
+        def operation():
+            made = self.make_and_validate_key(key, version=version)
+            client = self._cache.get_client(made, write=True)  # type: ignore[attr-defined]
+            pipe = client.pipeline()
+            pipe.set(made, 0, ex=timeout, nx=True)
+            pipe.incr(made)
+            for other in read:
+                pipe.get(self.make_and_validate_key(other, version=version))
+            answers = pipe.execute()
+            values = [
+                None if raw is None else self._cache._serializer.loads(raw)  # type: ignore[attr-defined]
+                for raw in answers[2:]
+            ]
+            return int(answers[1]), values
+
+        return self._guard(operation, raising=True)
+
 
 def status(*, probe: bool = True) -> dict[str, str]:
     """Each cache alias: ``ok``, ``degraded`` (Redis cannot be reached: serving uncached) or
@@ -215,6 +237,17 @@ def status(*, probe: bool = True) -> dict[str, str]:
         else:
             result[alias] = "local"
     return result
+
+
+def count(cache, key: str, *, timeout: int | None = None, read=()) -> tuple[int, list]:
+    """One more on ``key`` (created with an expiry of ``timeout`` seconds when missing), and the
+    values of the keys in ``read``: one round trip on the Redis cache. Returns (the count, [the
+    values]). Raises ``CacheUnavailable`` when the shared cache cannot be reached."""
+    if isinstance(cache, ResilientRedisCache):
+        return cache.count(key, timeout=timeout, read=read)
+    cache.add(key, 0, timeout)
+    total = int(cache.incr(key))
+    return total, [cache.get(other) for other in read]
 
 
 def incr_with_expiry(cache, key: str, seconds: int) -> int:

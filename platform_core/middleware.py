@@ -1,6 +1,5 @@
 """Request routing by host: the council's schema, or the platform's public schema."""
 
-import uuid
 from contextvars import ContextVar
 
 import structlog
@@ -77,20 +76,36 @@ class CouncilTenantMiddleware(TenantMainMiddleware):
 
 
 class RequestContextMiddleware:
-    """Binds the request id and council to every log line of the request."""
+    """Binds the request id (``X-Request-ID`` when plausible, else a new one) and the council to
+    every log line of the request, answers the id in ``X-Request-ID``, and logs the request once
+    when it is done (method, path, status, duration): platform_core/observability.py."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(
-            request_id=request_id, schema=getattr(connection, "schema_name", "public")
-        )
+        import time
+
+        from platform_core.observability import bind_request
+
+        started = time.monotonic()
+        tenant = getattr(request, "tenant", None)
+        council = None if tenant is None or tenant.is_public else tenant.slug
+        request_id = bind_request(request.headers.get("X-Request-ID"), council)
+        request.request_id = request_id
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        _request_log.info(
+            "request",
+            method=request.method,
+            path=request.path_info[:300],
+            status=response.status_code,
+            duration_ms=round((time.monotonic() - started) * 1000, 1),
+        )
         return response
+
+
+_request_log = structlog.get_logger("platform.request")
 
 
 class CouncilRedirectMiddleware(RedirectMiddleware):

@@ -16,6 +16,7 @@ from celery.schedules import crontab
 from corsheaders.defaults import default_headers as default_cors_headers
 
 from platform_core.hosts import COUNCIL_DOMAINS
+from platform_core.observability import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", BASE_DIR / "var"))
@@ -162,14 +163,20 @@ DATABASES = database_settings()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # Request counts and latency for /metrics (its "after" half is the last middleware).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # First: /healthz and /readyz answer on any Host and over plain HTTP (probes by pod IP).
     "platform_core.health.HealthMiddleware",
+    # /metrics on any Host too (Prometheus scrapes pods by IP): bearer token or internal only.
+    "platform_core.metrics.MetricsMiddleware",
     # Outermost: every error under an API path leaves in the JSON error envelope.
     "platform_core.middleware.ApiErrorEnvelopeMiddleware",
     "platform_core.middleware.CouncilTenantMiddleware",
     "platform_core.middleware.RequestContextMiddleware",
     # NUL and control characters in the path, query string or form body: a 400 before any view.
     "platform_core.middleware.BadInputMiddleware",
+    # Council API calls, page views and uploads metered; 429 past the plan's quota (billing).
+    "billing.middleware.UsageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -187,6 +194,7 @@ MIDDLEWARE = [
     "platform_core.middleware.PasswordResetThrottleMiddleware",
     # Last: turns a sign-in refused by the lockout into the "too many attempts" page (429).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 TEMPLATES = [
@@ -522,19 +530,28 @@ HEALTH_SLOW_SECONDS = float(env("HEALTH_SLOW_SECONDS", "1"))
 # ... and one that failed or gave no answer within this as "down".
 HEALTH_TIMEOUT_SECONDS = float(env("HEALTH_TIMEOUT_SECONDS", "3"))
 SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "development")
+SENTRY_RELEASE = env("SENTRY_RELEASE")
+SENTRY_TRACES_SAMPLE_RATE = float(env("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if not 0 <= SENTRY_TRACES_SAMPLE_RATE <= 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1, not {SENTRY_TRACES_SAMPLE_RATE}."
+    )
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "modelsearch": {"level": "WARNING"},
-    },
-}
+# One JSON format for every log line (platform_core/observability.py); "console" for people.
+LOG_FORMAT = env("LOG_FORMAT", "console" if DEBUG else "json")
+LOGGING = logging_config(LOG_LEVEL, LOG_FORMAT)
+# Celery workers log through LOGGING too (not Celery's own format).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /metrics (platform_core/metrics.py): with a token, "Authorization: Bearer <token>" is required;
+# without one, only internal callers (loopback or private address, not through a proxy).
+METRICS_TOKEN = env("METRICS_TOKEN")
+# Every process (gunicorn workers, Celery's children) writes its samples here when it is set; it
+# must exist before the first metric is made (the Helm chart mounts an emptyDir at /tmp).
+if env("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(env("PROMETHEUS_MULTIPROC_DIR", ""), exist_ok=True)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@council-platform.localhost")
@@ -681,4 +698,21 @@ OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-cpltfm")
 CELERY_BEAT_SCHEDULE["providers-review-reminders"] = {
     "task": "providers.review_reminders_all",
     "schedule": crontab(hour=7, minute=0),
+}
+
+# --- Billing (billing; see docs/billing.md) -------------------------------------------------------
+# API calls and page views are counted in Redis and flushed to the database by beat; storage and
+# staff users are measured hourly; last month's invoices are issued on the 1st.
+BILLING_FLUSH_SECONDS = float(env("BILLING_FLUSH_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["billing-flush-usage"] = {
+    "task": "billing.flush_usage",
+    "schedule": BILLING_FLUSH_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["billing-measure-usage"] = {
+    "task": "billing.measure_usage",
+    "schedule": crontab(minute=17),
+}
+CELERY_BEAT_SCHEDULE["billing-issue-invoices"] = {
+    "task": "billing.issue_invoices",
+    "schedule": crontab(day_of_month=1, hour=3, minute=0),
 }

@@ -25,6 +25,7 @@ if _missing:
     )
 
 DEBUG = False
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
 # A database that does not answer fails the request (and /readyz) in seconds, never hangs it.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 

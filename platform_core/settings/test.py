@@ -4,7 +4,7 @@ import hashlib
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, VAR_DIR
+from .base import BASE_DIR, DATABASES, VAR_DIR, logging_config
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,7 +13,8 @@ _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324
 DATABASES["default"]["TEST"] = {"NAME": f"test_cp_{_checkout}"}
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(VAR_DIR / "test-media"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# The production formatter (one JSON format), quieter.
+LOGGING = logging_config("WARNING")
 # Rate limits count across the whole test session (the cache outlives each test's transaction),
 # so the suite runs with limits no test reaches; the rate-limit tests set their own.
 REST_FRAMEWORK = {

@@ -14,6 +14,7 @@ READ_ELSEWHERE = {
     "AWS_SECRET_ACCESS_KEY": "boto3",
     "MASTERDATA_ENGINE": "intelligence/masterdata/matching/engine.py",
     "MIGRATION_WORKERS": "tenants/management/commands/migrate_platform.py",
+    "CELERY_METRICS_PORT": "platform_core/metrics.py (a worker's metrics port)",
 }
 READS = re.compile(
     r"""(?:\benv(?:_bool)?\(\s*|os\.environ(?:\.get)?[\(\[]\s*)["']([A-Z][A-Z0-9_]+)["']"""

@@ -93,9 +93,13 @@ def test_check_deploy_passes_under_production_settings():
     assert "(urls." not in output and "(templates." not in output, output
 
 
+METRICS_TOKEN = "prod-scrape-token"
+
+
 class Server:
-    def __init__(self, port: int):
+    def __init__(self, port: int, log_path: Path | None = None):
         self.port = port
+        self.log_path = log_path
 
     def get(self, path: str, host: str, https: bool = True, **headers: str):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -128,6 +132,9 @@ def production_server(django_db_setup, django_db_blocker, moto_endpoint, tmp_pat
         AWS_S3_ENDPOINT_URL=moto_endpoint,
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106 - moto's dummy credentials
+        METRICS_TOKEN=METRICS_TOKEN,
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
+        LOG_LEVEL="INFO",
     )
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(  # noqa: S603
@@ -138,7 +145,7 @@ def production_server(django_db_setup, django_db_blocker, moto_endpoint, tmp_pat
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server = Server(port)
+    server = Server(port, tmp_path / "gunicorn.log")
     try:
         deadline = time.monotonic() + 600  # a loaded 2-core CI machine boots slowly
         while True:
@@ -215,3 +222,32 @@ def test_production_serves_health_councils_and_console(production_server):
     # An unknown council subdomain: the platform's own 404.
     response, body = server.get("/", "nowhere.localhost")
     assert response.status == 404
+
+    # A request id from the load balancer comes back, and is on the request's log line.
+    response, _ = server.get("/", "alphaford.localhost", **{"X-Request-ID": "lb-7f3a"})
+    assert response.getheader("X-Request-ID") == "lb-7f3a"
+
+    # /metrics by pod IP with Prometheus' bearer token (multiprocess: every worker's samples).
+    response, _ = server.get("/metrics", "10.0.0.7:8000", https=False)
+    assert response.status == 401
+    response, body = server.get(
+        "/metrics", "10.0.0.7:8000", https=False, Authorization=f"Bearer {METRICS_TOKEN}"
+    )
+    assert response.status == 200, body[:500]
+    assert "django_http_requests_latency_seconds_by_view_method_bucket{" in body
+    assert 'billing_councils{plan="starter"}' in body
+
+    # Every line the server wrote is one JSON object; the council request's line names its
+    # request id and council.
+    lines = []
+    for raw in server.log_path.read_text().splitlines():
+        try:
+            lines.append(json.loads(raw))
+        except ValueError:
+            pytest.fail(f"a log line is not JSON: {raw!r}")
+    assert lines
+    assert all(
+        {"timestamp", "level", "event", "request_id", "council"} <= set(line) for line in lines
+    )
+    request = [line for line in lines if line.get("request_id") == "lb-7f3a"]
+    assert request and all(line["council"] == "alphaford" for line in request), request
