@@ -47,8 +47,11 @@ run: install migrate
 	DJANGO_SETTINGS_MODULE=platform_core.settings.dev PLATFORM_PORT=$(PORT) $(VENV)/bin/gunicorn platform_core.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
 
+# Two pytest-xdist workers (this machine has 2 cores), whole files to a worker so a file's
+# session and module fixtures are built once; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: install browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # schemathesis against both OpenAPI documents, in process (tests/api/test_schemathesis.py).
 # API_FUZZ=bounded: 2 examples per operation, 90 s per document (see docs/security.md).

@@ -11,7 +11,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each checkout gets its own test database so parallel work trees never collide.
 _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: S324
 DATABASES["default"]["TEST"] = {"NAME": f"test_cp_{_checkout}"}
-MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(VAR_DIR / "test-media"))
+# pytest-xdist workers (`make test` runs two) each get their own test database (pytest-django
+# adds the worker id to its name) and their own media root, so the same council schema in two
+# workers' databases never shares files.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(VAR_DIR / "test-media" / _xdist_worker))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The production formatter (one JSON format), quieter.
 LOGGING = logging_config("WARNING")
