@@ -25,6 +25,34 @@ COUNCIL_B = {
 }
 
 
+# pytest-timeout's limit (pyproject.toml, 300 s) counts a test's fixture set-up. The test that
+# first needs a session fixture (the test database with its template and two councils, a browser
+# site, Chromium) pays for building it, which on a loaded machine, or with two xdist workers
+# building theirs at once, can take longer than any test should. That one test gets
+# SESSION_SETUP_TIMEOUT instead; every other test keeps the normal limit, so a hung test still
+# fails fast.
+SESSION_SETUP_TIMEOUT = 1500
+_session_fixtures_built: set[str] = set()
+
+
+def _session_fixtures(item) -> set[str]:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return set()
+    return {
+        name for name, defs in info.name2fixturedefs.items() if defs and defs[-1].scope == "session"
+    }
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    needed = _session_fixtures(item)
+    if needed - _session_fixtures_built:
+        item.add_marker(pytest.mark.timeout(SESSION_SETUP_TIMEOUT))
+    yield
+    _session_fixtures_built.update(needed)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tenants.actions import ensure_platform_tenant, provision_council
