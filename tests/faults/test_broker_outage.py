@@ -83,7 +83,7 @@ def test_upload_during_a_broker_outage_succeeds_once_and_is_extracted_when_it_re
         lambda: (
             word in committed.run(lambda: Record.objects.get(pk=record_id).extracted_text or "")
         ),
-        timeout=40,
+        timeout=90,
         message="the extraction owed in the outbox did not run after the broker returned",
     )
 
@@ -118,14 +118,14 @@ def test_a_disposal_tick_missed_in_an_outage_is_caught_up(committed, redis_broke
     celery_process("beat", broker, env={"CATCH_UP_SECONDS": "1"})
     wait_until(
         lambda: committed.run(lambda: DisposalItem.objects.filter(record=record).exists()),
-        timeout=40,
+        timeout=90,
         message="the missed daily disposal was not caught up",
     )
     wait_until(
         lambda: committed.run(
             lambda: JobRun.objects.get(name="records-daily-disposal").last_success_at > now
         ),
-        timeout=10,
+        timeout=30,
         message="the caught-up disposal's success was not marked",
     )
     # Caught up once: the others were not overdue and did not run.

@@ -178,7 +178,10 @@ def test_download_during_an_s3_outage_answers_503_and_audits_nothing(
         error = response.json()["error"]
         assert error["code"] == "storage_unavailable"
         assert "cannot be reached" in error["message"]
-        assert seconds < 5, seconds  # one HEAD, RECORDS_STORAGE_PROBE_TIMEOUT (2 s)
+        # One HEAD with RECORDS_STORAGE_PROBE_TIMEOUT (2 s) for connect and read, one attempt
+        # (measured: median 2.6 s, max 4.8 s on the loaded machine), not the upload client's
+        # 2 x 11 s.
+        assert seconds < 8, seconds
         assert committed.run(reads) == []
 
         response = client.get(path)  # S3 answers again

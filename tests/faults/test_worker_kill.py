@@ -41,7 +41,7 @@ def test_every_task_survives_killed_pool_processes_and_a_killed_worker(broker, c
     # 1. Only the pool processes die, while both run a task.
     first = [f"pool-{i}" for i in range(TASKS)]
     _enqueue(broker.url, first, 1.5)
-    wait_until(lambda: sum(client.exists(f"started:{k}") for k in first) >= 2, timeout=40)
+    wait_until(lambda: sum(client.exists(f"started:{k}") for k in first) >= 2, timeout=90)
     killed = worker.kill_pool()
     assert killed, "the worker had no pool processes to kill"
     wait_until(
@@ -53,12 +53,12 @@ def test_every_task_survives_killed_pool_processes_and_a_killed_worker(broker, c
     # 2. The whole worker dies (SIGKILL, no warm shutdown), holding running tasks unacked.
     second = [f"worker-{i}" for i in range(TASKS)]
     _enqueue(broker.url, second, 1.5)
-    wait_until(lambda: sum(client.exists(f"started:{k}") for k in second) >= 1, timeout=20)
+    wait_until(lambda: sum(client.exists(f"started:{k}") for k in second) >= 1, timeout=30)
     worker.kill()
     assert len(_done(client, second)) < TASKS  # some were interrupted
     celery_process("worker", broker.url, worker_args, env)
     wait_until(
         lambda: len(_done(client, second)) == TASKS,
-        timeout=60,
+        timeout=90,  # the new worker's start-up, the visibility timeout, the restore cycle
         message=f"tasks lost with the worker: {set(second) - set(_done(client, second))}",
     )
