@@ -87,7 +87,11 @@ class UsageMiddleware:
         # Near or past the quota: only a request that carries a file is an upload (a page
         # edited in the admin is a multipart form too). Django parses the body once; DRF reuses
         # what it parsed.
-        if not request.FILES:
+        try:
+            carries_file = bool(request.FILES)
+        except Exception:  # noqa: BLE001 - a malformed body: the view answers it as it would
+            return None
+        if not carries_file:
             return None
         return quota_exceeded(request, council, Metric.STORAGE, quota, stored, size)
 

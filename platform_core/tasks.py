@@ -5,8 +5,15 @@ from platform_core.db import connection
 @app.task(name="platform_core.ping")
 def ping() -> dict:
     """Worker health check; answers with the schema the task ran in (tenant-schemas-celery
-    switches to the schema of whoever enqueued it)."""
-    return {"pong": True, "schema": connection.schema_name}
+    switches to the schema of whoever enqueued it) and the request id its log lines carry
+    (the enqueuing request's: platform_core/observability.py)."""
+    import structlog
+
+    return {
+        "pong": True,
+        "schema": connection.schema_name,
+        "request_id": structlog.contextvars.get_contextvars().get("request_id"),
+    }
 
 
 @app.task(name="platform_core.audit_checkpoint_all")

@@ -197,3 +197,21 @@ def test_demo_councils_get_a_plan_usage_and_invoices(council_a, in_council):
         for i in invoices
     )
     assert Usage.objects.filter(council=council_a, period=this_month).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_missed_first_of_the_month_is_caught_up(settings):
+    """Beat or the broker down at 03:00 on the 1st: platform_core.catch_up issues the invoices
+    later (the command is idempotent, so a late regular tick costs nothing)."""
+    from datetime import UTC, datetime
+
+    from platform_core import schedules
+    from platform_core.models import JobRun
+
+    assert "billing-issue-invoices" in settings.CATCH_UP_JOBS
+    settings.CATCH_UP_JOBS = ["billing-issue-invoices"]
+    JobRun.objects.create(
+        name="billing-issue-invoices", last_success_at=datetime(2026, 10, 1, 3, 1, tzinfo=UTC)
+    )
+    assert schedules.overdue(datetime(2026, 10, 31, 23, 0, tzinfo=UTC)) == []
+    assert schedules.overdue(datetime(2026, 11, 1, 6, 0, tzinfo=UTC)) == ["billing-issue-invoices"]

@@ -716,3 +716,6 @@ CELERY_BEAT_SCHEDULE["billing-issue-invoices"] = {
     "task": "billing.issue_invoices",
     "schedule": crontab(day_of_month=1, hour=3, minute=0),
 }
+# A 1st of the month beat missed (broker or beat down at 03:00) is caught up: issuing is
+# idempotent (platform_core/schedules.py).
+CATCH_UP_JOBS.append("billing-issue-invoices")

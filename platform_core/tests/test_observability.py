@@ -80,6 +80,28 @@ def test_a_line_outside_a_request_still_has_both_fields(log_lines, council_a):
     assert second["council"] is None and second["extra_field"] == 1
 
 
+def test_a_worker_runs_a_task_with_the_request_id_of_the_request_that_sent_it(
+    council_a, redis_url, celery_worker
+):
+    """A real worker (subprocess, Redis broker): the id travels in the message headers and is
+    bound to the task's log context in the worker, in the council's schema."""
+    from django_tenants.utils import schema_context
+    from tenant_schemas_celery.app import CeleryApp
+
+    queue = celery_worker(redis_url, result_backend=redis_url)
+    producer = CeleryApp("probe", broker=redis_url, backend=redis_url, set_as_current=False)
+    try:
+        observability.bind_request("req-to-worker-1", "alphaford")
+        with schema_context(council_a.schema_name):
+            result = producer.send_task("platform_core.ping", queue=queue)
+        answer = result.get(timeout=60)
+    finally:
+        structlog.contextvars.clear_contextvars()
+        output = celery_worker.output()
+    assert answer["request_id"] == "req-to-worker-1", output
+    assert answer["schema"] == council_a.schema_name
+
+
 def test_a_task_enqueued_by_a_request_carries_its_request_id():
     from platform_core.observability import _carry_request_id
 
