@@ -4,14 +4,22 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import admin_views, sites
 from cms.models import AlertBanner
 
 
+class AlertBannerChooserViewSet(SnippetChooserViewSet):
+    # A form for the chooser's "create" step: without one, Wagtail's chooser create endpoint
+    # answers a POST with a 500 (it calls is_valid() on no form).
+    form_fields = ["title", "message", "alert_type", "site_wide", "starts_at", "ends_at"]
+
+
 class AlertBannerViewSet(SnippetViewSet):
     model = AlertBanner
+    chooser_viewset_class = AlertBannerChooserViewSet
     icon = "warning"
     menu_label = "Alert banners"
     list_display = ["title", "alert_type", "site_wide", "starts_at", "ends_at"]

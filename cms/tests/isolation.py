@@ -8,6 +8,7 @@ with A's ids.
 
 import datetime
 import io
+import os
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,10 +106,45 @@ def probe_objects(w) -> None:
         page=w.restricted_page, restriction_type="password", password="probe-secret"
     )
     w.alert = AlertBanner.objects.create(title=f"{MARKER} alert", message=MARKER, site_wide=True)
+    # The probe's owner (A's superuser, made before the world): uploads and editing sessions
+    # belong to the user who made them.
+    w.owner = get_user_model().objects.get(username=f"probe@{w.council.slug}.example")
+    # A page of A's shared to the content commons (platform-wide library, in public) at version
+    # 2, adopted by A at version 1: an update A can acknowledge.
+    # The library is shared by design (every council lists it): the template carries no
+    # marker, so B seeing it in the library is not a leak the probe would report.
+    import json
+
+    from django_tenants.utils import schema_context
+
+    from cms.commons.actions import page_content
+    from cms.commons.models import SharedTemplate
+
+    content = json.loads(json.dumps(page_content(w.service_page)).replace(MARKER, "Probe"))
+    with schema_context("public"):
+        w.shared_template = SharedTemplate.objects.create(
+            source_council=w.council,
+            source_page_id=w.service_page.pk,
+            page_type="cms.servicepage",
+            title="Probe shared service",
+            content=content,
+            content_hash="probe",
+            version=2,
+        )
     w.adoption = AdoptedPage.objects.create(
-        page=w.service_page, template_id=987654, source_council_name=MARKER, adopted_version=1
+        page=w.service_page,
+        template_id=w.shared_template.pk,
+        source_council_name=MARKER,
+        adopted_version=1,
     )
+    w.alias_page = w.pages[0].create_alias(parent=home, update_slug="probe-alias")
+    # A's branding row, with an id only A has (every council's first row has the same id).
+    from cms.models.branding import CouncilBranding
+
+    CouncilBranding.objects.all().delete()  # none yet, or one with the id every council has
+    w.branding = CouncilBranding.objects.create(council_name=f"{MARKER} branding")
     root_collection = Collection.get_first_root_node()
+    w.root_collection = root_collection
     w.collection = root_collection.add_child(name=f"{MARKER} collection")
     w.collection_restriction = CollectionViewRestriction.objects.create(
         collection=w.collection, restriction_type="password", password="probe-secret"
@@ -164,19 +200,36 @@ def probe_objects(w) -> None:
     w.uploaded_image = UploadedFile.objects.create(
         file=ContentFile(_png(), name="probe-upload.png"),
         for_content_type=ContentType.objects.get_for_model(get_image_model()),
-        uploaded_by_user=w.user,
+        uploaded_by_user=w.owner,
     )
     w.uploaded_document = UploadedFile.objects.create(
         file=ContentFile(MARKER.encode(), name="probe-upload.txt"),
         for_content_type=ContentType.objects.get_for_model(get_document_model()),
-        uploaded_by_user=w.user,
+        uploaded_by_user=w.owner,
     )
-    w.editing_session = None  # made per request by A's control (sessions belong to a user)
-    w.editing_session_model = EditingSession
+    w.editing_session = EditingSession.objects.create(
+        user=w.owner,
+        content_type=ContentType.objects.get_for_model(Page),
+        object_id=str(w.page.pk),
+        last_seen_at=timezone.now(),
+    )
 
 
 # Sites are the platform's (cms/sites.py): every write is refused, A's own staff included.
 SITE_FORM = {"hostname": "probe-site.example", "port": "80", "site_name": "Probe", "root_page": "1"}
+
+# A valid alert banner (the copy and chooser forms are not the add page's form).
+ALERT = {
+    "title": "Probe alert",
+    "message": "Probe",
+    "link_url": "",
+    "link_text": "",
+    "alert_type": "announcement",
+    "dismissible": "on",
+    "site_wide": "on",
+    "starts_at": "",
+    "ends_at": "",
+}
 
 NEW_USER = {
     "username": "probe-new-user",
@@ -186,6 +239,49 @@ NEW_USER = {
     "password1": "Probe-pass-9123!",
     "password2": "Probe-pass-9123!",
 }
+
+
+def _block_id() -> str:
+    """A block definition's id (registered when the block class is instantiated)."""
+    from cms.models import EventPage
+
+    stream = EventPage._meta.get_field("body").stream_block
+    return next(iter(stream.child_blocks.values())).definition_prefix
+
+
+def _redirects_import(w) -> dict:
+    """The confirm step of a redirects import: the signed name of a file the start step kept
+    (made afresh for every request: the step removes it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.signing import Signer
+    from wagtail.contrib.redirects.utils import (
+        get_format_cls_by_extension,
+        get_import_formats,
+        write_to_file_storage,
+    )
+
+    csv = get_format_cls_by_extension("csv")
+    upload = SimpleUploadedFile("redirects.csv", b"from,to\n/probe-from,https://example.com/to\n")
+    stored = write_to_file_storage(upload, csv())
+    signer = Signer()
+    return {
+        "import_file_name": signer.sign(os.path.basename(stored.name)),
+        "input_format": signer.sign(str(get_import_formats().index(csv))),
+        "from_index": "0",
+        "to_index": "1",
+        "permanent": "on",
+    }
+
+
+def _reset_kwargs(user) -> dict:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
 
 
 def _page(w):
@@ -405,7 +501,7 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailadmin_workflows:disable",
             kwargs=lambda w: {"pk": w.workflow.pk},
-            body={"POST": {}},
+            body={"POST": {}, "DELETE": {}},
         ),
         Seed(
             "wagtailadmin_workflows:edit",
@@ -440,7 +536,7 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailadmin_workflows:disable_task",
             kwargs=lambda w: {"pk": w.task.pk},
-            body={"POST": {}},
+            body={"POST": {}, "DELETE": {}},
         ),
         Seed(
             "wagtailadmin_workflows:enable_task",
@@ -471,7 +567,11 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailredirects:edit",
             kwargs=lambda w: {"redirect_id": w.redirect.pk},
-            body={"POST": Form({"old_path": "/probe-old-2"})},
+            body={
+                "POST": Form(
+                    {"old_path": "/probe-old-2", "redirect_link": "https://example.com/probe"}
+                )
+            },
         ),
         Seed(
             "wagtailredirects:delete",
@@ -612,7 +712,7 @@ def probe_seeds() -> list[Seed]:
         Seed(
             "wagtailsnippets_cms_alertbanner:copy",
             kwargs=lambda w: {"pk": w.alert.pk},
-            body={"POST": FORM},
+            body={"POST": ALERT | {"title": "Probe alert copy"}},
         ),
         Seed(
             "wagtailsites:copy",
@@ -682,7 +782,14 @@ def probe_seeds() -> list[Seed]:
             reason="Wagtail's deliberate 500 (failwhale) for testing error reporting",
         ),
         # --- add forms and account screens (no id: B's writes must stay in B) ---------------
-        Seed("wagtailadmin_collections:add", body={"POST": Form({"name": "Probe collection 2"})}),
+        Seed(
+            "wagtailadmin_collections:add",
+            body={
+                "POST": Form(
+                    lambda w: {"name": "Probe collection 2", "parent": str(w.root_collection.pk)}
+                )
+            },
+        ),
         Seed(
             "wagtailredirects:add",
             body={
@@ -725,15 +832,26 @@ def probe_seeds() -> list[Seed]:
                 )
             },
         ),
-        Seed("wagtailadmin_account", body={"POST": FORM}),
+        Seed(
+            "wagtailadmin_account",
+            # Wagtail's account form asks for a first and last name, which the probe's owner
+            # (made by force_login) does not have yet.
+            body={
+                "POST": Form({"name_email-first_name": "Probe", "name_email-last_name": "Owner"})
+            },
+        ),
         Seed(
             "wagtailadmin_dismissibles",
             body={"PATCH": {"probe-dismissible": True}},
+            as_json=True,
         ),
         Seed(
             "wagtailadmin_logout",
             body={"POST": {}},
-            reason="signing out deletes the session row; the case's cookies are restored after",
+            control={"POST": 302},
+            control_writes=False,
+            reason="signing out deletes the session (and redirects to the sign-in page); the "
+            "case's cookies are restored after",
         ),
         Seed(
             "wagtailadmin_login",
@@ -746,6 +864,229 @@ def probe_seeds() -> list[Seed]:
             body={"POST": {"email": "probe-user@alphaford.example"}},
             control_writes=False,
             reason="a reset request only sends an email",
+        ),
+        # --- Wagtail admin API finders: the id is in the query ---------------------------------
+        *[
+            Seed(
+                f"wagtailadmin_api:{kind}:find",
+                path=lambda w, kind=kind, obj=obj: f"/admin/api/main/{kind}/find/?id={obj(w).pk}",
+                missing=f"/admin/api/main/{kind}/find/?id=987654321",
+            )
+            for kind, obj in (
+                ("pages", lambda w: w.page),
+                ("documents", lambda w: w.document),
+                ("images", lambda w: w.image),
+            )
+        ],
+        Seed(
+            "wagtail_bulk_action",
+            path=lambda w: f"/admin/bulk/wagtailimages/image/delete/?id={w.image.pk}",
+            missing="/admin/bulk/wagtailimages/image/delete/?id=987654321",
+        ),
+        Seed("wagtailadmin_pages:convert_alias", kwargs=lambda w: {"page_id": w.alias_page.pk}),
+        # --- the rich-text link choosers: they answer the link to insert; nothing is saved ------
+        *[
+            Seed(
+                route,
+                body={"POST": body},
+                control_writes=False,
+                reason="a link chooser renders the link to insert; nothing is saved",
+            )
+            for route, body in (
+                (
+                    "wagtailadmin_choose_page_external_link",
+                    {
+                        "external-link-chooser-url": "https://example.com/probe",
+                        "external-link-chooser-link_text": "Probe",
+                    },
+                ),
+                (
+                    "wagtailadmin_choose_page_email_link",
+                    {
+                        "email-link-chooser-email_address": "probe@example.com",
+                        "email-link-chooser-link_text": "Probe",
+                    },
+                ),
+                (
+                    "wagtailadmin_choose_page_phone_link",
+                    {
+                        "phone-link-chooser-phone_number": "01234 567890",
+                        "phone-link-chooser-link_text": "Probe",
+                    },
+                ),
+                (
+                    "wagtailadmin_choose_page_anchor_link",
+                    {
+                        "anchor-link-chooser-url": "probe",
+                        "anchor-link-chooser-link_text": "Probe",
+                    },
+                ),
+            )
+        ],
+        Seed(
+            "wagtailadmin_workflows:add",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "name": "Probe workflow 2",
+                        "workflow_tasks-TOTAL_FORMS": "1",
+                        "workflow_tasks-INITIAL_FORMS": "0",
+                        "workflow_tasks-0-task": str(w.task.pk),
+                        "workflow_tasks-0-ORDER": "1",
+                        "workflow_tasks-0-id": "",
+                    }
+                )
+            },
+        ),
+        Seed(
+            "wagtailadmin_workflows:task_chooser_create",
+            query="create_model=wagtailcore.groupapprovaltask",
+            body={
+                "POST": lambda w: {
+                    "create-task-name": "Probe task 3",
+                    "create-task-groups": str(w.group.pk),
+                }
+            },
+        ),
+        # --- editing sessions (each belongs to its user) ---------------------------------------
+        Seed(
+            "wagtailadmin_editing_sessions:ping",
+            kwargs=lambda w: {
+                "app_label": "wagtailcore",
+                "model_name": "page",
+                "object_id": str(w.page.pk),
+                "session_id": w.editing_session.pk,
+            },
+            missing={"app_label": "wagtailcore", "model_name": "page"},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_editing_sessions:release",
+            kwargs=lambda w: {"session_id": w.editing_session.pk},
+            body={"POST": {}},
+        ),
+        Seed(
+            "wagtailadmin_block_preview",
+            query=lambda w: "id=" + _block_id(),
+            reason="a block definition is code, the same in every council",
+        ),
+        # --- content commons: the library is shared; A's object is the page adopted under ----
+        Seed(
+            "cms_commons_adopt",
+            kwargs=lambda w: {"template_id": w.shared_template.pk},
+            missing={"template_id": 987654321},
+            body={"POST": lambda w: {"parent": str(w.page.pk)}},
+            reason="any council may adopt a library template; A's object is the parent page "
+            "named in the body, which B's staff cannot reach (the missing template answers "
+            "the same)",
+        ),
+        # --- redirects import, settings ---------------------------------------------------------
+        Seed(
+            "wagtailredirects:start_import",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "import_file": SimpleUploadedFile(
+                            "redirects.csv", b"from,to\n/probe-from,/probe-to\n", "text/csv"
+                        )
+                    }
+                )
+            },
+            control_writes=False,
+            reason="the first step keeps the file for the confirm step; nothing is saved yet",
+        ),
+        Seed(
+            "wagtailredirects:process_import",
+            body={"POST": Multipart(_redirects_import)},
+            reason="the confirm step names the kept file by a signed value, not an object id",
+        ),
+        Seed(
+            ("admin/settings/<slug:app_name>/<slug:model_name>/<int:pk>/",),
+            kwargs=lambda w: {
+                "app_name": "cms",
+                "model_name": "councilbranding",
+                "pk": w.branding.pk,
+            },
+            missing={"app_name": "cms", "model_name": "councilbranding"},
+            # The stream fields' counters are written by Wagtail's JavaScript, not the HTML.
+            body={"POST": Form({"footer_links-count": "0", "social_links-count": "0"})},
+        ),
+        Seed(
+            "wagtailsettings:preview_on_edit",
+            kwargs=lambda w: {
+                "app_name": "cms",
+                "model_name": "councilbranding",
+                "pk": w.branding.pk,
+            },
+            missing={"app_name": "cms", "model_name": "councilbranding"},
+            body={"POST": {}, "DELETE": {}},
+            control={"GET": 404, "POST": 404, "DELETE": 404},
+            reason="branding is not previewable: Wagtail's settings preview route answers 404 "
+            "for every council's row, the owner's too",
+        ),
+        # --- multiple uploads and chooser uploads ---------------------------------------------
+        Seed(
+            "wagtaildocs:add_multiple",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "files[]": SimpleUploadedFile("probe3.txt", b"probe"),
+                        "title": "Probe doc 3",
+                        "collection": w.root_collection.pk,
+                    }
+                )
+            },
+        ),
+        Seed(
+            "wagtailimages:add_multiple",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "files[]": SimpleUploadedFile("probe3.png", _png(), "image/png"),
+                        "title": "Probe image 3",
+                        "collection": w.root_collection.pk,
+                    }
+                )
+            },
+        ),
+        Seed(
+            "wagtaildocs_chooser:create",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "document-chooser-upload-title": "Probe doc 4",
+                        "document-chooser-upload-collection": w.root_collection.pk,
+                        "document-chooser-upload-file": SimpleUploadedFile("probe4.txt", b"p"),
+                    }
+                )
+            },
+        ),
+        Seed(
+            "wagtailimages_chooser:create",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "image-chooser-upload-title": "Probe image 4",
+                        "image-chooser-upload-collection": w.root_collection.pk,
+                        "image-chooser-upload-file": SimpleUploadedFile(
+                            "probe4.png", _png(), "image/png"
+                        ),
+                    }
+                )
+            },
+        ),
+        Seed(
+            "wagtailsnippetchoosers_cms_alertbanner:create",
+            body={"POST": ALERT | {"title": "Probe alert 3"}},
+        ),
+        # --- password reset links: A's user's uid and a valid token, on B's domain -------------
+        Seed(
+            "wagtailadmin_password_reset_confirm",
+            kwargs=lambda w: _reset_kwargs(w.user),
+            body={"POST": {}},
+            control_writes=False,
+            reason="a valid link only moves the token into the session (a redirect to the "
+            "set-password form); nothing is saved",
         ),
         Seed(
             "admin/.*/",

@@ -5,9 +5,39 @@ and council B's staff session cookie. "A's object" is council A's row (and A's s
 asking for it must look exactly like asking for a council that does not exist.
 """
 
+import itertools
+
 from django_tenants.utils import schema_context
 
-from tests.isolation.probe import MARKER, Seed
+from tests.isolation.probe import MARKER, Multipart, Seed
+
+# Each sign-up request needs its own slug, code and address (the probe sends the same request
+# as each visitor and then as the owner): a multipart body is made afresh for every request.
+_SIGNUPS = itertools.count(1)
+
+
+def _signup(w) -> dict:
+    n = next(_SIGNUPS)
+    return {
+        "name": f"Probe Borough Council {n}",
+        "slug": f"probeborough{n}",
+        "gss_code": f"E0699{n:04d}",
+        "tier": "unitary",
+        "region": "south-west",
+        "contact_name": "Probe",
+        "contact_email": f"probe{n}@probeborough.example",
+    }
+
+
+def _reset_kwargs(user, *, token: str | None = None) -> dict:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": token or default_token_generator.make_token(user),
+    }
 
 
 def probe_objects(w) -> None:
@@ -96,6 +126,17 @@ def _console(model: str, obj, *, history=True, delete=True, change=True, bare=Tr
     return seeds
 
 
+MISSING_TYPE = 987654321
+
+
+def _council_type() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from tenants.models import Council
+
+    return ContentType.objects.get_for_model(Council).pk
+
+
 def probe_seeds() -> list[Seed]:
     council = lambda w: w.council.pk  # noqa: E731
     return [
@@ -151,20 +192,50 @@ def probe_seeds() -> list[Seed]:
         *_console("axes_accessattempt", lambda w: w.axes_attempt.pk, readonly=True),
         *_console("axes_accesslog", lambda w: w.axes_log.pk, readonly=True),
         *_console("axes_accessfailurelog", lambda w: w.axes_failure.pk, readonly=True),
+        Seed("council-signup", urlconf="public", body={"POST": Multipart(_signup)}),
         Seed(
-            "council-signup",
+            "console-set-password",
+            kwargs=lambda w: _reset_kwargs(w.platform_user, token="cc4k2v-0123456789abcdef0123"),
             urlconf="public",
             body={
-                "POST": {
-                    "name": "Probe Borough Council",
-                    "slug": "probeborough",
-                    "gss_code": "E06000997",
-                    "tier": "unitary",
-                    "region": "south-west",
-                    "contact_name": "Probe",
-                    "contact_email": "probe@probeborough.example",
-                }
+                "POST": {"new_password1": "Probe-pass-9123!", "new_password2": "Probe-pass-9123!"}
             },
+            control={"GET": 200, "POST": 200},
+            control_writes=False,
+            reason="a reset link is a bearer credential (whoever holds a valid one may set the "
+            "password, by design); what must not leak is whether the uid names a platform user: "
+            "a wrong token for A's user answers exactly as for no user, for the owner too (the "
+            "invalid-link page)",
+        ),
+        Seed(
+            "admin:autocomplete",
+            urlconf="public",
+            query="app_label=tenants&model_name=council&field_name=status",
+            control={"GET": 403},
+            reason="no console ModelAdmin declares autocomplete_fields, so Django's autocomplete "
+            "view refuses every request, the owner's too",
+        ),
+        Seed(
+            "admin:view_on_site",
+            kwargs=lambda w: {"content_type_id": _council_type(), "object_id": w.council.pk},
+            missing={"content_type_id": MISSING_TYPE},
+            urlconf="public",
+            control={"GET": 404},
+            reason="no console model has get_absolute_url: 'view on site' is a 404 for every "
+            "object, the owner's too",
+        ),
+        Seed(
+            "admin:app_list",
+            path=lambda w: "/console/tenants/",
+            urlconf="public",
+            reason="an app's index in the console: app names are the same everywhere",
+        ),
+        Seed(
+            "console/(?P<url>.*)",
+            path=lambda w: "/console/no-such-console-page-probe/",
+            urlconf="public",
+            control={"GET": 404},
+            reason="the console's catch-all: a 404 for staff, the sign-in page for others",
         ),
         Seed(
             "admin:login",
@@ -199,7 +270,10 @@ def probe_seeds() -> list[Seed]:
                 reason="the changelist's bulk delete of one object of the console's own",
             )
             for model, obj in (
-                ("authtoken_tokenproxy", lambda w: w.platform_token.pk),
+                ("auth_group", lambda w: w.platform_group.pk),
+                ("auth_user", lambda w: w.platform_user.pk),
+                # the console names a token by its user's id (DRF's TokenProxy)
+                ("authtoken_tokenproxy", lambda w: w.platform_token.user_id),
                 ("axes_accessattempt", lambda w: w.axes_attempt.pk),
                 ("axes_accesslog", lambda w: w.axes_log.pk),
                 ("axes_accessfailurelog", lambda w: w.axes_failure.pk),
@@ -224,7 +298,7 @@ def probe_seeds() -> list[Seed]:
         ),
         *_console("auth_group", lambda w: w.platform_group.pk),
         *_console("auth_user", lambda w: w.platform_user.pk),
-        *_console("authtoken_tokenproxy", lambda w: w.platform_token.pk),
+        *_console("authtoken_tokenproxy", lambda w: w.platform_token.user_id),
         Seed(
             "admin:auth_user_password_change",
             kwargs=lambda w: {"id": w.platform_user.pk},

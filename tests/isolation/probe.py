@@ -96,6 +96,7 @@ class Seed:
     xfail     {method: reason}: a known hole, marked xfail(strict=True) until it is fixed.
     unreachable  why no request reaches the route (e.g. shadowed by an earlier pattern); the
               probe checks that its path still resolves elsewhere, and fails once it does not.
+    as_json   send the body as JSON (default: only to DRF views), e.g. Wagtail's dismissibles.
     """
 
     route: str | tuple[str, ...]
@@ -111,6 +112,7 @@ class Seed:
     urlconf: str = "tenant"
     xfail: dict = field(default_factory=dict)
     unreachable: str = ""  # why no request can reach the route (asserted: it must stay so)
+    as_json: bool | None = None
 
     @property
     def routes(self) -> tuple[str, ...]:
@@ -427,7 +429,10 @@ def _replacements(pairs: dict, paths: tuple = ()) -> list[tuple[bytes, bytes]]:
     for path in paths:
         if path:
             bare = path.split("?")[0]
-            for form in {bare, quote(bare), quote(bare, safe="")}:
+            # The path as the request gave it, query included (a sign-in redirect's ``next``
+            # echoes it), then the bare path.
+            forms = {bare, quote(bare), quote(bare, safe=""), quote(path), quote(path, safe="")}
+            for form in forms:
                 out.append((form.encode(), b"{path}"))
     for values in pairs.values():
         for value in values:
@@ -606,7 +611,7 @@ def run_case(
     for path in (paths.a, paths.missing):
         if path is not None and not _resolves_to(route, path):
             raise ProbeFailure(f"{case.id}: {path} does not resolve to {route.pattern!r}")
-    as_json = route.is_api
+    as_json = route.is_api if seed is None or seed.as_json is None else seed.as_json
     spec = (seed.body.get(method) if seed else None) if method in WRITE_METHODS else None
     if method in WRITE_METHODS and spec is None:
         raise ProbeFailure(
@@ -685,9 +690,11 @@ def run_case(
         and (seed is None or seed.control_writes)
         and (expected is None or expected < 400)
     ):
+        detail = body_of(response)[:400].decode(errors="replace")
         out.failures.append(
-            f"control: {method} {paths.a} as the owner changed no row in {owner_schema} "
-            "(is the body valid?)"
+            f"control: {method} {paths.a} as the owner answered {response.status_code} "
+            f"{response.get('Location', '')} and changed no row in {owner_schema} (is the body "
+            f"valid?) {detail}"
         )
     return out
 

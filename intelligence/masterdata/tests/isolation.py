@@ -16,6 +16,8 @@ def probe_objects(w) -> None:
             "source_id,first_name,surname,date_of_birth,postcode,address,email,phone\n"
             f"P1,Alpha,{MARKER},1970-01-01,NS1 1AA,{MARKER},,\n"
             f"P2,Beta,{MARKER},1970-01-01,NS1 1AA,{MARKER},,\n"
+            f"P3,Gamma,Probeson,1980-02-02,NS2 2BB,{MARKER},,\n"
+            f"P4,Delta,Probeson,1981-03-03,NS3 3CC,{MARKER},,\n"
         ).encode(),
         source="probe-people",
         kind="people",
@@ -55,6 +57,14 @@ def probe_objects(w) -> None:
         GoldenPerson.objects.filter(status="active").exclude(pk=person.pk).order_by("id").first()
     )
     w.md_record = record
+    # Two golden people merged into one: a record that can be taken out again (unmerge).
+    from intelligence.masterdata.actions.review import merge_people
+
+    third, fourth = (
+        PersonRecord.objects.get(source=source, source_ref=ref).golden for ref in ("P3", "P4")
+    )
+    merge_people(third, fourth)
+    w.md_merged_record = PersonRecord.objects.get(source=source, source_ref="P4")
     w.md_place = place
     w.md_pair = pair
     w.md_sar = sar
@@ -83,7 +93,7 @@ def probe_seeds() -> list[Seed]:
         ),
         Seed(
             "masterdata-person-record-unmerge",
-            kwargs=lambda w: {"pk": w.md_record.pk},
+            kwargs=lambda w: {"pk": w.md_merged_record.pk},
             body={"POST": {}},
         ),
         Seed("masterdata-place-detail", kwargs=lambda w: {"pk": w.md_place.pk}),
