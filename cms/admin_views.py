@@ -39,17 +39,77 @@ def review_report(request):
 
 
 def commons_library(request):
-    parents = [
+    """The content commons: every shared template, filtered by text, page type and source
+    council; each marked when this council has already adopted it (with a link to its copy),
+    with a preview, and a parent chooser offering only pages that accept its type and where the
+    user may add pages."""
+    from django.apps import apps
+
+    from cms.models import AdoptedPage
+
+    templates = list(commons.library())
+    query = (request.GET.get("q") or "").strip()[:100]
+    page_type = request.GET.get("type") or ""
+    source = request.GET.get("council") or ""
+    types = sorted(
+        {(t.page_type, _type_name(apps, t.page_type)) for t in templates}, key=lambda x: x[1]
+    )
+    councils = sorted({(str(t.source_council_id), t.source_council.name) for t in templates})
+    shown = [
+        t
+        for t in templates
+        if (not query or query.lower() in f"{t.title} {t.summary}".lower())
+        and (not page_type or t.page_type == page_type)
+        and (not source or str(t.source_council_id) == source)
+    ]
+    adopted = {a.template_id: a for a in AdoptedPage.objects.select_related("page")}
+    addable = [
         p
         for p in Page.objects.filter(depth__gte=2).order_by("path").specific()
         if p.permissions_for_user(request.user).can_add_subpage()
     ]
+    parents_by_type = {
+        label: [
+            p for p in addable if _model(apps, label) in p.specific_class.allowed_subpage_models()
+        ]
+        for label, _name in types
+    }
+    rows = [
+        {
+            "template": t,
+            "type_name": _type_name(apps, t.page_type),
+            "adoption": adopted.get(t.pk),
+            "parents": parents_by_type.get(t.page_type, []),
+        }
+        for t in shown
+    ]
     context = {
-        "templates": commons.library(),
-        "parents": parents,
+        "rows": rows,
+        "total": len(templates),
+        "types": types,
+        "councils": councils,
+        "filters": {"q": query, "type": page_type, "council": source},
         "outdated": adopting.outdated_adoptions(),
     }
     return TemplateResponse(request, "cms/admin/commons.html", context)
+
+
+def _model(apps, label):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _type_name(apps, label) -> str:
+    model = _model(apps, label)
+    return str(model._meta.verbose_name).capitalize() if model else label
+
+
+def commons_preview(request, template_id):
+    """A shared template as it would look on this council's site (nothing is saved)."""
+    template = commons.access_template(template_id)
+    return adopting.preview_template(template, request)
 
 
 @require_http_methods(["POST"])

@@ -47,6 +47,31 @@ def adopt_template(template: SharedTemplate, parent, user):
     return page
 
 
+def _unsaved_copy(template: SharedTemplate):
+    model = apps.get_model(template.page_type)
+    data = dict(template.content)
+    data["title"] = template.title
+    data["pk"] = None
+    page = model.from_serializable_data(data)
+    page.pk = page.id = None
+    return page
+
+
+def preview_template(template: SharedTemplate, request):
+    """Render a library template with this council's layout and branding, unsaved: placed (as
+    Wagtail's own preview of a new page does) as if it were a child of the home page."""
+    from wagtail.models import Page
+
+    require_council()
+    page = _unsaved_copy(template)
+    home = Page.objects.get(depth=2)
+    page.depth = home.depth + 1
+    page.path = Page._get_children_path_interval(home.path)[1]
+    page.slug = slugify(template.title)[:40] or "preview"
+    page.set_url_path(home)
+    return page.make_preview_request(request, page.default_preview_mode)
+
+
 def outdated_adoptions():
     """Adopted pages in the current council whose source has changed since adoption."""
     adoptions = list(AdoptedPage.objects.select_related("page"))

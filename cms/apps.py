@@ -12,6 +12,11 @@ class Config(AppConfig):
 
         admin_base_url.install()
         sites.install()
+
+        from cms.models.branding import contact_details
+        from platform_core import councilcontact
+
+        councilcontact.register(contact_details)
         provisioning.register()
         signals.connect()
         register_council_figures()

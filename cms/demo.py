@@ -332,6 +332,13 @@ def build_site(council) -> dict:
         address="Council Offices\nHigh Street",
         opening_hours="Monday to Friday, 9am to 5pm",
     )
+    contact = pages["contact"]
+    if not contact.phone:  # the starter site's contact page (cms/starter.py) has no details yet
+        contact.phone = "01234 567000"
+        contact.email = f"contact@{council.slug}.example"
+        contact.address = "Council Offices\nHigh Street"
+        contact.opening_hours = "Monday to Friday, 9am to 5pm"
+        contact.save_revision().publish()
     pages["a_to_z"] = _child(home, AToZPage, "a-to-z", title="A to Z of services")
     form = FormPage.objects.child_of(home).filter(slug="feedback").first()
     if form is None:
@@ -389,13 +396,14 @@ def build_site(council) -> dict:
         branding.contact_email = f"contact@{council.slug}.example"
         branding.contact_phone = "01234 567000"
         branding.contact_address = "Council Offices\nHigh Street"
-        branding.footer_links = [
-            ("link", {"label": "Contact us", "page": pages["contact"], "url": ""}),
-            (
-                "link",
-                {"label": "Accessibility statement", "page": pages["information"], "url": ""},
-            ),
-        ]
+        if not branding.footer_links:  # a council provisioned before the starter site
+            branding.footer_links = [
+                ("link", {"label": "Contact us", "page": pages["contact"], "url": ""}),
+                (
+                    "link",
+                    {"label": "Accessibility statement", "page": pages["information"], "url": ""},
+                ),
+            ]
         branding.social_links = [
             ("social", {"network": "facebook", "url": "https://example.org/facebook"})
         ]

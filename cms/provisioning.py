@@ -1,5 +1,5 @@
-"""What a new council needs from the website: a site with a home page, named after the council,
-and the website permissions of the default groups. Registered with the kernel's provisioning
+"""What a new council needs from the website: a site with a home page and the starter pages
+(cms/starter.py), named after the council, and the website permissions of the default groups. Registered with the kernel's provisioning
 registry (platform_core/provisioning.py) in ``cms.apps.Config.ready``."""
 
 from platform_core import provisioning
@@ -88,9 +88,14 @@ def name_site(council) -> None:
 
 def register() -> None:
     from cms.demo import seed_demo
+    from cms.starter import build_starter_site, personalise_starter_site
 
     provisioning.register("cms.site", create_site, order=10)
+    provisioning.register("cms.starter", build_starter_site, order=20)
     provisioning.register("cms.name_site", name_site, phase=provisioning.COUNCIL, order=10)
+    provisioning.register(
+        "cms.personalise_starter", personalise_starter_site, phase=provisioning.COUNCIL, order=20
+    )
     provisioning.register("cms.demo", seed_demo, phase=provisioning.DEMO, order=10)
     for group in ("Editors", "Moderators", "Council administrators"):
         provisioning.declare_group(

@@ -51,6 +51,11 @@ def admin_urls():
         path("reports/due-for-review/", admin_views.review_report, name="cms_review_report"),
         path("commons/", admin_views.commons_library, name="cms_commons"),
         path(
+            "commons/preview/<int:template_id>/",
+            admin_views.commons_preview,
+            name="cms_commons_preview",
+        ),
+        path(
             "commons/adopt/<int:template_id>/", admin_views.commons_adopt, name="cms_commons_adopt"
         ),
         path("commons/share/<int:page_id>/", admin_views.commons_share, name="cms_commons_share"),

@@ -3,6 +3,7 @@
 from contextvars import ContextVar
 
 import structlog
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http.request import split_domain_port
 from django.template.response import TemplateResponse
@@ -62,10 +63,20 @@ class CouncilTenantMiddleware(TenantMainMiddleware):
                 connection.set_schema_to_public()
                 from platform_core.api.errors import is_api_path, json_error
 
+                if _is_static_path(request.path_info):
+                    # The 503 page's own stylesheet, scripts, fonts and favicon: WhiteNoise (next
+                    # in the chain) serves them; a miss is the platform's plain 404.
+                    request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+                    return None
                 if is_api_path(request.path_info):
                     return json_error(503, f"{council.name}'s workspace is suspended.", "suspended")
+                from platform_core.councilcontact import contact_details
+
                 return TemplateResponse(
-                    request, "platform/suspended.html", {"council": council}, status=503
+                    request,
+                    "platform/suspended.html",
+                    {"suspended_council": council, "contact": contact_details(council)},
+                    status=503,
                 ).render()
             if council.status == council.Status.ARCHIVED:
                 connection.set_schema_to_public()
@@ -73,6 +84,11 @@ class CouncilTenantMiddleware(TenantMainMiddleware):
 
                 return unknown_host(request)
         return None
+
+
+def _is_static_path(path: str) -> bool:
+    """Files WhiteNoise serves: collected static files and GOV.UK Frontend's /assets/."""
+    return path.startswith((settings.STATIC_URL, "/assets/"))
 
 
 class RequestContextMiddleware:
@@ -113,7 +129,8 @@ class CouncilRedirectMiddleware(RedirectMiddleware):
 
     def process_response(self, request, response):
         tenant = getattr(request, "tenant", None)
-        if tenant is None or tenant.is_public:
+        # (A suspended council's static files are looked up on the public schema.)
+        if tenant is None or tenant.is_public or connection.schema_name == "public":
             return response
         return super().process_response(request, response)
 

@@ -68,3 +68,16 @@ class CouncilBranding(BaseGenericSetting):
                     )
                 }
             )
+
+
+def contact_details() -> dict:
+    """The current council's contact details (its branding settings), for the platform's
+    suspended page (registered with ``platform_core.councilcontact``)."""
+    branding = CouncilBranding.objects.first()
+    if branding is None:
+        return {}
+    return {
+        "phone": branding.contact_phone,
+        "email": branding.contact_email,
+        "address": branding.contact_address,
+    }

@@ -3,10 +3,41 @@
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from platform_core import govuk
+
+# Which GOV.UK error messages a form field type gets (platform_core/govuk.py).
+_ERROR_KIND = {
+    "singleline": "text",
+    "multiline": "multiline",
+    "email": "email",
+    "url": "url",
+    "number": "number",
+    "date": "date",
+    "datetime": "datetime",
+    "dropdown": "choice",
+    "multiselect": "choice",
+    "radio": "choice",
+    "checkboxes": "choice",
+    "checkbox": "checkbox",
+}
+
+
+class GovukFormBuilder(FormBuilder):
+    """Wagtail's form builder with error messages that name the field, GOV.UK style:
+    "Enter your email address", not "This field is required"."""
+
+    def get_field_options(self, field):
+        options = super().get_field_options(field)
+        options["error_messages"] = govuk.error_messages(
+            field.label, _ERROR_KIND.get(field.field_type, "text")
+        )
+        return options
 
 
 class FormField(AbstractFormField):
@@ -14,6 +45,7 @@ class FormField(AbstractFormField):
 
 
 class FormPage(AbstractEmailForm):
+    form_builder = GovukFormBuilder
     intro = RichTextField(blank=True, features=["bold", "link"])
     thank_you_text = RichTextField(blank=True, features=["bold", "link"])
     review_date = models.DateField(null=True, blank=True)

@@ -551,6 +551,12 @@ def probe_seeds() -> list[Seed]:
             body={"POST": FORM},
         ),
         Seed(
+            "cms_commons_preview",
+            kwargs=lambda w: {"template_id": w.shared_template.pk},
+            reason="the content commons is shared by design: every council may preview every "
+            "shared page, rendered in its own layout (nothing is read from A's schema)",
+        ),
+        Seed(
             "cms_commons_acknowledge",
             kwargs=lambda w: {"adoption_id": w.adoption.pk},
             body={"POST": {}},

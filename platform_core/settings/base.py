@@ -317,7 +317,8 @@ def storage_settings() -> dict:
     return {
         "default": default,
         "public": public,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+        # Fingerprinted and gzipped by collectstatic; long cache lifetimes (see the class).
+        "staticfiles": {"BACKEND": "platform_core.storage.FingerprintedStaticFilesStorage"},
     }
 
 

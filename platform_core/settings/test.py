@@ -39,6 +39,13 @@ AUDIT_AUTONOMOUS_WRITES = False
 # Every emitted event is checked against its schema in the catalogue (platform_core/events).
 EVENTS_VALIDATE = True
 
+# Tests serve static files from their sources (WhiteNoise's finders), never from a STATIC_ROOT
+# that `make run` collected earlier and that may be older than the sources.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
 # Webhook receivers in tests listen on http://127.0.0.1 (production refuses loopback).
 WEBHOOKS_ALLOW_LOCAL = True
 # No warm pool unless a test asks for one (tenants/tests/test_pool.py): councils provisioned by
