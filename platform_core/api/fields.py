@@ -5,7 +5,8 @@
   ``decision_date`` of 9999-06-01 is a 400, not an overflow when retention adds years to it.
 - ``PrimaryKeyRelatedField(many=True)`` that refuses more than ``max_items`` ids before it looks
   any up (5,000 ids in one hold request used to be 5,000 queries).
-- ``install_strict_types``: JSON values of the wrong type are refused, never coerced.
+- ``install_strict_types``: JSON values of the wrong type are refused, never coerced (amounts,
+  DecimalFields, are decimal strings as the documents say).
 """
 
 import re
@@ -133,6 +134,17 @@ def _string(field, data):
         raise serializers.ValidationError("A string is required.", code="invalid")
 
 
+def _decimal(field, data):
+    # The documents give amounts as decimal strings ("2500.00", as they are returned): a JSON
+    # number would pass through a float on the client's side first.
+    if getattr(field, "coerce_to_string", None) is False and isinstance(data, int | float):
+        return _number(field, data)  # documented as a number
+    if not isinstance(data, str):
+        raise serializers.ValidationError(
+            'An amount is required as a string of digits, e.g. "2500.00".', code="invalid"
+        )
+
+
 def _boolean(field, data):
     if not isinstance(data, bool) and not (isinstance(data, str) and _from_form(field)):
         raise serializers.ValidationError("Must be true or false.", code="invalid")
@@ -166,6 +178,7 @@ def install_strict_types() -> None:
     _wrap(serializers.CharField, _string)
     _wrap(serializers.IntegerField, _integer)
     _wrap(serializers.FloatField, _number)
+    _wrap(serializers.DecimalField, _decimal)
     _wrap(serializers.BooleanField, _boolean)
     _wrap(serializers.PrimaryKeyRelatedField, _primary_key)
     _wrap(ManyRelatedField, _list)

@@ -19,9 +19,14 @@ class PlatformPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_params(self, request) -> None:
+        """A 400 for a malformed ``page`` or ``page_size``, also where the answer is not paged
+        (a CSV download of the whole list still documents, and so checks, both)."""
         _positive_int(request.query_params, self.page_query_param)
         _positive_int(request.query_params, self.page_size_query_param, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_params(request)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):

@@ -82,6 +82,38 @@ def _tag(parts: list[str]) -> str:
     return names[0] if names else "api"
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_file(schema: dict, schemas: dict, depth: int = 0) -> bool:
+    if depth > 4 or not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        return _has_file(schemas.get(schema["$ref"].rsplit("/", 1)[-1], {}), schemas, depth + 1)
+    if schema.get("format") == "binary":
+        return True
+    children = list((schema.get("properties") or {}).values())
+    children += [schema.get("items") or {}]
+    children += schema.get("allOf", []) + schema.get("oneOf", []) + schema.get("anyOf", [])
+    return any(_has_file(child, schemas, depth + 1) for child in children)
+
+
+def _json_request_bodies(operation: dict, schemas: dict) -> None:
+    """Request bodies are documented as JSON, and as multipart/form-data only where a file is
+    sent. (The APIs also read form bodies, but a form cannot say whether a value is a string,
+    a number, a boolean or a one-item list, so a document promising types over forms would not
+    be true: ``themes=AAA`` is both the string "AAA" and the list ["AAA"].)"""
+    content = (operation.get("requestBody") or {}).get("content")
+    if not content or "application/json" not in content:
+        return
+    for media_type in FORM_TYPES:
+        if media_type in content and not (
+            media_type == "multipart/form-data"
+            and _has_file(content[media_type].get("schema"), schemas)
+        ):
+            del content[media_type]
+
+
 def document_the_platform(result, generator, request, public):
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["ErrorResponse"] = ERROR_SCHEMA
@@ -107,6 +139,12 @@ def document_the_platform(result, generator, request, public):
                         "content": {"application/json": {"schema": ref}},
                     },
                 )
+            for code, response in responses.items():
+                # A view that documents an error response by its description alone ("Refused,
+                # with the reason") gets the envelope as its content.
+                if (code == "default" or code >= "400") and not response.get("content"):
+                    response["content"] = {"application/json": {"schema": ref}}
+            _json_request_bodies(operation, components.get("schemas", {}))
             operation["tags"] = [_tag(parts)]
             if "operationId" in operation:
                 # "records_open_decisions.csv_retrieve" -> "records_open_decisions_csv_retrieve"

@@ -138,13 +138,14 @@ def run(
                     key = (operation, failure.title, type(failure).__name__, node.name)
                     if key not in failures:
                         interaction = recorder.interactions.get(case_id)
-                        body = b""
+                        body, status = b"", None
                         if interaction is not None and interaction.response is not None:
                             body = interaction.response.content[:300]
+                            status = interaction.response.status_code
                         failures[key] = Failure(
                             operation=operation,
                             title=f"[{node.name}] {failure.title}",
-                            message=f"{failure.message}\n    body: {body!r}",
+                            message=f"{failure.message}\n    status {status}, body: {body!r}",
                             curl=node.failure_info.code_sample,
                         )
         elif isinstance(event, events.NonFatalError):

@@ -232,7 +232,3 @@ class PriorityPreviewSerializer(serializers.Serializer):
     weight = serializers.IntegerField()
     metric_ids = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     period = serializers.CharField(max_length=20, required=False)
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.DictField()

@@ -20,8 +20,10 @@ from .. import access, actions, levers
 from ..models import Bid, Commission, Criterion, Priority
 from . import serializers as s
 
-REFUSED = OpenApiResponse(s.ErrorSerializer, description="Refused, with the reason.")
-INVALID = OpenApiResponse(s.ErrorSerializer, description="Invalid input, naming the field.")
+# Error responses carry no schema here: the schema hook gives every one the ErrorResponse
+# envelope (platform_core/api/schema.py).
+REFUSED = OpenApiResponse(description="Refused, with the reason.")
+INVALID = OpenApiResponse(description="Invalid input, naming the field.")
 
 
 def _organization(org_id):

@@ -103,9 +103,3 @@ class ReleaseSerializer(serializers.Serializer):
         max_length=40, required=False, help_text="Default: all that is outstanding."
     )
     memo = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The platform's error envelope ({"error": {"code", "message", "fields"}})."""
-
-    error = serializers.DictField()

@@ -17,8 +17,10 @@ from .. import access, actions
 from ..models import CommissionerMember, financial_year_validator
 from . import serializers as s
 
-REFUSED = OpenApiResponse(s.ErrorSerializer, description="Refused, with the reason.")
-INVALID = OpenApiResponse(s.ErrorSerializer, description="Invalid input, naming the field.")
+# Error responses carry no schema here: the schema hook gives every one the ErrorResponse
+# envelope (platform_core/api/schema.py).
+REFUSED = OpenApiResponse(description="Refused, with the reason.")
+INVALID = OpenApiResponse(description="Invalid input, naming the field.")
 
 
 class IntLookup:

@@ -87,7 +87,12 @@ class PoolAPIView(APIView):
         return self._paginator
 
     def csv_requested(self) -> bool:
-        return getattr(self.request.accepted_renderer, "format", "") == "csv"
+        """``?format=csv``: the whole list in one file (``page`` and ``page_size`` are still
+        checked: a malformed one is a 400, as for JSON)."""
+        if getattr(self.request.accepted_renderer, "format", "") != "csv":
+            return False
+        self.paginator.check_params(self.request)
+        return True
 
 
 class MetricListView(PoolAPIView):

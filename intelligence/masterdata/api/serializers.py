@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
@@ -90,6 +91,7 @@ class GoldenPersonDetailSerializer(GoldenPersonSerializer):
     class Meta(GoldenPersonSerializer.Meta):
         fields = [*GoldenPersonSerializer.Meta.fields, "records", "lineage"]
 
+    @extend_schema_field(LineageSerializer(many=True))
     def get_lineage(self, person):
         from django.db.models import Q
 

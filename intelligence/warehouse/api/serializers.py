@@ -98,7 +98,7 @@ class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class PublishSerializer(serializers.Serializer):
+class PoolPublishSerializer(serializers.Serializer):
     embargo_until = BoundedDateField(required=False, allow_null=True)
 
 
@@ -114,7 +114,7 @@ class PeerGroupSerializer(serializers.Serializer):
 
 
 # Response shapes (for the OpenAPI document).
-class ImportResultSerializer(serializers.Serializer):
+class ObservationImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     created = serializers.IntegerField()
     updated = serializers.IntegerField()

@@ -131,7 +131,7 @@ class ImportViewSet(TenantGenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": s.ImportUploadSerializer},
-        responses={201: s.ImportResultSerializer},
+        responses={201: s.ObservationImportResultSerializer},
     )
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
@@ -198,17 +198,17 @@ class PoolViewSet(TenantGenericViewSet):
     (a council key shows the council its own embargoed values in the public API)."""
 
     required_groups = ADMINS
-    serializer_class = s.PublishSerializer
+    serializer_class = s.PoolPublishSerializer
 
     def scoped_queryset(self):
         return Metric.objects.none()
 
-    @extend_schema(request=s.PublishSerializer, responses=s.PublishResultSerializer)
+    @extend_schema(request=s.PoolPublishSerializer, responses=s.PublishResultSerializer)
     @action(detail=False, methods=["post"])
     def publish(self, request):
         """Publish the council's shared metrics to the pool now (values only, after disclosure
         control, as the catalogue metrics they are mapped onto)."""
-        serializer = s.PublishSerializer(data=request.data)
+        serializer = s.PoolPublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = pool.publish_to_pool(embargo_until=serializer.validated_data.get("embargo_until"))
         return Response(result.__dict__)
