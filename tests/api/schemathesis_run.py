@@ -142,6 +142,8 @@ def run(
                         if interaction is not None and interaction.response is not None:
                             body = interaction.response.content[:300]
                             status = interaction.response.status_code
+                            headers = dict(interaction.response.headers)
+                            status = f"{status} {sorted(headers)}"
                         failures[key] = Failure(
                             operation=operation,
                             title=f"[{node.name}] {failure.title}",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -38,7 +39,8 @@ PERIOD = OpenApiParameter(
 GROUP = OpenApiParameter(
     "group", str, description="all (default), tier, region, nearest, or a custom group id"
 )
-FORMAT = OpenApiParameter("format", str, enum=["json", "csv"])
+FORMAT_NAMES = ("json", "csv")
+FORMAT = OpenApiParameter("format", str, enum=list(FORMAT_NAMES))
 # Answers carry ETag and Last-Modified; a request that sends them back gets an empty 304.
 NOT_MODIFIED = OpenApiResponse(
     description="Not modified: the If-None-Match or If-Modified-Since sent still holds (no body)."
@@ -62,11 +64,22 @@ class PoolAPIView(APIView):
             return response
         return super().handle_exception(exc)
 
+    def initial(self, request, *args, **kwargs):
+        # ``?format=`` other than json or csv is a 400 naming it (DRF ignores an empty one and
+        # answers an unknown one with a 404).
+        fmt = request.query_params.get("format")
+        if fmt is not None and fmt not in FORMAT_NAMES:
+            raise ValidationError({"format": [f"Give one of {', '.join(FORMAT_NAMES)}."]})
+        super().initial(request, *args, **kwargs)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         response.render()
+        if "Content-Type" not in response and self.csv_requested():
+            # DRF drops the type of an empty body: an empty list is still an (empty) CSV file.
+            response["Content-Type"] = "text/csv; charset=utf-8"
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         response["ETag"] = etag
         last_modified = int(self.last_modified.timestamp()) if self.last_modified else None
