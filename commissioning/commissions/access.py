@@ -58,6 +58,18 @@ def public_opportunities() -> QuerySet:
     )
 
 
+def bids_of_organization(organization) -> QuerySet:
+    """An organisation's own bids (for its provider account): what it offered, and where each
+    commission stands."""
+    from .models import Bid
+
+    return (
+        Bid.objects.filter(organization=organization)
+        .select_related("commission")
+        .order_by("-submitted_at")
+    )
+
+
 def published_priorities() -> QuerySet:
     return Priority.objects.filter(published=True)
 

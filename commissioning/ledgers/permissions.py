@@ -5,7 +5,8 @@
   release.
 - "Commissioners": the people who act for a commissioner (a ward councillor, a personal budget
   holder and their care coordinator, a partner body's officer). They see only the budgets and
-  commitments of the commissioners they are members of, and commit, spend and release there.
+  commitments of the commissioners they are members of, and commit, spend and release there,
+  in the Wagtail admin (Commissioning menu) or the API.
 - "Council administrators": what commissioning managers have.
 """
 
@@ -39,4 +40,4 @@ GROUP_PERMISSIONS = {
     "Commissioners": ACT_FOR_COMMISSIONER,
     "Council administrators": MANAGE,
 }
-ADMIN_GROUPS = {"Commissioning managers", "Council administrators"}
+ADMIN_GROUPS = {"Commissioning managers", "Council administrators", "Commissioners"}

@@ -16,4 +16,6 @@ urlpatterns = [
     path("set-password/<str:token>/", views.set_password, name="set-password"),
     path("services/<uuid:pk>/", views.edit_service, name="edit-service"),
     path("services/<uuid:pk>/reviewed/", views.mark_reviewed, name="mark-reviewed"),
+    path("opportunities/", views.opportunities, name="opportunities"),
+    path("opportunities/<int:pk>/bid/", views.bid, name="bid"),
 ]

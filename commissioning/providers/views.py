@@ -7,10 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+
+from platform_core.errors import Refused
 
 from . import actions
 from .models import ProviderAccount, Service, ServiceChange
@@ -123,3 +126,88 @@ def mark_reviewed(request, pk):
     actions.mark_reviewed(request.user, service)
     messages.success(request, f"{service.name} is marked as reviewed today.")
     return redirect("provider:home")
+
+
+# --- opportunities and sealed bids ------------------------------------------------------------
+
+
+class BidForm(forms.Form):
+    price = forms.CharField(label="Your price (£)", max_length=30)
+    proposal = forms.CharField(
+        label="What you offer",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Sealed: nobody at the council can read it until bidding closes.",
+    )
+
+
+def _opportunity(commission_id):
+    """An open opportunity by id: anything else (closed, unpublished, another council's) is the
+    same 404 as one that does not exist."""
+    from commissioning.commissions import access as commissions
+
+    try:
+        return commissions.public_opportunities().get(pk=int(commission_id))
+    except (ValueError, TypeError, commissions.Commission.DoesNotExist):
+        raise Http404("No such opportunity.") from None
+
+
+@login_required(login_url=SIGN_IN)
+def opportunities(request):
+    from commissioning.commissions import access as commissions
+
+    account = _account(request)
+    return render(
+        request,
+        "providers/account/opportunities.html",
+        {
+            "account": account,
+            "opportunities": commissions.public_opportunities(),
+            "bids": commissions.bids_of_organization(account.organization),
+        },
+    )
+
+
+@login_required(login_url=SIGN_IN)
+@require_http_methods(["GET", "POST"])
+def bid(request, pk):
+    """A sealed bid for the provider's own organisation (commissions.actions.submit_bid: the
+    deadline, one bid per organisation). A provider account acts for its organisation, so the
+    account is linked as its representative (audited) before it bids."""
+    from commissioning.commissions import actions as commissions
+
+    account = _account(request)
+    opportunity = _opportunity(pk)
+    form = BidForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                commissions.link_representative(request.user, request.user, account.organization)
+                commissions.submit_bid(
+                    request.user,
+                    opportunity,
+                    organization=account.organization,
+                    price=form.cleaned_data["price"],
+                    proposal=form.cleaned_data["proposal"],
+                )
+            except (ValidationError, Refused) as error:
+                status = 409 if isinstance(error, Refused) else 400
+                if isinstance(error, Refused):
+                    form.add_error(None, error.message)
+                else:
+                    for name, msgs in error.message_dict.items():
+                        form.add_error(name if name in form.fields else None, msgs)
+            else:
+                messages.success(
+                    request,
+                    f"Your bid for “{opportunity.title}” is in. It stays sealed until "
+                    "bidding closes.",
+                )
+                return redirect("provider:opportunities")
+    return render(
+        request,
+        "providers/account/bid.html",
+        {"account": account, "opportunity": opportunity, "form": form},
+        status=status,
+    )

@@ -6,7 +6,7 @@ too, so it can be an evaluator and a provider representative, as the steps requi
 
 from datetime import timedelta
 
-from tests.isolation.probe import MARKER, Seed
+from tests.isolation.probe import FORM, MARKER, Form, Seed
 
 
 def probe_objects(w) -> None:
@@ -208,5 +208,58 @@ def probe_seeds() -> list[Seed]:
             reason="a preview computes the effect of a change and saves nothing",
         ),
         Seed("ocds-record", kwargs=lambda w: {"ocid": w.running.ocid}),
+        # Wagtail admin: commissions (run from need to outcome, the light path) and priorities
+        Seed(
+            "commissions:add",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "commissioner": str(w.c_commissioner.pk),
+                        "budget": str(w.c_budget.pk),
+                        "title": "Probe admin commission",
+                        "need": "Probe need",
+                        "estimated_value": "100.00",
+                    }
+                )
+            },
+            reason="B's form cannot name A's commissioner or budget (not among B's choices)",
+        ),
+        Seed(
+            "commissions:direct",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "budget": str(w.pbh_budget.pk),
+                        "organization": str(w.org_bidder.pk),
+                        "title": "Probe direct",
+                        "need": "Probe",
+                        "price": "10.00",
+                        "months": "6",
+                    }
+                )
+            },
+            reason="B's form cannot name A's budget or organisation (not among B's choices)",
+        ),
+        Seed(
+            "commissions:run",
+            kwargs=pk("planning"),
+            body={"POST": {"step": "criteria", "criteria": "Quality: 100"}},
+        ),
+        Seed(
+            "priorities:add",
+            body={"POST": Form({"title": "Probe admin priority", "weight": "2"})},
+        ),
+        Seed("priorities:edit", kwargs=pk("priority"), body={"POST": FORM}),
+        Seed(
+            "priorities:lever",
+            kwargs=pk("priority"),
+            body={"POST": {"weight": "4", "do": "save"}},
+        ),
+        # the provider account's sealed bid (A's probe user keeps A's directory organisation)
+        Seed(
+            "provider:bid",
+            kwargs=pk("tender"),
+            body={"POST": {"price": "100.00", "proposal": "Probe bid"}},
+        ),
         Seed("commissions-opportunity", kwargs=lambda w: {"ocid": w.tender.ocid}),
     ]

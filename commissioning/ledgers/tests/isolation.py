@@ -1,7 +1,7 @@
 """Council A's commissioners and budgets, and how the isolation probe reaches every
 /api/v1/commissioning/ route (see tests/isolation/__init__.py for the convention)."""
 
-from tests.isolation.probe import MARKER, Seed
+from tests.isolation.probe import FORM, MARKER, Form, Seed
 
 
 def probe_objects(w) -> None:
@@ -22,6 +22,40 @@ def probe_objects(w) -> None:
 
 def probe_seeds() -> list[Seed]:
     return [
+        # Wagtail admin: commissioners (a ModelViewSet) and a budget's ledger screen
+        Seed(
+            "commissioners:add",
+            body={"POST": Form({"name": "Probe partner", "kind": "partner_body"})},
+        ),
+        Seed(
+            "commissioners:edit",
+            kwargs=lambda w: {"pk": w.commissioner.pk},
+            body={"POST": FORM},
+        ),
+        Seed(
+            "budgets:add",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "commissioner": str(w.commissioner.pk),
+                        "name": "Probe budget 3",
+                        "financial_year": "2027-28",
+                    }
+                )
+            },
+            reason="B's form cannot name A's commissioner (not among B's choices)",
+        ),
+        Seed(
+            "budgets:ledger",
+            kwargs=lambda w: {"pk": w.budget.pk},
+            body={
+                "POST": {
+                    "form": "commit",
+                    "commit-amount": "1.00",
+                    "commit-description": "Probe commitment",
+                }
+            },
+        ),
         Seed(
             "commissioning-commissioner-list",
             body={"POST": {"name": "Probe partner", "kind": "partner_body"}},
