@@ -29,6 +29,7 @@ from . import actions
 from .access import access_record, is_records_manager, visible_record_ids, visible_records
 from .admin_viewsets import ACTION_ERRORS, attach_errors
 from .models import Decision, DisposalBatch, DisposalItem, FilePlanClass, LegalHold, Record
+from .templatetags.records_admin import readable_date
 
 HOME = {"url": reverse_lazy("wagtailadmin_home"), "label": "Home"}
 DASHBOARD = {"url": reverse_lazy("records_dashboard"), "label": "Records"}
@@ -499,3 +500,23 @@ class PublishDecisionView(ManagerView, FormView):
 
 
 publish_decision = PublishDecisionView.as_view()
+
+
+@require_POST
+def close_record(request, pk: int):
+    """Close an open record (the API's ``close``): its retention may start from the closure."""
+    require(request.user, "records.change_record")
+    record = access_record(request.user, pk)
+    try:
+        record = actions.close_record(request.user, record)
+    except ACTION_ERRORS as error:
+        messages.error(request, f"The record was not closed: {getattr(error, 'message', error)}")
+    else:
+        if record.file_class.action == "retain":
+            message = "Record closed. Its class retains it permanently."
+        elif record.disposal_due:
+            message = f"Record closed. Disposal is due on {readable_date(record.disposal_due)}."
+        else:
+            message = "Record closed."
+        messages.success(request, message)
+    return redirect("records_detail", pk=record.pk)

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
@@ -26,7 +27,7 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminDateInput, HeaderButton
+from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -112,6 +113,17 @@ class ActionFormMixin:
             return self.form_invalid(form)
         response = self.save_action()
         return self.run_after_hook() or response
+
+
+class NativeDateInput(forms.DateInput):
+    """The browser's own date input (``type=date``: a keyboard-friendly picker with the
+    browser's accessibility), for the decisions register's dates. Wagtail's default date picker
+    is a jQuery widget whose buttons have no accessible names (axe ``button-name``)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def time_column(name, label):
@@ -458,6 +470,8 @@ class DeclareForm(RecordForm):
 
 
 class RecordIndexView(IndexView):
+    add_item_label = "Declare a record"
+
     def get_base_queryset(self):
         return (
             visible_records(self.request.user)
@@ -539,7 +553,6 @@ class RecordViewSet(RecordsViewSet):
     icon = "doc-full"
     menu_label = "Register"
     menu_order = 1
-    add_item_label = "Declare a record"
     index_view_class = RecordIndexView
     add_view_class = RecordCreateView
     edit_view_class = RecordEditView
@@ -567,7 +580,10 @@ class RecordViewSet(RecordsViewSet):
         ),
         FieldPanel("owner"),
         MultiFieldPanel(
-            [FieldPanel("decision_date"), FieldPanel("event_date")],
+            [
+                FieldPanel("decision_date", widget=NativeDateInput),
+                FieldPanel("event_date", widget=NativeDateInput),
+            ],
             heading="Dates that can start retention",
         ),
         FieldPanel("related"),
@@ -622,8 +638,9 @@ class RunScheduleView(ActionFormMixin, CreateView):
         return batch
 
     def get_success_message(self, instance):
+        count = instance.items.count()
         return (
-            f"Disposal batch {instance.pk} created with {instance.items.count()} records to review."
+            f"Disposal batch {instance.pk} created with {count} record{pluralize(count)} to review."
         )
 
     def get_success_buttons(self):
@@ -634,6 +651,8 @@ class RunScheduleView(ActionFormMixin, CreateView):
 
 
 class BatchIndexView(IndexView):
+    add_item_label = "Run the disposal schedule"
+
     def get_base_queryset(self):
         return (
             super()
@@ -664,7 +683,6 @@ class DisposalViewSet(RecordsViewSet):
     icon = "bin"
     menu_label = "Disposal"
     menu_order = 4
-    add_item_label = "Run the disposal schedule"
     index_view_class = BatchIndexView
     add_view_class = RunScheduleView
     list_display = [
@@ -690,21 +708,22 @@ class DisposalViewSet(RecordsViewSet):
 DECISION_FIELDS = actions.decisions.DECISION_FIELDS
 
 
-class ForwardPlanDateInput(AdminDateInput):
+class ForwardPlanDateInput(NativeDateInput):
     """The forward plan date, with the 28-clear-day check shown as the dates are typed
     (records/admin/forward_plan.js); the server checks it again on save (the action)."""
 
-    def __init__(self, attrs=None, **kwargs):
-        attrs = {
-            **(attrs or {}),
-            "data-records-forward-plan": "",
-            "data-notice-days": str(actions.KEY_DECISION_NOTICE_DAYS),
-        }
-        super().__init__(attrs=attrs, **kwargs)
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                **(attrs or {}),
+                "data-records-forward-plan": "",
+                "data-notice-days": str(actions.KEY_DECISION_NOTICE_DAYS),
+            }
+        )
 
-    @property
-    def media(self):
-        return super().media + forms.Media(js=["records/admin/forward_plan.js"])
+    class Media:
+        js = ["records/admin/forward_plan.js"]
+        css = {"all": ["records/admin/upload.css"]}
 
 
 class DecisionForm(WagtailAdminModelForm):
@@ -718,7 +737,6 @@ class DecisionForm(WagtailAdminModelForm):
     class Meta:
         model = Decision
         fields = [*DECISION_FIELDS, "records"]
-        widgets = {"forward_plan_date": ForwardPlanDateInput}
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -804,7 +822,7 @@ class DecisionViewSet(RecordsViewSet):
     panels = [
         FieldPanel("title"),
         FieldPanel("decision_maker"),
-        FieldPanel("decision_date"),
+        FieldPanel("decision_date", widget=NativeDateInput),
         FieldPanel("summary"),
         FieldPanel("reasons"),
         FieldPanel("alternatives_considered"),
@@ -812,7 +830,7 @@ class DecisionViewSet(RecordsViewSet):
         MultiFieldPanel(
             [
                 FieldPanel("is_key_decision"),
-                FieldPanel("forward_plan_date"),
+                FieldPanel("forward_plan_date", widget=ForwardPlanDateInput),
                 FieldPanel("urgency_reason"),
             ],
             heading="Key decision",
@@ -901,7 +919,7 @@ class PolicyViewSet(RecordsViewSet):
         FieldPanel("title"),
         FieldPanel("summary"),
         FieldPanel("owner"),
-        FieldPanel("review_date"),
+        FieldPanel("review_date", widget=NativeDateInput),
         FieldPanel("record"),
     ]
 
@@ -969,7 +987,7 @@ class ActionItemViewSet(RecordsViewSet):
         FieldPanel("decision"),
         FieldPanel("description"),
         FieldPanel("owner"),
-        FieldPanel("due_date"),
+        FieldPanel("due_date", widget=NativeDateInput),
         FieldPanel("status"),
     ]
 

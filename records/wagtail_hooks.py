@@ -28,6 +28,7 @@ def register_admin_urls():
             admin_views.add_version,
             name="records_add_version",
         ),
+        path("records/records/<int:pk>/close/", admin_views.close_record, name="records_close"),
         path(
             "records/holds/<int:pk>/release/", admin_views.release_hold, name="records_hold_release"
         ),

@@ -196,6 +196,7 @@ def probe_seeds() -> list[Seed]:
             kwargs=lambda w: {"pk": w.record.pk},
             body={"POST": Multipart(lambda w: {"file": _upload("v2-admin.txt")})},
         ),
+        Seed("records_close", kwargs=lambda w: {"pk": w.record.pk}, body={"POST": {}}),
         Seed(
             "records_hold_release",
             kwargs=lambda w: {"pk": w.hold.pk},

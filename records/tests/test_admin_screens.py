@@ -358,6 +358,9 @@ def test_other_councils_staff_get_404_for_a_records_ids_on_every_screen(
             assert for_a.status_code == missing.status_code == 404, screen
             assert MARKER.encode() not in for_a.content
     assert records_client_b.get(f"/admin/records/records/{record.pk}/").status_code == 404
+    closing_a = records_client_b.post(f"/admin/records/records/{record.pk}/close/")
+    closing_missing = records_client_b.post("/admin/records/records/987654/close/")
+    assert closing_a.status_code == closing_missing.status_code == 404
 
 
 def test_records_managers_menu_shows_records_and_nothing_they_cannot_use(records_client_a):
@@ -367,3 +370,20 @@ def test_records_managers_menu_shows_records_and_nothing_they_cannot_use(records
         assert f'"label": "{label}"' in menu or f'"label":"{label}"' in menu, label
     for label in ("Content commons", "Due for review", "Alert banners"):
         assert label not in menu, label
+
+
+def test_closing_a_record_starts_its_retention_and_is_refused_twice(
+    records_client_a, council_a, file_plan_a, declare, in_council
+):
+    record = declare(council_a, file_plan_a["contracts"], title="Grounds maintenance contract")
+    page = records_client_a.get(f"/admin/records/records/{record.pk}/")
+    assert b"Close the record" in page.content
+    closed = records_client_a.post(f"/admin/records/records/{record.pk}/close/", follow=True)
+    assert "Record closed. Disposal is due on " in errors_of(closed)
+    again = records_client_a.post(f"/admin/records/records/{record.pk}/close/", follow=True)
+    assert "The record was not closed: The record is closed, not open." in errors_of(again)
+    assert records_client_a.get(f"/admin/records/records/{record.pk}/close/").status_code == 405
+    with in_council(council_a):
+        record.refresh_from_db()
+        assert record.status == "closed" and record.disposal_due is not None
+    assert actions_logged(in_council, council_a, "records.record", record.pk)[-1] == "record.closed"

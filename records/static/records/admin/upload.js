@@ -2,7 +2,7 @@
    Without JavaScript the form is an ordinary multipart form. With it: the input's box is a drop
    zone, the chosen file's name and size are shown, and on submit the form is sent with
    XMLHttpRequest so a progress bar can follow a large upload. The server's answer is the same
-   as without JavaScript: a redirect is followed; a page with errors replaces the form. */
+   as without JavaScript: the page it leads to (or the form with its errors) replaces this one. */
 (function () {
   "use strict";
 
@@ -66,19 +66,22 @@
         percent.textContent = value + "% of " + size(e.total);
       });
       xhr.addEventListener("load", function () {
-        var sent = new URL(form.action || window.location.href, window.location.href).href;
-        if (xhr.responseURL && xhr.responseURL !== sent) {
-          window.location.assign(xhr.responseURL); // saved: follow the redirect
-          return;
-        }
-        // The form again, with its errors: put the new page's content in place of the old.
+        // The page the server answered (after following a redirect when the save worked, the
+        // form with its errors when not): put its content in place of this page's, so its
+        // messages show once, and its address in the location bar.
         var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
         var fresh = page.querySelector("main") || page.body;
         var here = document.querySelector("main") || document.body;
         here.innerHTML = fresh.innerHTML;
+        if (page.title) document.title = page.title;
+        var sent = new URL(form.action || window.location.href, window.location.href).href;
+        if (xhr.responseURL && xhr.responseURL !== sent) {
+          window.history.replaceState(null, "", xhr.responseURL);
+        }
         document.querySelectorAll("[data-records-drop]").forEach(enhanceZone);
-        var error = here.querySelector(".error-message, .help-critical, [role=alert]");
-        if (error) { error.setAttribute("tabindex", "-1"); error.focus(); }
+        var target = here.querySelector(".error-message, .help-critical, [role=alert]") || here.querySelector("h1");
+        window.scrollTo(0, 0);
+        if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
       });
       xhr.addEventListener("error", function () {
         buttons.forEach(function (b) { b.disabled = false; });

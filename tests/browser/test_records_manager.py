@@ -1,0 +1,211 @@
+"""A records manager's day in a real browser (Wagtail admin, Debian's Chromium): sign in, add a
+class to the file plan, declare a record with its file (the drop zone's upload with progress),
+add a version, place and release a legal hold, run the disposal schedule, review the batch and
+download its certificate, record a key decision (the forward-plan check shown as the date is
+typed) and read the record's audit trail with readable times. axe-core (WCAG 2.2 AA) runs on the
+main screens at 1280 px and 320 px; screenshots go to test-output/screenshots/."""
+
+import base64
+import json
+import re
+
+import pytest
+
+from records.tests.files import make_pdf
+
+from .test_site import _axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+PASSWORD = "keep-the-records-2026"
+USERNAME = "records.manager@browserton.example"
+READABLE_TIME = re.compile(r"\b\d{1,2} [A-Z][a-z]+ 20\d\d, \d{1,2}:\d\d[ap]m\b")
+
+
+@pytest.fixture(scope="session")
+def records_manager(browser_site, django_db_blocker):
+    """A records manager of the browser council, committed so the live server sees it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django_tenants.utils import schema_context
+
+    from tenants.models import Council
+
+    from .conftest import BROWSER_COUNCIL
+
+    with django_db_blocker.unblock():
+        council = Council.objects.get(slug=BROWSER_COUNCIL["slug"])
+        with schema_context(council.schema_name):
+            user, _ = get_user_model().objects.get_or_create(
+                username=USERNAME, defaults={"is_staff": True, "email": USERNAME}
+            )
+            user.set_password(PASSWORD)
+            user.save()
+            user.groups.set([Group.objects.get(name="Records managers")])
+    return USERNAME
+
+
+# Drop a file on the drop zone as a person dragging it from their desktop would: a DataTransfer
+# holding the file, dispatched as dragover and drop events on the zone.
+DROP = """([name, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, {type: "application/pdf"}));
+  const zone = document.querySelector("[data-records-drop]");
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  }
+}"""
+# Every value the upload's progress bar shows, kept on window (the page's content is replaced
+# when the upload finishes).
+WATCH_PROGRESS = """() => {
+  window.recordsProgress = [0];
+  const bar = document.querySelector("[data-records-drop-progress] progress");
+  new MutationObserver(() => window.recordsProgress.push(bar.value))
+    .observe(bar, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+SETTLED = """() => [...document.querySelectorAll(".messages > ul")]
+  .filter((list) => list.children.length)
+  .every((list) => getComputedStyle(list).opacity === "1")"""
+
+
+def drop_file(page, path):
+    page.evaluate(DROP, [path.name, base64.b64encode(path.read_bytes()).decode()])
+
+
+def check_axe(page, screenshots_dir, name):
+    """axe at 1280 px and 320 px, a screenshot at each width, once the admin's messages have
+    finished fading in (axe measures a half-faded message's contrast as it is drawn)."""
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function(SETTLED)
+        page.screenshot(path=str(screenshots_dir / f"records-{name}-{width}.png"), full_page=True)
+        assert _axe_violations(page) == [], f"{name} at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_records_manager_journey(browser_site, records_manager, page, screenshots_dir, tmp_path):
+    base, _paths = browser_site
+    minutes = tmp_path / "cabinet-minutes.pdf"
+    minutes.write_bytes(make_pdf("Minutes of the Cabinet, 12 March", pad_to=3_000_000))
+    amended = tmp_path / "cabinet-minutes-amended.pdf"
+    amended.write_bytes(make_pdf("Minutes of the Cabinet, amended"))
+
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", records_manager)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+
+    # The menu: records, and no page tools a records manager cannot use
+    sidebar = page.locator("aside, nav").first.inner_text() + page.content()
+    assert "Content commons" not in sidebar and "Due for review" not in sidebar
+
+    # The file plan: a class whose schedule makes its records due at once
+    page.goto(f"{base}/admin/records/file-plan/new/")
+    page.fill("input[name=code]", "TMP-01")
+    page.fill("input[name=title]", "Temporary working papers")
+    page.select_option("select[name=trigger]", "creation")
+    page.fill("input[name=period_months]", "0")
+    page.select_option("select[name=action]", "destroy")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_selector("text=Temporary working papers")
+    check_axe(page, screenshots_dir, "file-plan")
+
+    # Declare a record with its file: the drop zone uploads with a progress bar
+    page.goto(f"{base}/admin/records/records/new/")
+    assert page.locator("[data-records-drop-hint]").is_visible()
+    drop_file(page, minutes)
+    assert "cabinet-minutes.pdf (2.9 MB)" in page.locator("[data-records-drop-chosen]").inner_text()
+    page.evaluate(WATCH_PROGRESS)
+    page.fill("input[name=title]", "Cabinet minutes, 12 March")
+    page.select_option("select[name=file_class]", label="TMP-01 Temporary working papers")
+    check_axe(page, screenshots_dir, "declare")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_url(re.compile(r"/admin/records/records/\d+/$"))
+    assert page.evaluate("Math.max(...window.recordsProgress)") == 100
+    assert page.locator("text=declared.").count() == 1
+    record_url = page.url
+    assert page.locator("h1").inner_text().strip() == "Cabinet minutes, 12 March"
+
+    # Add a version
+    page.click("text=Add a version")
+    page.set_input_files("input[name=file]", str(amended))
+    page.click("button:has-text('Upload the new version')")
+    page.wait_for_selector("text=Version 2 stored.")
+    assert page.url == record_url
+
+    # Place a legal hold from the record, then release it
+    page.click("text=Place a legal hold")
+    page.fill("input[name=name]", "Information request FOI-118")
+    page.fill("textarea[name=reason]", "Requested under the Freedom of Information Act")
+    page.fill("input[name=authority]", "Information governance")
+    assert page.locator("input[name=records]:checked").count() == 1  # this record, chosen
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_selector("text=Information request FOI-118")
+    check_axe(page, screenshots_dir, "holds")
+    page.click("a:has-text('Information request FOI-118')")
+    hold_id = re.search(r"/edit/(\d+)/", page.url).group(1)
+    page.goto(f"{base}/admin/records/holds/{hold_id}/release/")
+    page.fill("textarea[name=reason]", "Request answered")
+    page.click("button:has-text('Release the hold')")
+    page.wait_for_selector("text=released.")
+
+    # Disposal: run the schedule, approve, complete, download the certificate
+    page.goto(f"{base}/admin/records/disposal/new/")
+    page.click("button:has-text('Run the schedule now')")
+    page.wait_for_url(re.compile(r"/admin/records/disposal/\d+/review/$"))
+    fieldset = page.locator("fieldset.records-decision", has_text="Cabinet minutes, 12 March")
+    fieldset.get_by_label("Approve the scheduled action").check()
+    check_axe(page, screenshots_dir, "disposal-review")
+    page.click("button:has-text('Save decisions')")
+    page.wait_for_selector("text=Decisions saved.")
+    page.click("button:has-text('Complete the batch')")
+    page.wait_for_selector("text=its certificate is ready to download")
+    with page.expect_download() as download:
+        page.click("a:has-text('Download the certificate (JSON)')")
+    certificate = json.loads(open(download.value.path()).read())  # noqa: SIM115, PTH123
+    assert len(certificate["sha256"]) == 64
+    assert "Cabinet minutes, 12 March" in [
+        r["title"] for r in certificate["certificate"]["records"]
+    ]
+    page.screenshot(path=str(screenshots_dir / "records-disposal-completed.png"), full_page=True)
+
+    # A key decision: the forward-plan check as the date is typed, then saved
+    page.goto(f"{base}/admin/records/decisions/new/")
+    page.fill("input[name=title]", "Close the Riverside library")
+    page.fill("input[name=decision_maker]", "Cabinet")
+    page.fill("textarea[name=reasons]", "Falling use; a mobile service instead")
+    page.check("input[name=is_key_decision]")
+    page.fill("input[name=decision_date]", "2026-03-31")
+    page.fill("input[name=forward_plan_date]", "2026-03-10")
+    page.keyboard.press("Escape")  # close the date picker
+    check = page.locator(".records-forward-plan")
+    assert "20 clear days on the forward plan: 28 needed" in check.inner_text()
+    page.fill("input[name=forward_plan_date]", "2026-03-02")
+    page.keyboard.press("Escape")
+    assert "28 clear days on the forward plan: enough" in check.inner_text()
+    check_axe(page, screenshots_dir, "decision")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_selector("text=Close the Riverside library")
+
+    # The record's audit trail, with readable times
+    page.goto(record_url)
+    trail = page.locator("table:has(caption:text('Audit trail'))").inner_text()
+    for step in (
+        "Record declared",
+        "New version stored",
+        "Placed under a legal hold",
+        "Legal hold released",
+        "Disposal decision recorded",
+        "Content destroyed (metadata stub kept)",
+    ):
+        assert step in trail, step
+    assert READABLE_TIME.search(trail)
+    check_axe(page, screenshots_dir, "record")
+
+    # The register
+    page.goto(f"{base}/admin/records/records/")
+    assert "Cabinet minutes, 12 March" in page.locator("table.listing").inner_text()
+    check_axe(page, screenshots_dir, "register")
