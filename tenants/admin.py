@@ -13,6 +13,19 @@ admin.site.site_title = "Council Platform console"
 admin.site.index_title = "Councils and platform"
 
 
+def _staff_with_second_factor(request) -> bool:
+    """The data editor under the console asks for what the console asks for: active staff
+    signed in with their second factor (django-otp). Otherwise Django's admin sends them to
+    admin:login, which is the console's own sign-in (/console/login/)."""
+    verified = getattr(request.user, "is_verified", None)
+    return bool(
+        request.user.is_active and request.user.is_staff and verified is not None and verified()
+    )
+
+
+admin.site.has_permission = _staff_with_second_factor  # type: ignore[method-assign]
+
+
 def console_urls():
     """The console's URLs, without the models of council-only apps.
 

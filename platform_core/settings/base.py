@@ -76,6 +76,10 @@ SHARED_APPS = [
     # Sign-in lockout: its tables exist in public (platform console) and in every council's
     # schema, so attempts and lockouts are kept per council, like the users they protect.
     "axes",
+    # Two-factor sign-in (TOTP) for the platform console. Installed in both schemas, like the
+    # users it protects: a device row always sits next to its user.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 TENANT_APPS = [
@@ -84,6 +88,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "rest_framework.authtoken",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "platform_core.audit",
     "platform_core.events",
     # Council apps
@@ -184,6 +190,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (the console requires it).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -227,6 +235,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# The console's authenticator-app entries are named after the platform.
+OTP_TOTP_ISSUER = "Council Platform console"
 # The lockout backend first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

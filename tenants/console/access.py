@@ -10,12 +10,13 @@ from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
 from ..models import Council, CouncilRequest
+from .otp import is_verified, second_step
 
 
 def console_view(*perms: str) -> Callable:
-    """Platform staff only (active, ``is_staff``), holding every model permission in ``perms``.
-    Anyone else signed out goes to the console's sign-in; signed-in without the permissions: 403.
-    """
+    """Platform staff only (active, ``is_staff``), signed in with their second factor, holding
+    every model permission in ``perms``. Anyone else goes to the console's sign-in; staff who
+    gave only their password, to the code step; signed in without the permissions: 403."""
 
     def decorate(view):
         @wraps(view)
@@ -23,6 +24,8 @@ def console_view(*perms: str) -> Callable:
             user = request.user
             if not (user.is_authenticated and user.is_active and user.is_staff):
                 return redirect_to_login(request.get_full_path(), reverse("console-login"))
+            if not is_verified(request):  # signed in with the password only
+                return second_step(request, request.get_full_path())
             if not user.has_perms(perms):
                 raise PermissionDenied(
                     "You do not have permission to use this part of the console."

@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import otp, views
 
 urlpatterns = [
     path("", views.council_overview, name="console-overview"),
-    path("login/", views.ConsoleLoginView.as_view(), name="console-login"),
+    path("login/", otp.ConsoleLoginView.as_view(), name="console-login"),
+    path("verify/", otp.verify, name="console-verify"),
+    path("enrol/", otp.enrol, name="console-enrol"),
     path(
         "logout/", auth_views.LogoutView.as_view(next_page="/console/login/"), name="console-logout"
     ),

@@ -1,7 +1,6 @@
 """The console's pages. Every write goes through tenants.actions."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -14,14 +13,6 @@ from .access import access_council, access_council_request, console_view, counci
 from .forms import CouncilFilterForm, DecisionForm, ReasonForm
 
 PAGE_SIZE = 50
-
-
-class ConsoleLoginView(auth_views.LoginView):
-    template_name = "console/login.html"
-    redirect_authenticated_user = False
-
-    def get_default_redirect_url(self):
-        return "/console/"
 
 
 @console_view("tenants.view_council")

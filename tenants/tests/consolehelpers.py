@@ -23,8 +23,22 @@ def platform_user(username="operator@platform.example", *, perms=(), superuser=F
 
 
 def console_client(user) -> Client:
-    """Signed in, as the console requires."""
+    """Signed in with the password and the second factor, as the console requires."""
     client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
     client.force_login(user)
+    second_factor(client, user)
     client.user = user
     return client
+
+
+def second_factor(client, user):
+    """Give ``user`` a confirmed TOTP device and mark the client's session as verified with it,
+    as the console's code step does (django_otp.login). Returns the device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

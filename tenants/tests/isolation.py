@@ -351,6 +351,17 @@ def console_seeds() -> list[Seed]:
             control={"POST": 200},
             reason="a failed sign-in (recorded by django-axes in public)",
         ),
+        *[
+            Seed(
+                name,
+                urlconf="public",
+                body={"POST": {"token": "123456"}},
+                control_writes=False,
+                reason="the two-factor steps of the operator's own session (already verified: "
+                "a redirect to the console, the same for any id)",
+            )
+            for name in ("console-verify", "console-enrol")
+        ],
         Seed(
             "console-logout",
             urlconf="public",

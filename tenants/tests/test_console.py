@@ -5,12 +5,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from tenants.tests.consolehelpers import second_factor
+
 
 @pytest.fixture
 def console(db, platform_host):
     admin = get_user_model().objects.create_superuser("root@platform.example", password=None)
     client = Client(HTTP_HOST=platform_host)
     client.force_login(admin)
+    second_factor(client, admin)
     return client
 
 

@@ -8,6 +8,7 @@ from django_tenants.utils import schema_exists
 
 from tenants import actions
 from tenants.models import Council, CouncilRequest
+from tenants.tests.consolehelpers import second_factor
 
 SIGNUP = {
     "name": "Gammaton Council",
@@ -31,6 +32,7 @@ def platform_admin_client(platform_client):
 
     admin = get_user_model().objects.create_superuser("root@platform.example", password=None)
     platform_client.force_login(admin)
+    second_factor(platform_client, admin)
     platform_client.user = admin
     return platform_client
 

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 
 from tenants import actions
 from tenants.models import Council, CouncilRequest
+from tenants.tests.consolehelpers import second_factor
 
 SIGNUP = {
     "name": "Gammaton Council",
@@ -38,7 +39,9 @@ def console(platform_host):
     from django.contrib.auth import get_user_model
 
     client = Client(HTTP_HOST=platform_host)
-    client.force_login(get_user_model().objects.create_superuser("root@platform.example"))
+    root = get_user_model().objects.create_superuser("root@platform.example")
+    client.force_login(root)
+    second_factor(client, root)
     return client
 
 
@@ -210,6 +213,7 @@ def test_console_approval_needs_the_add_council_permission(platform_client, plat
     )
     client = Client(HTTP_HOST=platform_host)
     client.force_login(clerk)
+    second_factor(client, clerk)
     client.post(
         "/console/tenants/councilrequest/",
         {"action": "approve", "_selected_action": [request.pk]},

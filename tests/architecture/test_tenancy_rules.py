@@ -13,6 +13,9 @@ BOTH_SCHEMAS = {
     # Sign-in attempts and lockouts are kept where the users are: per council, and in public for
     # platform staff.
     "axes",
+    # Two-factor devices sit next to their users (platform staff in public).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 }
 
 

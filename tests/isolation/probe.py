@@ -794,7 +794,10 @@ def platform_clients(client_b):
         username="probe-operator@platform.example",
         defaults={"is_staff": True, "is_superuser": True},
     )
-    operator.force_login(user)  # the console (session) ...
+    operator.force_login(user)  # the console (session, with its second factor) ...
+    from tenants.tests.consolehelpers import second_factor
+
+    second_factor(operator, user)
     token, _ = Token.objects.get_or_create(user=user)  # ... and the platform API (token only)
     operator.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
     anonymous = Client(HTTP_HOST=host, raise_request_exception=False)

@@ -18,6 +18,7 @@ from intelligence.benchmarking.actions import (
 )
 from intelligence.benchmarking.models import NearestNeighbour, PoolMetric, PoolValue
 from platform_core.errors import Refused
+from tenants.tests.consolehelpers import second_factor
 
 BASE = "/api/v1/benchmarks/metrics/"
 CATALOGUE_API = "/platform/api/v1/catalogue/metrics/"
@@ -197,6 +198,7 @@ def test_platform_staff_edit_the_catalogue_in_the_console(platform_host, catalog
     admin_user = get_user_model().objects.create_superuser("root@platform.example", password=None)
     console = Client(HTTP_HOST=platform_host)
     console.force_login(admin_user)
+    second_factor(console, admin_user)
     metric = catalogue["recycling-rate"]
     listing = console.get("/console/benchmarking/poolmetric/")
     assert listing.status_code == 200 and b"recycling-rate" in listing.content
