@@ -12,3 +12,8 @@ class Config(AppConfig):
 
         provisioning.register()
         metrics.register()
+        from billing import access
+        from tenants.console import panels
+
+        # The console's council page shows this month's usage against the plan.
+        panels.register_usage(access.usage_for, links=access.console_links)

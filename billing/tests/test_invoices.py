@@ -159,6 +159,9 @@ def test_console_downloads_invoices_for_platform_staff_only(invoice_a, platform_
     staff = get_user_model().objects.create_superuser("ops@platform.example", password=None)
     console = Client(HTTP_HOST=platform_host)
     console.force_login(staff)
+    from tenants.tests.consolehelpers import second_factor
+
+    second_factor(console, staff)  # the console needs the second factor (django-otp)
     pdf = console.get(f"/console/billing/invoice/{invoice_a.pk}/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

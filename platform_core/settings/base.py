@@ -237,6 +237,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/admin/login/"
 # The console's authenticator-app entries are named after the platform.
 OTP_TOTP_ISSUER = "Council Platform console"
+# Nobody, not even another administrator, sees a device's secret or QR code in the data editor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The lockout backend first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -52,7 +52,7 @@ class ConsoleLoginView(auth_views.LoginView):
     template_name = "console/login.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.is_staff:
+        if request.method == "GET" and request.user.is_authenticated and request.user.is_staff:
             if is_verified(request):
                 return redirect(safe_next(request))
             return second_step(request, safe_next(request))

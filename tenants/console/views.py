@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from .. import actions
 from ..models import Council, CouncilEvent, CouncilRequest
-from . import overview
+from . import overview, panels
 from .access import access_council, access_council_request, console_view, councils
 from .forms import CouncilFilterForm, DecisionForm, ReasonForm
 
@@ -64,8 +64,9 @@ def _detail(request, council, *, suspend_form=None, reactivate_form=None, status
 
 
 def _usage(council):
-    """Billing's usage for the council, when the billing app offers it (billing.access)."""
-    return None
+    """Billing's usage for the council, when the billing app offers it (billing.access,
+    registered in tenants.console.panels)."""
+    return panels.usage(council)
 
 
 @require_POST

@@ -61,6 +61,11 @@ def probe_objects(w) -> None:
         )
         w.platform_group = Group.objects.create(name=f"{MARKER} group")
         w.platform_token = Token.objects.create(user=w.platform_user)
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        w.platform_totp = TOTPDevice.objects.create(
+            user=w.platform_user, name=f"{MARKER} phone", confirmed=True
+        )
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
         when = {"ip_address": "192.0.2.1", "user_agent": "probe", "username": MARKER}
@@ -274,6 +279,7 @@ def probe_seeds() -> list[Seed]:
                 ("auth_user", lambda w: w.platform_user.pk),
                 # the console names a token by its user's id (DRF's TokenProxy)
                 ("authtoken_tokenproxy", lambda w: w.platform_token.user_id),
+                ("otp_totp_totpdevice", lambda w: w.platform_totp.pk),
                 ("axes_accessattempt", lambda w: w.axes_attempt.pk),
                 ("axes_accesslog", lambda w: w.axes_log.pk),
                 ("axes_accessfailurelog", lambda w: w.axes_failure.pk),
@@ -299,6 +305,26 @@ def probe_seeds() -> list[Seed]:
         *_console("auth_group", lambda w: w.platform_group.pk),
         *_console("auth_user", lambda w: w.platform_user.pk),
         *_console("authtoken_tokenproxy", lambda w: w.platform_token.user_id),
+        *_console("otp_totp_totpdevice", lambda w: w.platform_totp.pk, bare=False),
+        Seed(
+            "console/otp_totp/totpdevice/<path:object_id>/",
+            kwargs=lambda w: {"object_id": w.platform_totp.pk},
+            urlconf="public",
+            methods=("GET",),
+            reason="Django admin's redirect to the change page; every method gets the same "
+            "redirect, so GET stands for all",
+        ),
+        *[
+            Seed(
+                f"admin:otp_totp_totpdevice_{view}",
+                kwargs=lambda w: {"pk": w.platform_totp.pk},
+                urlconf="public",
+                control={"GET": 403},
+                reason="OTP_ADMIN_HIDE_SENSITIVE_DATA: nobody sees a device's secret or QR code "
+                "in the console",
+            )
+            for view in ("config", "qrcode")
+        ],
         Seed(
             "admin:auth_user_password_change",
             kwargs=lambda w: {"id": w.platform_user.pk},

@@ -260,3 +260,10 @@ def test_django_admin_pages_have_no_framework_leftovers(root):
         response = root.get(path)
         assert response.status_code == 200, path
         assert b"Not available for" not in response.content
+
+
+def test_council_page_shows_billing_usage_against_the_plan(root, council_a):
+    """billing registers its usage read with the console (tenants.console.panels)."""
+    body = root.get(f"/console/councils/{council_a.slug}/").content.decode()
+    usage = body.split('id="usage"')[1].split('id="history"')[0]
+    assert "data-usage" in usage and "Storage" in usage and "Page views per month" in usage
