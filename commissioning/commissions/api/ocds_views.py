@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -64,7 +64,12 @@ def _int(params, name: str, default: int, maximum: int) -> int:
         OpenApiParameter("page", OpenApiTypes.INT),
         OpenApiParameter("page_size", OpenApiTypes.INT, description=f"At most {MAX_PAGE_SIZE}"),
     ],
-    responses={200: OpenApiTypes.OBJECT},
+    responses={
+        200: OpenApiTypes.OBJECT,
+        404: OpenApiResponse(
+            description="No releases match (`no_releases`): an OCDS 1.1 package cannot be empty."
+        ),
+    },
     auth=[],
     description="An OCDS 1.1 release package of this council's commissions, oldest first; "
     "`links.next`/`links.prev` page through them. 404 (`no_releases`) when nothing matches: "

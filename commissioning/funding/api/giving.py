@@ -3,7 +3,7 @@ council makes, as a 360Giving package (see giving.feed)."""
 
 from django.http import JsonResponse
 from django.utils.http import content_disposition_header
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 
@@ -14,7 +14,12 @@ from .. import giving
 
 
 @extend_schema(
-    responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    responses={
+        (200, "application/json"): OpenApiTypes.OBJECT,
+        404: OpenApiResponse(
+            description="No grants yet (`no_grants`): a 360Giving package cannot be empty."
+        ),
+    },
     description="Every grant the council makes as a 360Giving data package (schema 1.4); 404 "
     "(`no_grants`) while it has made none (a 360Giving package cannot be empty).",
 )
