@@ -85,6 +85,7 @@ def test_editor_edits_previews_checks_and_publishes(browser, browser_site, edito
     page.wait_for_function(
         "() => document.querySelector('#w-preview-iframe')?.contentDocument?.querySelector('h1')",
         polling=250,
+        timeout=60000,  # the preview refreshes on its own timer; slow on a loaded machine
     )
     page.locator(".public-DraftEditor-content").first.click()
     page.keyboard.press("Control+End")
@@ -97,6 +98,7 @@ def test_editor_edits_previews_checks_and_publishes(browser, browser_site, edito
         """() => [...document.querySelectorAll('iframe#w-preview-iframe')].some(
              f => (f.contentDocument?.body?.innerText || '').includes('Pay by direct debit'))""",
         polling=250,
+        timeout=60000,  # the preview refreshes on its own timer; slow on a loaded machine
     )
     assert page.frame_locator("#w-preview-iframe").first.locator("h1").inner_text() == (
         "Pay your council tax"
@@ -108,12 +110,14 @@ def test_editor_edits_previews_checks_and_publishes(browser, browser_site, edito
     page.wait_for_function(
         "() => /^\\d+$/.test(document.querySelector('[data-content-word-count]').textContent.trim())",
         polling=250,
+        timeout=60000,  # the preview refreshes on its own timer; slow on a loaded machine
     )
     words = int(page.locator("[data-content-word-count]").inner_text())
     assert words >= 20
     page.wait_for_function(
         "() => Number(document.querySelector('[data-content-checker-count]').textContent) > 0",
         polling=250,
+        timeout=60000,  # the preview refreshes on its own timer; slow on a loaded machine
     )
     issues = page.locator("[data-checks-panel] [data-content-checker-name]").all_inner_texts()
     assert "Incorrect heading hierarchy" in issues, issues
