@@ -132,6 +132,13 @@ def _number(field, data):
 def _string(field, data):
     if not isinstance(data, str):
         raise serializers.ValidationError("A string is required.", code="invalid")
+    # The documents' maxLength is on the string as sent: DRF trims surrounding whitespace before
+    # its own length check, so "\r" + 200 characters passed a 200-character limit.
+    max_length = getattr(field, "max_length", None)
+    if max_length is not None and len(data) > max_length:
+        raise serializers.ValidationError(
+            f"Ensure this field has no more than {max_length} characters.", code="max_length"
+        )
 
 
 def _decimal(field, data):

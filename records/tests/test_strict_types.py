@@ -108,3 +108,15 @@ def test_dates_are_yyyy_mm_dd_only(records_client_a, day):
 def test_audit_verify_full_is_true_or_false(records_client_a):
     assert records_client_a.get("/api/v1/records/audit/verify/?full=true").status_code == 200
     _refused(records_client_a.get("/api/v1/records/audit/verify/?full=yes"), "full")
+
+
+def test_a_string_over_its_maximum_length_is_refused_before_whitespace_is_trimmed():
+    """schemathesis (negative_data_rejection): a funding call's ``funder`` of "\\r" followed by
+    200 characters (maxLength 200) was trimmed by DRF and then accepted."""
+    from rest_framework import serializers
+
+    field = serializers.CharField(max_length=5)
+    with pytest.raises(serializers.ValidationError) as refused:
+        field.run_validation("\rabcde")
+    assert "no more than 5 characters" in str(refused.value.detail)
+    assert field.run_validation(" abc ") == "abc"  # within the limit, still trimmed
