@@ -28,10 +28,10 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from platform_core.errors import DomainError
+from platform_core import admin_forms
+from platform_core.admin_forms import NoDeletePolicy
 
 from . import actions
 from .access import access_record, visible_records
@@ -56,63 +56,30 @@ RECORDS_MENU_HOOK = "register_records_menu_item"
 # --- shared ------------------------------------------------------------------------------------
 
 
-class NoDeletePolicy(ModelPermissionPolicy):
-    """The model's Django permissions, as the API asks for them, except that nothing is deleted
-    from the admin (the API deletes none of these either)."""
-
-    def user_has_permission(self, user, action):
-        return action != "delete" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return super().user_has_any_permission(user, [a for a in actions if a != "delete"])
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
-
-
 #: What an action raises for bad input or a refusal; each becomes a form error.
-ACTION_ERRORS = (ValidationError, DomainError, StorageUnavailable)
+ACTION_ERRORS = (*admin_forms.ACTION_ERRORS, StorageUnavailable)
 
 
 def attach_errors(form, error) -> None:
-    """A domain ``ValidationError``, a refusal or an unreachable store as form errors, on the
-    field it names where the form has that field, above the form otherwise."""
+    """The kernel's form errors (platform_core.admin_forms), and two of the records' own: a file
+    over the size limit on the file field, an unreachable store above the form."""
     if isinstance(error, FileTooLarge) and "file" in form.fields:
         form.add_error("file", error.message)
-        return
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-        return
-    if isinstance(error, StorageUnavailable):
+    elif isinstance(error, StorageUnavailable):
         form.add_error(None, str(error.detail))
-        return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, error.messages)
+        admin_forms.attach_errors(form, error)
 
 
-class ActionFormMixin:
-    """Save through an action; its refusals and validation errors become form errors (a 200
-    with the form and the reason, never a 500). The action owns its transaction (Wagtail's own
-    ``form_valid`` would wrap it in another, which would also swallow the audit entry of a
-    refusal where audit writes share the caller's transaction)."""
+class ActionFormMixin(admin_forms.ActionFormMixin):
+    """Save through a records action (which owns its transaction: Wagtail's own ``form_valid``
+    would wrap it in another, which would also swallow the audit entry of a refusal where audit
+    writes share the caller's transaction)."""
 
-    def form_valid(self, form):
-        self.form = form
-        try:
-            self.object = self.save_instance()
-        except ACTION_ERRORS as error:
-            attach_errors(form, error)
-            self.produced_error_code = "validation_error"
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        response = self.save_action()
-        return self.run_after_hook() or response
+    action_errors = ACTION_ERRORS
+
+    def attach_errors(self, form, error) -> None:
+        attach_errors(form, error)
 
 
 class NativeDateInput(forms.DateInput):

@@ -22,13 +22,8 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.permissions import register_permission_policy
 
 from commissioning.ledgers import access as ledgers
-from commissioning.ledgers.admin_viewsets import (
-    ACTION_ERRORS,
-    ActionFormMixin,
-    LedgerViewSet,
-    NoDeletePolicy,
-    attach_errors,
-)
+from commissioning.ledgers.admin_viewsets import LedgerViewSet
+from platform_core.admin_forms import ACTION_ERRORS, ActionFormMixin, NoDeletePolicy, attach_errors
 from platform_core.errors import DomainError
 
 from . import access, actions, levers

@@ -9,7 +9,7 @@ commissioners and budgets; another's is the same 404 as a missing one. Nothing i
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,62 +18,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from platform_core.admin_forms import ACTION_ERRORS, ActionFormMixin, NoDeletePolicy, attach_errors
 from platform_core.errors import DomainError
 
 from . import access, actions
 from .models import Budget, Commissioner, Commitment
-
-ACTION_ERRORS = (ValidationError, DomainError)
-
-
-def attach_errors(form, error) -> None:
-    """A refusal or a domain ``ValidationError`` as form errors: on the field it names where
-    the form has it (an overspend: the amount, with what is available), above the form
-    otherwise."""
-    if isinstance(error, DomainError):
-        fields = getattr(error, "fields", None) or {}
-        form.add_error(None, error.message)
-        for name, msgs in fields.items():
-            if name in form.fields:
-                form.add_error(name, msgs)
-        return
-    if hasattr(error, "error_dict"):
-        for name, msgs in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
-
-
-class NoDeletePolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        return action != "delete" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return super().user_has_any_permission(user, [a for a in actions if a != "delete"])
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
-
-
-class ActionFormMixin:
-    """Save through an action; its refusals and validation errors become form errors (a 200
-    with the form and the reason, never a 500)."""
-
-    def form_valid(self, form):
-        self.form = form
-        try:
-            self.object = self.save_instance()
-        except ACTION_ERRORS as error:
-            attach_errors(form, error)
-            return self.form_invalid(form)
-        response = self.save_action()
-        return self.run_after_hook() or response
 
 
 class LedgerViewSet(ModelViewSet):

@@ -25,20 +25,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
 from intelligence.benchmarking import access as pool_access
+from platform_core.admin_forms import attach_errors
 from platform_core.periods import PeriodError, parse_period
 
 from . import actions, pool
 from .models import Kpi, KpiTarget, Metric, Observation
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """An action's ValidationError onto the form: on the field it names when the form has it,
-    otherwise at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class ActionFormMixin:
@@ -49,7 +40,7 @@ class ActionFormMixin:
         try:
             return super().form_valid(form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
