@@ -4,26 +4,10 @@ import re
 
 from rest_framework import serializers
 
+from ..actions import CALL_FIELDS
 from ..callfile import clean_call
 
-CALL_API_FIELDS = [
-    "id",
-    "reference",
-    "funder",
-    "programme",
-    "description",
-    "amount_min",
-    "amount_max",
-    "opens_on",
-    "closes_on",
-    "eligibility",
-    "applicant_types",
-    "themes",
-    "geography",
-    "url",
-    "created_at",
-    "updated_at",
-]
+CALL_API_FIELDS = ["id", *CALL_FIELDS, "created_at", "updated_at"]
 _WHERE = re.compile(r"^(?P<field>\w+)(\[\d+\])?: (?P<message>.*)$")
 
 
