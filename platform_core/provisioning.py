@@ -21,7 +21,11 @@ Phases (each step runs in the schema being prepared, inside the caller's transac
 Steps run in ``order`` (then name). Groups declared by several apps under one name are merged;
 the kernel's own ``platform_core.groups`` step (order 900) creates them in the template, and
 after every migrate of a council schema ``grant_declared_permissions`` grants each app's declared
-model permissions again, so councils that already exist gain those a new migration adds.
+model permissions again, and Wagtail admin access to every group declared with it, so councils
+that already exist gain what a release adds (a group created, a permission or admin access
+granted; nothing is ever taken away). Fleet migrations send ``post_migrate`` only to a schema
+with migrations to apply: a release that declares something new for existing councils ships a
+migration for it (e.g. ``ledgers.0002_commissioners_admin_access``).
 """
 
 from __future__ import annotations
@@ -138,6 +142,8 @@ def grant_declared_permissions(sender=None, **kwargs) -> None:
     label = getattr(sender, "label", None)
     if label is None or getattr(connection, "schema_name", "public") == "public":
         return
+    if label == "wagtailadmin":
+        grant_admin_access()
     if not any(p.split(".", 1)[0] == label for spec in groups() for p in spec.permissions):
         return
     # The kernel's handler is connected before django.contrib.auth's: make sure the permissions
@@ -153,3 +159,20 @@ def grant_declared_permissions(sender=None, **kwargs) -> None:
         group.permissions.add(
             *Permission.objects.filter(content_type__app_label=label, codename__in=codenames)
         )
+
+
+def grant_admin_access() -> None:
+    """Every group declared with ``admin_access`` has Wagtail's "Can access Wagtail admin", in
+    the current council schema (idempotent: run after each migrate of ``wagtailadmin``, which
+    fleet migrations emit to every app whenever a council has migrations to apply)."""
+    from django.contrib.auth.models import Group, Permission
+
+    names = [spec.name for spec in groups() if spec.admin_access]
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ).first()
+    if access is None or not names:  # wagtailadmin's own migration creates it
+        return
+    for name in names:
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(access)
