@@ -631,6 +631,13 @@ MASTERDATA_PLACE_REVIEW_SCORE = float(env("MASTERDATA_PLACE_REVIEW_SCORE", "0.6"
 # larger ones wait for the next full run (mdm_resolve).
 MASTERDATA_INCREMENTAL_LIMIT = int(env("MASTERDATA_INCREMENTAL_LIMIT", "1000"))
 MASTERDATA_REVIEW_LIMIT = int(env("MASTERDATA_REVIEW_LIMIT", "10000"))
+# Record-linkage engine for full people runs: Splink on DuckDB in process, or on a local Spark
+# session (matching/spark.py: started on first use, no web UI, quiet; each run's files under
+# MASTERDATA_SPARK_DIR/<council schema>/, removed afterwards; needs a Java 17+ runtime).
+MASTERDATA_ENGINE = env("MASTERDATA_ENGINE", "duckdb")
+MASTERDATA_SPARK_MASTER = env("MASTERDATA_SPARK_MASTER", "local[2]")
+MASTERDATA_SPARK_MEMORY = env("MASTERDATA_SPARK_MEMORY", "1g")
+MASTERDATA_SPARK_DIR = env("MASTERDATA_SPARK_DIR", str(VAR_DIR / "masterdata-spark"))
 
 # --- Web channel (cms) ----------------------------------------------------------------------------
 # Anonymous page cache per council (cms.cache); 0 turns it off.

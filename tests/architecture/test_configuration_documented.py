@@ -12,7 +12,6 @@ READ_ELSEWHERE = {
     "DJANGO_SETTINGS_MODULE": "manage.py, wsgi.py, celery.py",
     "AWS_ACCESS_KEY_ID": "boto3",
     "AWS_SECRET_ACCESS_KEY": "boto3",
-    "MASTERDATA_ENGINE": "intelligence/masterdata/matching/engine.py",
     "MIGRATION_WORKERS": "tenants/management/commands/migrate_platform.py",
     "CELERY_METRICS_PORT": "platform_core/metrics.py (a worker's metrics port)",
 }

@@ -101,12 +101,18 @@ def _load_duckdb(con) -> int:
     return con.execute("SELECT count(*) FROM md_people").fetchall()[0][0]
 
 
-def resolve_people(*, actor=None, train: bool = True, progress=None) -> dict:
+def resolve_people(
+    *, actor=None, train: bool = True, progress=None, engine_name: str | None = None
+) -> dict:
     """A full run: train the model on the council's records, score every blocked pair, cluster
     at the match threshold honouring decisions, keep golden ids stable, queue the pairs between
-    the thresholds for review."""
+    the thresholds for review. ``train=False`` applies the stored model (the latest
+    MatchModel; the priors if there is none). ``engine_name``: ``duckdb`` or ``spark``
+    (default settings.MASTERDATA_ENGINE)."""
     started = time.monotonic()
+    name = engine.engine_name(engine_name)
     match_p, review_p = thresholds()
+    latest = MatchModel.objects.order_by("-trained_at", "-id").first()
     con = engine.connect()
     count = _load_duckdb(con)
     if progress:
@@ -114,7 +120,14 @@ def resolve_people(*, actor=None, train: bool = True, progress=None) -> dict:
     if count == 0:
         return {"records": 0}
     prediction = engine.predict(
-        con, "md_people", review_probability=review_p, train=train, progress=progress
+        con,
+        "md_people",
+        review_probability=review_p,
+        settings=latest.settings if latest is not None and not train else None,
+        train=train,
+        progress=progress,
+        engine=name,
+        area=connection.schema_name,
     )
     links, no_links = _decisions()
     ids = [row[0] for row in con.execute("SELECT unique_id FROM md_people").fetchall()]
@@ -138,7 +151,7 @@ def resolve_people(*, actor=None, train: bool = True, progress=None) -> dict:
     with transaction.atomic():
         run = ResolutionRun.objects.create(kind="people", actor=audit._actor_name(actor))
         stored = MatchModel.objects.create(
-            settings=prediction.settings, record_count=count, engine=engine.engine_name()
+            settings=prediction.settings, record_count=count, engine=prediction.engine
         )
         old = dict(PersonRecord.objects.values_list("id", "golden_id"))
         labels = {rid: label for rid, label in labels.items() if rid in old}
@@ -152,6 +165,7 @@ def resolve_people(*, actor=None, train: bool = True, progress=None) -> dict:
             records=count,
             pairs_scored=len(prediction.pairs),
             trained=prediction.trained,
+            engine=prediction.engine,
             model=stored.pk,
             seconds=round(time.monotonic() - started, 2),
         )

@@ -42,6 +42,14 @@ TRAINING_BLOCKS = [
 PRIOR_MATCH_PROBABILITY = 0.0005
 
 
+def as_duckdb(stored: dict) -> dict:
+    """A saved model (of either engine) in DuckDB's SQL dialect: the form kept in MatchModel,
+    whose comparison levels incremental placement runs in DuckDB (scoring.py)."""
+    if stored.get("sql_dialect") == "duckdb":
+        return stored
+    return settings_creator(stored).get_settings("duckdb").as_dict()
+
+
 def _lvl(creator, m, u, label=None):
     options = {"m_probability": m, "u_probability": u}
     if label:
@@ -49,8 +57,32 @@ def _lvl(creator, m, u, label=None):
     return creator.configure(**options)
 
 
-def comparisons():
-    first = cl.CustomComparison(
+def comparisons(stored: dict | None = None):
+    """The comparisons, with the m and u probabilities of ``stored`` (a saved model's JSON, of
+    either engine) in place of the priors where it has them."""
+    levels_of = {
+        c["output_column_name"]: c["comparison_levels"]
+        for c in (stored or {}).get("comparisons", [])
+    }
+
+    def custom(*, output_column_name, comparison_description, comparison_levels):
+        saved = levels_of.get(output_column_name)
+        if saved and len(saved) == len(comparison_levels):
+            for creator, level in zip(comparison_levels, saved, strict=True):
+                options = {
+                    key: level[key]
+                    for key in ("m_probability", "u_probability")
+                    if level.get(key) is not None and not level.get("is_null_level")
+                }
+                if options:
+                    creator.configure(**options)
+        return cl.CustomComparison(
+            output_column_name=output_column_name,
+            comparison_description=comparison_description,
+            comparison_levels=comparison_levels,
+        )
+
+    first = custom(
         output_column_name="first_name",
         comparison_description="First name: exact, nickname, Jaro-Winkler, initial",
         comparison_levels=[
@@ -72,7 +104,7 @@ def comparisons():
             _lvl(cll.ElseLevel(), 0.02, 0.962, "different"),
         ],
     )
-    surname = cl.CustomComparison(
+    surname = custom(
         output_column_name="surname",
         comparison_description="Surname: exact, Jaro-Winkler",
         comparison_levels=[
@@ -83,7 +115,7 @@ def comparisons():
             _lvl(cll.ElseLevel(), 0.02, 0.973, "different"),
         ],
     )
-    dob = cl.CustomComparison(
+    dob = custom(
         output_column_name="date_of_birth",
         comparison_description="Date of birth: exact, day and month swapped, one digit, year",
         comparison_levels=[
@@ -107,7 +139,7 @@ def comparisons():
             _lvl(cll.ElseLevel(), 0.02, 0.987, "different"),
         ],
     )
-    postcode = cl.CustomComparison(
+    postcode = custom(
         output_column_name="postcode",
         comparison_description="Postcode: full, sector, district",
         comparison_levels=[
@@ -118,7 +150,7 @@ def comparisons():
             _lvl(cll.ElseLevel(), 0.15, 0.9645, "different"),
         ],
     )
-    email = cl.CustomComparison(
+    email = custom(
         output_column_name="email",
         comparison_description="Email: exact",
         comparison_levels=[
@@ -127,7 +159,7 @@ def comparisons():
             _lvl(cll.ElseLevel(), 0.15, 0.9999, "different"),
         ],
     )
-    phone = cl.CustomComparison(
+    phone = custom(
         output_column_name="phone",
         comparison_description="Phone: exact",
         comparison_levels=[
@@ -139,13 +171,16 @@ def comparisons():
     return [first, surname, dob, postcode, email, phone]
 
 
-def settings_creator() -> SettingsCreator:
+def settings_creator(stored: dict | None = None) -> SettingsCreator:
+    """The model for any engine (Splink renders it in the engine's SQL dialect), with a saved
+    model's parameters when ``stored`` is given."""
+    prior = (stored or {}).get("probability_two_random_records_match") or PRIOR_MATCH_PROBABILITY
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        probability_two_random_records_match=PRIOR_MATCH_PROBABILITY,
+        probability_two_random_records_match=prior,
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES],
-        comparisons=comparisons(),
+        comparisons=comparisons(stored),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
         additional_columns_to_retain=[],

@@ -30,3 +30,23 @@ def md_client_factory(staff_client_factory):
         return staff_client_factory(council, groups=("Master data",), username=username)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def masterdata_spark(tmp_path_factory):
+    """The Spark engine's session, started once for the test session (the JVM's start-up costs
+    tens of seconds here) with its working files in a temporary folder, stopped at the end."""
+    from django.test import override_settings
+
+    from intelligence.masterdata.matching import spark
+
+    folder = tmp_path_factory.mktemp("masterdata-spark")
+    overrides = override_settings(
+        MASTERDATA_SPARK_DIR=str(folder), MASTERDATA_SPARK_MASTER="local[2]"
+    )
+    overrides.enable()
+    try:
+        yield spark.session(), folder
+    finally:
+        spark.stop()
+        overrides.disable()

@@ -208,3 +208,9 @@ def test_the_warehouse_counts_distinct_golden_people_not_source_records(md_a, co
         assert "counted once" in metric.description
         [value] = Observation.objects.filter(metric=metric, area_code=council_a.gss_code)
         assert value.value == golden and value.period == actions.financial_year()
+
+
+def test_an_unknown_engine_is_refused_by_name(md_a, settings):
+    settings.MASTERDATA_ENGINE = "hadoop"
+    with md_a() as actions, pytest.raises(ValueError, match="duckdb, spark"):
+        actions.resolve_people()

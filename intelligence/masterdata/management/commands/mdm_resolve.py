@@ -15,8 +15,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-train", action="store_true", help="use the stored model's parameters"
         )
+        parser.add_argument(
+            "--engine",
+            choices=["duckdb", "spark"],
+            help="record-linkage engine for people (default: MASTERDATA_ENGINE)",
+        )
 
-    def handle(self, *args, council, kind, no_train, **options):
+    def handle(self, *args, council, kind, no_train, engine=None, **options):
         from intelligence.masterdata import actions
 
         found = council_or_error(council)
@@ -24,7 +29,10 @@ class Command(BaseCommand):
         with schema_context(found.schema_name):
             if kind in ("people", "all"):
                 stats = actions.resolve_people(
-                    actor="mdm_resolve", train=not no_train, progress=progress
+                    actor="mdm_resolve",
+                    train=not no_train,
+                    progress=progress,
+                    engine_name=engine,
                 )
                 self.stdout.write("people: " + json.dumps(stats))
             if kind in ("places", "all"):
