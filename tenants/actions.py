@@ -1,6 +1,7 @@
 """Business operations on councils. Views, the API, the console and commands all call these."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from django.conf import settings
@@ -294,24 +295,29 @@ def ensure_platform_tenant() -> Council:
     return platform
 
 
+def actor_name(actor) -> tuple[str, Any]:
+    """(name, user) of whoever acts: a platform user, a string naming the command or task, or
+    None (the system). ``user`` is None unless it is a saved user."""
+    if actor is None:
+        return "system", None
+    if isinstance(actor, str):
+        return actor[:254], None
+    return actor.get_username()[:254], actor if actor.pk else None
+
+
 def record_event(
     council: Council, kind: str, actor=None, reason: str = "", **detail
 ) -> CouncilEvent:
     """Add a step to the council's history. ``actor`` is a platform user, a string naming the
     command or task, or None (the system)."""
-    if actor is None:
-        actor_name, user = "system", None
-    elif isinstance(actor, str):
-        actor_name, user = actor, None
-    else:
-        actor_name, user = actor.get_username(), actor
+    name, user = actor_name(actor)
     return CouncilEvent.objects.create(
         council=council,
         council_slug=council.slug,
         council_name=council.name,
         kind=kind,
-        actor=user if user is not None and user.pk else None,
-        actor_name=actor_name[:254],
+        actor=user,
+        actor_name=name,
         reason=(reason or "")[:500],
         detail=detail,
     )

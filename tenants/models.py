@@ -184,6 +184,7 @@ class CouncilEvent(models.Model):
         DELETION_SCHEDULED = "deletion-scheduled", "Scheduled for deletion"
         DELETION_CANCELLED = "deletion-cancelled", "Deletion cancelled"
         DELETED = "deleted", "Deleted"
+        EXPORT_DOWNLOADED = "export-downloaded", "Export downloaded"
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
@@ -207,3 +208,55 @@ class CouncilEvent(models.Model):
 
     def __str__(self):
         return f"{self.council_slug}: {self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CouncilExport(models.Model):
+    """One export of a council (tenants/export.py): built by a task, with its progress for the
+    console, then the archive in the platform's private storage until ``expires_at``. Kept after
+    the council is deleted (slug and name copied), so a deleted council can be restored."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Being built"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired (archive deleted)"
+
+    class Purpose(models.TextChoices):
+        MANUAL = "manual", "Asked for"
+        DELETION = "deletion", "Before deletion"
+
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="exports"
+    )
+    council_slug = models.CharField(max_length=40, db_index=True)
+    council_name = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.MANUAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    step = models.CharField(max_length=200, blank=True, help_text="What it is doing now.")
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    requested_by_name = models.CharField(max_length=254)
+    file_name = models.CharField(max_length=500, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    tables = models.PositiveIntegerField(null=True, blank=True)
+    rows = models.BigIntegerField(null=True, blank=True)
+    files = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Export of {self.council_slug} ({self.get_status_display()})"
+
+    @property
+    def download_name(self) -> str:
+        return self.file_name.rsplit("/", 1)[-1]

@@ -12,3 +12,21 @@ def refill_warm_pool() -> dict:
 
     with schema_context("public"):
         return refill_pool()
+
+
+@app.task(name="tenants.build_council_export", time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
+def build_council_export(export_id: int) -> str:
+    """Build a requested export's archive (idempotent: a built export is left alone)."""
+    from .export import build_export
+
+    with schema_context("public"):
+        return build_export(export_id).status
+
+
+@app.task(name="tenants.delete_expired_exports")
+def delete_expired_exports() -> int:
+    """Delete export archives past COUNCIL_EXPORT_RETENTION_DAYS (hourly, beat)."""
+    from .export import delete_expired_exports as delete
+
+    with schema_context("public"):
+        return delete()

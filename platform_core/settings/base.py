@@ -426,6 +426,13 @@ CELERY_BEAT_SCHEDULE["tenants-refill-warm-pool"] = {
     "task": "tenants.refill_warm_pool",
     "schedule": 600.0,
 }
+# Council lifecycle (tenants/export.py): archives of exported councils are kept this long, then
+# deleted by the daily task below (the export's row stays, marked expired).
+COUNCIL_EXPORT_RETENTION_DAYS = int(env("COUNCIL_EXPORT_RETENTION_DAYS", "90"))
+CELERY_BEAT_SCHEDULE["tenants-delete-expired-exports"] = {
+    "task": "tenants.delete_expired_exports",
+    "schedule": 3600.0,
+}
 
 # --- Search ------------------------------------------------------------------------------------
 OPENSEARCH_URL = env("OPENSEARCH_URL")

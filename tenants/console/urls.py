@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import otp, views
+from . import exports, otp, views
 
 urlpatterns = [
     path("", views.council_overview, name="console-overview"),
@@ -18,6 +18,11 @@ urlpatterns = [
         views.council_reactivate,
         name="console-council-reactivate",
     ),
+    path("councils/<slug:slug>/export/", exports.export_request, name="console-export-request"),
+    path("exports/", exports.export_list, name="console-exports"),
+    path("exports/<int:pk>/", exports.export_detail, name="console-export"),
+    path("exports/<int:pk>/status/", exports.export_status, name="console-export-status"),
+    path("exports/<int:pk>/download/", exports.export_download, name="console-export-download"),
     path("requests/", views.council_requests, name="console-requests"),
     path("requests/<int:pk>/decide/", views.council_request_decide, name="console-request-decide"),
     path("data/", views.platform_data, name="console-data"),

@@ -59,6 +59,10 @@ def _detail(request, council, *, suspend_form=None, reactivate_form=None, status
         "reactivate_form": reactivate_form or ReasonForm(prefix="reactivate"),
         "can_change": request.user.has_perm("tenants.change_council"),
         "usage": _usage(council),
+        "exports": council.exports.all()[:10]
+        if request.user.has_perm("tenants.view_councilexport")
+        else [],
+        "can_export": request.user.has_perm("tenants.add_councilexport"),
     }
     return render(request, "console/council.html", context, status=status)
 

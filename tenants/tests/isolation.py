@@ -66,6 +66,22 @@ def probe_objects(w) -> None:
         w.platform_totp = TOTPDevice.objects.create(
             user=w.platform_user, name=f"{MARKER} phone", confirmed=True
         )
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import storages
+
+        from tenants.models import CouncilExport
+
+        w.council_export = CouncilExport.objects.create(
+            council=w.council,
+            council_slug=w.council.slug,
+            council_name=w.council.name,
+            requested_by_name=MARKER,
+            status=CouncilExport.Status.DONE,
+            file_name=storages["default"].save(
+                f"exports/{w.council.slug}/probe.zip", ContentFile(MARKER.encode())
+            ),
+            size=len(MARKER.encode()),
+        )
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
         when = {"ip_address": "192.0.2.1", "user_agent": "probe", "username": MARKER}
@@ -358,6 +374,22 @@ def console_seeds() -> list[Seed]:
             body={"POST": {}},
             control_writes=False,
             reason="A is active: reactivating it again changes nothing (a redirect with a note)",
+        ),
+        Seed(
+            "console-export-request",
+            kwargs=slug,
+            urlconf="public",
+            body={"POST": {}},
+        ),
+        Seed(
+            ("console-export", "console-export-status", "console-export-download"),
+            kwargs=lambda w: {"pk": w.council_export.pk},
+            urlconf="public",
+        ),
+        Seed(
+            "console-exports",
+            urlconf="public",
+            reason="the list of every council's exports, for platform staff only",
         ),
         Seed(
             "console-request-decide",

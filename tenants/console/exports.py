@@ -1,0 +1,77 @@
+"""The console's export pages: ask for an export of a council, watch it being built, download it
+(platform staff with ``tenants.view_councilexport`` only; every download is recorded in the
+council's history)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from .. import export as council_export
+from ..models import CouncilExport
+from .access import access_council, console_view
+
+
+def access_export(pk: int) -> CouncilExport:
+    found = CouncilExport.objects.select_related("council").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such export.")
+    return found
+
+
+@require_POST
+@console_view("tenants.view_council", "tenants.change_council", "tenants.add_councilexport")
+def export_request(request, slug):
+    council = access_council(slug)
+    try:
+        export = council_export.request_export(council, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("console-council", slug=council.slug)
+    messages.success(request, f"Exporting {council.name}: the archive is being built.")
+    return redirect("console-export", pk=export.pk)
+
+
+@console_view("tenants.view_councilexport")
+def export_list(request):
+    exports = CouncilExport.objects.select_related("council")[:200]
+    return render(request, "console/exports.html", {"exports": exports})
+
+
+@console_view("tenants.view_councilexport")
+def export_detail(request, pk):
+    export = access_export(pk)
+    return render(request, "console/export.html", {"export": export})
+
+
+@console_view("tenants.view_councilexport")
+def export_status(request, pk):
+    """The export's progress as JSON, for the detail page's script."""
+    export = access_export(pk)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "status_label": export.get_status_display(),
+            "progress": export.progress,
+            "step": export.step,
+            "finished": export.status in (CouncilExport.Status.DONE, CouncilExport.Status.FAILED),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@console_view("tenants.view_councilexport")
+def export_download(request, pk):
+    export = access_export(pk)
+    if export.status != CouncilExport.Status.DONE or not export.file_name:
+        raise Http404("This export has no archive to download.")
+    stored = council_export.open_export(export)
+    council_export.record_download(export, request.user)
+    response = FileResponse(stored, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, export.download_name) or ""
+    response["Cache-Control"] = "no-store"
+    if export.size is not None:
+        response["Content-Length"] = str(export.size)
+    return response
