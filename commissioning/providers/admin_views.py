@@ -110,3 +110,93 @@ def change(request, pk):
         "providers/admin/change.html",
         {"item": item, "rows": rows, "form": form, "page_title": f"Change to {item.service.name}"},
     )
+
+
+# --- importing another directory's ORUK feed ----------------------------------------------------
+
+
+class FeedForm(forms.Form):
+    file = forms.FileField(
+        label="ORUK feed file (JSON)",
+        required=False,
+        help_text="One service, a list of services, or a page of /services.",
+    )
+    url = forms.URLField(
+        label="or the feed's URL",
+        required=False,
+        assume_scheme="https",
+        help_text="e.g. https://directory.example.gov.uk/openreferral/services/<id>",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError("Choose a file or give a URL (one of them).")
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def imports(request):
+    """Past imports and the form to import a feed; an invalid feed's errors are listed with
+    their JSON paths (nothing was imported)."""
+    from .fetch import FetchRefused
+    from .importer import FeedInvalid, import_feed, import_url
+    from .models import FeedImport
+
+    _require(request, "providers.view_feedimport")
+    form = FeedForm(request.POST, request.FILES) if request.method == "POST" else FeedForm()
+    errors: list = []
+    if request.method == "POST":
+        _require(request, "providers.add_feedimport")
+        if form.is_valid():
+            upload, url = form.cleaned_data["file"], form.cleaned_data["url"]
+            try:
+                if upload:
+                    result = import_feed(upload.read(), source=upload.name, actor=request.user)
+                else:
+                    result = import_url(url, actor=request.user)
+            except FetchRefused as exc:
+                form.add_error("url", str(exc))
+            except FeedInvalid as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, "Feed imported; the report is below.")
+                return redirect("providers_admin:import", pk=result.pk)
+    return TemplateResponse(
+        request,
+        "providers/admin/imports.html",
+        {
+            "form": form,
+            "errors": errors,
+            "imports": FeedImport.objects.select_related("imported_by")[:50],
+            "page_title": "Import a directory feed",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+COUNT_LABELS = {
+    "services": "Services",
+    "organizations": "Organisations",
+    "locations": "Locations",
+    "taxonomies": "Taxonomies",
+    "taxonomy_terms": "Taxonomy terms",
+}
+
+
+def import_report(request, pk):
+    from .models import FeedImport
+
+    _require(request, "providers.view_feedimport")
+    item = get_object_or_404(FeedImport.objects.select_related("imported_by"), pk=pk)
+    return TemplateResponse(
+        request,
+        "providers/admin/import_report.html",
+        {
+            "item": item,
+            "counts": [
+                {"label": COUNT_LABELS.get(kind, kind), **n} for kind, n in item.counts.items()
+            ],
+            "page_title": f"Import of {item.source}",
+        },
+    )

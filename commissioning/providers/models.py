@@ -427,3 +427,31 @@ class ServiceChange(models.Model):
 
     def __str__(self):
         return f"{self.service} ({self.get_status_display()})"
+
+
+class FeedImport(models.Model):
+    """One import of another directory's Open Referral UK feed (a file or a URL) and its report:
+    what was created, updated and left unchanged, the entries refused and the parts left out,
+    each with its JSON path in the feed. An invalid feed imports nothing and leaves no row."""
+
+    source = models.CharField(max_length=500, help_text="The file's name or the feed's URL")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    counts = models.JSONField(
+        default=dict, help_text="{kind: {created, updated, unchanged}} for services and the rest"
+    )
+    refused = models.JSONField(
+        default=list,
+        help_text="Entries not imported: [{path, id, name, errors: [{path, message}]}]",
+    )
+    skipped = models.JSONField(
+        default=list, help_text="Parts of imported entries left out: [{path, message}]"
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.source} ({self.imported_at:%Y-%m-%d %H:%M})"

@@ -22,6 +22,7 @@ MODELS = (
     "language",
     "provideraccount",
     "servicechange",
+    "feedimport",
 )
 EDIT_DIRECTORY = [
     f"providers.{verb}_{model}" for model in MODELS for verb in ("view", "add", "change", "delete")

@@ -128,6 +128,8 @@ class TaxonomyTermViewSet(DirectorySnippetViewSet):
 
 class DirectoryGroup(SnippetViewSetGroup):
     menu_label = "Directory"
+    # Other directory screens (imports, postcodes, sharing) add themselves to this submenu.
+    submenu_hook = "register_directory_menu_item"
     menu_icon = "list-ul"
     menu_order = 300
     items = (
@@ -157,6 +159,8 @@ def provider_admin_urls():
         path("accounts/add/", admin_views.add_account, name="account-add"),
         path("changes/", admin_views.changes, name="changes"),
         path("changes/<int:pk>/", admin_views.change, name="change"),
+        path("imports/", admin_views.imports, name="imports"),
+        path("imports/<int:pk>/", admin_views.import_report, name="import"),
     ]
     return [path("directory/", include((urls, "providers_admin"), namespace="providers_admin"))]
 
@@ -189,4 +193,15 @@ def provider_changes_menu_item():
         icon_name="edit",
         order=311,
         perm="providers.change_service",
+    )
+
+
+@hooks.register("register_directory_menu_item")
+def feed_imports_menu_item():
+    return _PermMenuItem(
+        "Import a feed",
+        reverse("providers_admin:imports"),
+        icon_name="download",
+        order=900,
+        perm="providers.view_feedimport",
     )

@@ -53,11 +53,15 @@ def check_url(url: str) -> None:
         raise UnsafeURL("The URL's host is a private or loopback address.")
 
 
-def address_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def address_allowed(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, local: bool | None = None
+) -> bool:
+    """A public (global, not multicast) address; loopback only when ``local`` (by default
+    ``WEBHOOKS_ALLOW_LOCAL``). Other outbound fetches (ORUK feeds) pass their own setting."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     if address.is_loopback:
-        return allow_local()
+        return allow_local() if local is None else local
     return address.is_global and not address.is_multicast
 
 

@@ -698,6 +698,12 @@ WEBHOOKS_SECRET_OVERLAP_HOURS = float(env("WEBHOOKS_SECRET_OVERLAP_HOURS", "24")
 WEBHOOKS_BATCH = int(env("WEBHOOKS_BATCH", "100"))
 WEBHOOKS_CONCURRENCY = int(env("WEBHOOKS_CONCURRENCY", "8"))
 WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", False)
+# Importing another council's Open Referral UK feed from a URL (docs/providers.md): each fetch's
+# total timeout and largest body; ORUK_FEED_ALLOW_LOCAL lets tests fetch from 127.0.0.1 (every
+# private, loopback and link-local address is refused otherwise, as for webhooks).
+ORUK_FEED_TIMEOUT_SECONDS = float(env("ORUK_FEED_TIMEOUT_SECONDS", "15"))
+ORUK_FEED_MAX_BYTES = int(env("ORUK_FEED_MAX_BYTES", str(20 * 1024 * 1024)))
+ORUK_FEED_ALLOW_LOCAL = env_bool("ORUK_FEED_ALLOW_LOCAL", False)
 CELERY_BEAT_SCHEDULE["events-relay-all-councils"] = {
     "task": "events.relay_all",
     "schedule": EVENTS_SWEEP_SECONDS,

@@ -7,7 +7,7 @@ valid new entry (``Form(new)``: copy's form posts to the add URL, so nothing is 
 it); delete, usage, history and the chooser's ``chosen`` take A's object.
 """
 
-from tests.isolation.probe import FORM, MARKER, Form, Seed
+from tests.isolation.probe import FORM, MARKER, Form, Multipart, Seed
 
 
 def probe_objects(w) -> None:
@@ -61,6 +61,13 @@ def probe_objects(w) -> None:
     w.provider_user = actions.create_provider_account(
         None, email="probe-provider@alpha.example", name="Probe Provider", organization=org
     ).user
+    from commissioning.providers.models import FeedImport
+
+    w.oruk_feed_import = FeedImport.objects.create(
+        source=f"{MARKER}.json",
+        counts={"services": {"created": 1, "updated": 0, "unchanged": 0}},
+        refused=[{"path": "$[1]", "id": MARKER, "name": MARKER, "errors": []}],
+    )
     w.oruk_change = ServiceChange.objects.create(
         service=service,
         submitted_by=w.provider_user,
@@ -142,6 +149,15 @@ def _set_password_token(w) -> str:
     return set_password_token(w.provider_user)
 
 
+def _feed_upload():
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = (Path(__file__).parent / "feeds" / "uk_service_full.json").read_bytes()
+    return SimpleUploadedFile("probe-feed.json", data, "application/json")
+
+
 def probe_seeds() -> list[Seed]:
     seeds = [
         Seed("openreferral:service", kwargs=lambda w: {"id": str(w.oruk_service.id)}),
@@ -195,6 +211,13 @@ def probe_seeds() -> list[Seed]:
             },
             reason="B's form cannot name A's organisation (it is not in B's choices)",
         ),
+        Seed(
+            "providers_admin:imports",
+            body={"POST": Multipart(lambda w: {"file": _feed_upload()})},
+            reason="an import writes into the requester's own council; B's import of a feed "
+            "must leave A's directory as it was",
+        ),
+        Seed("providers_admin:import", kwargs=lambda w: {"pk": w.oruk_feed_import.pk}),
         Seed(
             "providers_admin:change",
             kwargs=lambda w: {"pk": w.oruk_change.pk},
