@@ -1,6 +1,8 @@
 """Events benchmark: outbox -> relay -> webhook receiver, with one real Celery worker.
 
-``python -m bench.run events [--events N] [--batches 1,10,100,N] [--reuse] [--profile]``
+``python -m bench.run events [--events N] [--batches 1,10,100,N] [--reuse] [--profile]
+[--database NAME]`` (NAME defaults to ``bench_events``: two people benchmarking at once pick
+different names)
 (DJANGO_SETTINGS_MODULE=platform_core.settings.test; ``make bench BENCH_ARGS="events"``).
 
 Runs in a council of its own in its own database (``bench_events``, next to DATABASE_URL;
@@ -40,21 +42,24 @@ TYPE = "funding.grant.awarded"
 HARD_LIMIT_SECONDS = 1500  # the whole run; SIGALRM ends it if anything hangs
 
 
-def _database_url() -> str:
+def _database_url(name: str = BENCH_DB) -> str:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    return base.rsplit("/", 1)[0] + "/" + BENCH_DB
+    return base.rsplit("/", 1)[0] + "/" + name
 
 
 def _database(url: str, reuse: bool) -> None:
     import psycopg
 
+    name = url.rsplit("/", 1)[1]
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"bench/events.py: --database {name!r} is not a plain database name")
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and reuse:
             return
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _council():
@@ -296,12 +301,17 @@ def main(argv):
     signal.signal(signal.SIGALRM, give_up)
     signal.alarm(HARD_LIMIT_SECONDS)
 
-    url = _database_url()
+    url = _database_url(option("--database", BENCH_DB))
     _database(url, "--reuse" in argv)
     os.environ["DATABASE_URL"] = url
     # The bench process publishes the wake-ups to the broker, as the web processes do.
     os.environ["CELERY_BROKER_URL"] = broker
     os.environ["WEBHOOKS_ALLOW_LOCAL"] = "1"
+    # Production shares a Redis cache between the web processes and the workers (CACHE_URL);
+    # the relay's wake-ups are de-duplicated through it. The bench uses the broker's Redis
+    # database unless CACHE_URL is given (the worker inherits it).
+    if broker.startswith("redis://"):
+        os.environ.setdefault("CACHE_URL", broker)
     import django
 
     django.setup()

@@ -113,9 +113,50 @@ class _Wake:
 
         try:
             with schema_context(self.schema):
-                relay_council.apply_async(kwargs={"schema": self.schema})
+                if not claim_wake():
+                    return  # a relay run is already queued and has not started: it will see this
+                try:
+                    relay_council.apply_async(kwargs={"schema": self.schema})
+                except Exception:
+                    release_wake()  # the next commit tries again
+                    raise
         except Exception:  # the commit stands; the beat sweep delivers the events later
             log.exception("events: could not wake the relay for %s; the sweep will", self.schema)
+
+
+# De-duplicated wake-ups: a burst of commits queues ONE relay run per council, not one each.
+# With a shared (Redis) cache, the first commit sets the current council's "woken" key (the
+# cache's key function adds the schema) and queues the task; later commits find the key and
+# queue nothing. The task deletes the key BEFORE it reads the outbox, so a commit that found the
+# key was made before that read (the run delivers it) and a commit after it queues a new run.
+# A lost task leaves the key until it expires (twice the sweep interval); the beat sweep
+# delivers meanwhile. Without a shared cache (a per-process cache in tests and development) or
+# while Redis is unreachable, every commit queues its own wake-up, as before.
+WAKE_KEY = "events:relay-woken"
+
+
+def _shared_cache():
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    return cache if isinstance(cache, RedisCache) else None
+
+
+def claim_wake() -> bool:
+    """True when this commit should queue a relay run for the current council."""
+    cache = _shared_cache()
+    if cache is None:
+        return True
+    ttl = max(10, int(2 * float(getattr(settings, "EVENTS_SWEEP_SECONDS", 30))))
+    return bool(cache.add(WAKE_KEY, 1, timeout=ttl)) or bool(getattr(cache, "degraded", False))
+
+
+def release_wake() -> None:
+    """Called by the relay task before it reads the outbox (and after a failed publish)."""
+    cache = _shared_cache()
+    if cache is not None:
+        cache.delete(WAKE_KEY)
 
 
 def _wake_on_commit(schema: str) -> None:

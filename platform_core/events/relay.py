@@ -20,13 +20,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from .models import OutboxEvent, ProcessedEvent
 from .outbox import as_cloudevent
 from .registry import handlers_for
-from .webhooks import fan_out
+from .webhooks import fan_out_many, subscribed_endpoints
 
 log = logging.getLogger(__name__)
 
@@ -58,35 +58,75 @@ def _claimable():
 def deliver(event: OutboxEvent) -> bool:
     """Run every handler of the event that has not processed it yet; True when all succeeded.
     Called inside the transaction that holds the event's row lock."""
-    cloudevent = as_cloudevent(event)
-    done = set(
-        ProcessedEvent.objects.filter(event_id=event.event_id).values_list("handler", flat=True)
-    )
-    errors = []
-    try:
-        with transaction.atomic():
-            fan_out(event)  # webhook deliveries of this council's subscribed endpoints
-    except Exception as exc:
-        log.warning("events: webhook fan-out failed on %s: %r", event.event_id, exc)
-        errors.append(f"webhooks: {type(exc).__name__}: {exc}")
-    for name, func in handlers_for(event.type).items():
-        if name in done:
-            continue
+    return _deliver_batch([event])[event.pk]
+
+
+def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
+    """Deliver a claimed batch (at most one event per subject) inside the transaction that
+    holds the rows' locks; returns ``{pk: all handlers succeeded}``.
+
+    The statements do not grow with the batch for types without internal handlers: one query
+    for the subscribed endpoints, one insert of every webhook delivery (in a savepoint), one
+    update of the delivered events. Types with handlers add one ``ProcessedEvent`` query for
+    the batch and, per event and handler, the handler's savepoint and its ``ProcessedEvent``
+    row (platform_core/events/tests/test_relay_statements.py holds these counts)."""
+    errors: dict[int, list[str]] = {event.pk: [] for event in batch}
+    endpoints = subscribed_endpoints()
+    fanned = [e for e in batch if any(e.type in ep.event_types for ep in endpoints)]
+    if fanned:
         try:
             with transaction.atomic():
-                func(cloudevent)
-                ProcessedEvent.objects.create(handler=name, event_id=event.event_id)
-        except Exception as exc:  # a handler's failure is the event's retry, never the relay's
-            log.warning("events: %s failed on %s %s: %r", name, event.type, event.event_id, exc)
-            errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                fan_out_many(fanned, endpoints)
+        except Exception:  # find the event(s) at fault; the others go on
+            for event in fanned:
+                try:
+                    with transaction.atomic():
+                        fan_out_many([event], endpoints)
+                except Exception as exc:
+                    log.warning("events: webhook fan-out failed on %s: %r", event.event_id, exc)
+                    errors[event.pk].append(f"webhooks: {type(exc).__name__}: {exc}")
+    handled = {e.pk: handlers_for(e.type) for e in batch}
+    with_handlers = [e for e in batch if handled[e.pk]]
+    done: dict = {}
+    if with_handlers:
+        rows = ProcessedEvent.objects.filter(
+            event_id__in=[e.event_id for e in with_handlers]
+        ).values_list("event_id", "handler")
+        for event_id, name in rows:
+            done.setdefault(event_id, set()).add(name)
+    for event in with_handlers:
+        cloudevent = as_cloudevent(event)
+        for name, func in handled[event.pk].items():
+            if name in done.get(event.event_id, ()):
+                continue
+            try:
+                with transaction.atomic():
+                    func(cloudevent)
+                    ProcessedEvent.objects.create(handler=name, event_id=event.event_id)
+            except Exception as exc:  # a handler's failure is the event's retry, never the relay's
+                log.warning("events: %s failed on %s %s: %r", name, event.type, event.event_id, exc)
+                errors[event.pk].append(f"{name}: {type(exc).__name__}: {exc}")
     now = timezone.now()
-    event.attempts += 1
-    if not errors:
-        event.status = OutboxEvent.Status.DELIVERED
-        event.delivered_at = now
-        event.last_error = ""
-    else:
-        event.last_error = "\n".join(errors)[:4000]
+    delivered = [e for e in batch if not errors[e.pk]]
+    for event in batch:
+        event.attempts += 1
+    if delivered:
+        OutboxEvent.objects.filter(pk__in=[e.pk for e in delivered]).update(
+            status=OutboxEvent.Status.DELIVERED,
+            attempts=F("attempts") + 1,
+            delivered_at=now,
+            last_error="",
+        )
+        for event in delivered:
+            event.status, event.delivered_at, event.last_error = (
+                OutboxEvent.Status.DELIVERED,
+                now,
+                "",
+            )
+    for event in batch:
+        if not errors[event.pk]:
+            continue
+        event.last_error = "\n".join(errors[event.pk])[:4000]
         if event.attempts >= max_attempts():
             event.status = OutboxEvent.Status.DEAD
             log.error(
@@ -97,10 +137,10 @@ def deliver(event: OutboxEvent) -> bool:
             )
         else:
             event.next_attempt_at = now + backoff(event.attempts)
-    event.save(
-        update_fields=["status", "attempts", "next_attempt_at", "last_error", "delivered_at"]
-    )
-    return not errors
+        event.save(
+            update_fields=["status", "attempts", "next_attempt_at", "last_error", "delivered_at"]
+        )
+    return {event.pk: not errors[event.pk] for event in batch}
 
 
 def relay_pending(limit: int | None = None) -> dict:
@@ -112,18 +152,21 @@ def relay_pending(limit: int | None = None) -> dict:
     while limit is None or tried < limit:
         with transaction.atomic():
             size = batch_size if limit is None else min(batch_size, limit - tried)
-            batch = list(_claimable().select_for_update(skip_locked=True)[:size])
-            if not batch:
+            claimed = list(_claimable().select_for_update(skip_locked=True)[:size])
+            if not claimed:
                 break
-            held: set[str] = set()  # subjects with a failure in this batch: later events wait
-            for event in batch:
-                if event.subject in held:
-                    continue
-                ok = deliver(event)
+            # The claim holds back every event with an earlier pending one of its subject, so a
+            # batch has one event per subject; should it ever have more, the later ones wait
+            # (still pending) for the next batch, after the first is delivered.
+            subjects: set[str] = set()
+            batch = []
+            for event in claimed:
+                if event.subject not in subjects:
+                    subjects.add(event.subject)
+                    batch.append(event)
+            for ok in _deliver_batch(batch).values():
                 counts["delivered" if ok else "failed"] += 1
-                if event.status == OutboxEvent.Status.PENDING:
-                    held.add(event.subject)
-            tried += len(batch)
+            tried += len(claimed)
         # Each claimed event is now delivered, dead, backing off (not due) or held behind an
         # earlier pending event of its subject (not claimable): the loop always ends.
     return counts

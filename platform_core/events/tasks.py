@@ -10,14 +10,27 @@ log = logging.getLogger(__name__)
 
 
 def _relay_here() -> dict:
-    """The current schema's outbox (internal handlers, webhook fan-out), then its webhook
-    deliveries."""
+    """The current schema's outbox (internal handlers, webhook fan-out) one batch at a time,
+    each batch's webhook deliveries sent before the next batch is read: an event waits for
+    its own batch, not for the whole backlog."""
+    from django.conf import settings
+
+    from .outbox import release_wake
     from .relay import relay_pending
     from .webhooks import deliver_due
 
-    counts = relay_pending()
-    counts["webhooks"] = deliver_due()
-    return counts
+    release_wake()  # before reading: a commit from now on queues a run of its own
+    batch = int(getattr(settings, "EVENTS_RELAY_BATCH", 100))
+    totals = {"delivered": 0, "failed": 0}
+    webhooks = {"delivered": 0, "failed": 0}
+    while True:
+        outbox = relay_pending(limit=batch)
+        sent = deliver_due()
+        for key in ("delivered", "failed"):
+            totals[key] += outbox[key]
+            webhooks[key] += sent[key]
+        if not any(outbox.values()) and not any(sent.values()):
+            return {**totals, "webhooks": webhooks}
 
 
 @app.task(name="events.relay_council")

@@ -133,18 +133,31 @@ class Outcome:
     error: str = ""
 
 
-def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+def resolve_or_refusal(url: str) -> Target | UnsafeURL:
+    """``resolve``, with the refusal returned instead of raised (a sender resolves each endpoint
+    once per batch and passes the result to ``post``)."""
+    try:
+        return resolve(url)
+    except UnsafeURL as exc:
+        return exc
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str], target: Target | UnsafeURL | None = None
+) -> Outcome:
     """POST ``body`` to ``url``; never raises. 2xx is success; anything else (3xx included: no
-    redirects are followed), a timeout or a refused address is a failure."""
+    redirects are followed), a timeout or a refused address is a failure. ``target``: the
+    URL's address as ``resolve_or_refusal`` checked it moments ago (resolved here if not
+    given); the connection goes to that address, never to a fresh DNS answer."""
     started = time.monotonic()
 
     def took() -> int:
         return int((time.monotonic() - started) * 1000)
 
-    try:
-        target = resolve(url)
-    except UnsafeURL as exc:
-        return Outcome(False, None, took(), str(exc)[:500])
+    if target is None:
+        target = resolve_or_refusal(url)
+    if isinstance(target, UnsafeURL):
+        return Outcome(False, None, took(), str(target)[:500])
     port_suffix = "" if target.port in (80, 443) else f":{target.port}"
     host_header = target.host if ":" not in target.host else f"[{target.host}]"
     timeout = float(getattr(settings, "WEBHOOKS_TIMEOUT_SECONDS", 5))
