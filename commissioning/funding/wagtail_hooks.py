@@ -1,13 +1,17 @@
-"""The council's funding screens in the Wagtail admin: its own calls (a snippet; saved through
-the actions, audited), and the ranked matches."""
+"""The council's Funding menu in the Wagtail admin: its own calls (saved through the actions,
+audited), the ranked matches with reasons, saved searches, grants made and 360Giving imports
+(admin_viewsets.py). Each item is shown only to those with the permission it needs (funding
+officers and council administrators)."""
 
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import actions, admin_views
+from .admin_viewsets import GrantsImportViewSet, GrantViewSet, SavedSearchViewSet
 from .models import CouncilCall
 
 FORM_FIELDS = [
@@ -54,8 +58,6 @@ class CouncilCallViewSet(ModelViewSet):
     url_prefix = "funding/calls"
     icon = "pick"
     menu_label = "Funding calls"
-    menu_order = 270
-    add_to_admin_menu = True
     copy_view_enabled = False  # a copy would be saved without the actions (and their audit)
     list_display = ["programme", "funder", "amount_max", "closes_on"]
     search_fields = ["programme", "funder", "description"]
@@ -65,9 +67,43 @@ class CouncilCallViewSet(ModelViewSet):
     delete_view_class = CallDeleteView
 
 
+class FundingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("funding.view_councilcall")
+
+
+class MatchesViewSet(ViewSet):
+    """The ranked matches (admin_views.matches, at its own URL) as an item of the group."""
+
+    name = "funding_matches_menu"
+    menu_label = "Funding matches"
+    menu_icon = "pick"
+    menu_item_class = FundingMenuItem
+
+    @property
+    def menu_url(self):
+        return reverse("funding_matches")
+
+    def get_urlpatterns(self):
+        return []
+
+
+class FundingGroup(ViewSetGroup):
+    menu_label = "Funding"
+    menu_icon = "pick"
+    menu_order = 270
+    items = (
+        MatchesViewSet,
+        CouncilCallViewSet,
+        SavedSearchViewSet,
+        GrantViewSet,
+        GrantsImportViewSet,
+    )
+
+
 @hooks.register("register_admin_viewset")
-def register_calls_viewset():
-    return CouncilCallViewSet()
+def register_funding_viewsets():
+    return FundingGroup()
 
 
 @hooks.register("register_admin_urls")
@@ -76,19 +112,3 @@ def register_admin_urls():
         path("funding/matches/", admin_views.matches, name="funding_matches"),
         path("funding/groups/<str:pk>/", admin_views.call_groups, name="funding_call_groups"),
     ]
-
-
-class FundingMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("funding.view_councilcall")
-
-
-@hooks.register("register_admin_menu_item")
-def register_matches_menu_item():
-    return FundingMenuItem(
-        "Funding matches",
-        reverse("funding_matches"),
-        name="funding_matches",
-        icon_name="pick",
-        order=271,
-    )

@@ -56,6 +56,14 @@ def _money(amount: Decimal) -> str:
     return f"£{amount:,.2f}".replace(".00", "")
 
 
+def _refused(message: str, field: str) -> Refused:
+    """A refusal that names the field it is about (the admin shows it there, the API in
+    ``fields``)."""
+    error = Refused(message)
+    error.fields = {field: [message]}  # type: ignore[attr-defined]
+    return error
+
+
 # --- processes ------------------------------------------------------------------------------
 
 
@@ -195,8 +203,9 @@ def eligibility(process: Process, *, postcode: str, address: str) -> str:
     master data (golden records), "postcode" otherwise; refused when the postcode is not in
     the ward."""
     if process.postcodes and postcode not in process.postcodes:
-        raise Refused(
-            f"{postcode} is not in {process.ward_name}: only residents of the ward can vote."
+        raise _refused(
+            f"{postcode} is not in {process.ward_name}: only residents of the ward can vote.",
+            "postcode",
         )
     from intelligence.masterdata import access as masterdata
 
@@ -222,15 +231,16 @@ def _check_choices(process: Process, choices: list[int]) -> list[Proposal]:
             raise ValidationError({"choices": ["Choose at least one project"]})
         total = sum((p.cost for p in chosen), Decimal(0))
         if total > process.budget:
-            raise Refused(
+            raise _refused(
                 f"Your choices cost {_money(total)}, more than the budget of {_money(process.budget)}: "
-                "remove a project and vote again."
+                "remove a project and vote again.",
+                "choices",
             )
     else:
         low, high = process.min_choices, process.max_choices
         if len(chosen) < low or (high is not None and len(chosen) > high):
             span = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise Refused(f"Choose {span} projects; you chose {len(chosen)}.")
+            raise _refused(f"Choose {span} projects; you chose {len(chosen)}.", "choices")
     return chosen
 
 
@@ -295,10 +305,50 @@ def cast_vote(
                     detail={"process": process.pk, "choices": len(chosen)},
                 )
     except IntegrityError:
-        raise Refused(
-            "This resident has already voted in this participatory budget: one vote each."
+        raise _refused(
+            "This resident has already voted in this participatory budget: one vote each.",
+            "name",
         ) from None
     return VoteReceipt(ballot=ballot.pk, channel=channel, eligibility=how)
+
+
+# --- opening and closing the vote early --------------------------------------------------------
+
+
+def open_voting(process: Process, *, actor=None, now=None) -> Process:
+    """Open voting now, once the proposals have closed (staff have checked the projects)."""
+    now = now or timezone.now()
+    if process.stage(now) != "review":
+        raise Refused("Voting can be opened early only after proposals close and before it opens.")
+    if not process.proposals.filter(status=Proposal.Status.FEASIBLE).exists():
+        raise Refused("No project is on the ballot yet: check at least one as feasible first.")
+    return _move(process, "voting_open", now, "participation.voting.opened", actor)
+
+
+def close_voting(process: Process, *, actor=None, now=None) -> Process:
+    """Close voting now (the count can follow); paper ballots can still be entered until the
+    count."""
+    now = now or timezone.now()
+    if process.stage(now) != "voting":
+        raise Refused("Voting is not open: there is nothing to close.")
+    return _move(process, "voting_close", now, "participation.voting.closed", actor)
+
+
+def _move(process: Process, field: str, when, event: str, actor) -> Process:
+    with transaction.atomic():
+        current = Process.objects.select_for_update().get(pk=process.pk)
+        setattr(current, field, when)
+        current.save(update_fields=[field])
+        audit.append(
+            event,
+            current,
+            actor=actor,
+            object_type="participation.process",
+            object_id=str(current.pk),
+            detail={field: when.isoformat()},
+        )
+    setattr(process, field, when)
+    return process
 
 
 # --- the count and what follows ---------------------------------------------------------------

@@ -119,4 +119,41 @@ def probe_seeds() -> list[Seed]:
             body={"PUT": {"name": "Renamed"}, "PATCH": {"name": "Renamed"}, "DELETE": {}},
         ),
         Seed("funding-search-matches", kwargs=search),
+        # Wagtail admin: saved searches (the officer's own), grants made, 360Giving imports
+        Seed("funding_searches:add", body={"POST": Form({"name": "Probe search 3"})}),
+        Seed(
+            "funding_searches:edit",
+            kwargs=search,
+            body={"POST": Form({"name": "Probe search renamed"})},
+        ),
+        Seed("funding_searches:delete", kwargs=search, body={"POST": {}, "DELETE": {}}),
+        Seed("funding_searches:matches", kwargs=search),
+        Seed(
+            "funding_grants:add",
+            body={
+                "POST": Form(
+                    {
+                        "title": "Probe grant 3",
+                        "description": "Probe",
+                        "amount_awarded": "10",
+                        "currency": "GBP",
+                        "award_date": "2025-01-03",
+                        "recipient_name": "Probe",
+                        "source": "direct",
+                    }
+                )
+            },
+        ),
+        Seed(
+            "funding_imports:upload",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "file": SimpleUploadedFile(
+                            "grants.json", GRANTS, content_type="application/json"
+                        )
+                    }
+                )
+            },
+        ),
     ]

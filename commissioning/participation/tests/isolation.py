@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from tests.isolation.probe import MARKER, Seed
+from tests.isolation.probe import MARKER, Form, Seed
 
 
 def _dates(stage: str) -> dict:
@@ -118,6 +118,60 @@ def probe_seeds() -> list[Seed]:
             "participation-proposal-check",
             kwargs=lambda w: {"pk": w.pb_new_proposal.pk},
             body={"POST": {"feasible": True, "cost": "50"}},
+        ),
+        # Wagtail admin: the processes (a ModelViewSet), a process's screen, a proposal's check
+        # and the paper ballot form
+        Seed(
+            "participation:add",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "title": "Probe admin budget",
+                        "slug": "probe-admin-budget",
+                        "summary": "Probe",
+                        "ward_code": "E05900001",
+                        "ward_name": "Probe ward",
+                        "postcodes": "NS1 1AA",
+                        "budget": "1000",
+                        "method": "knapsack",
+                        "min_choices": "1",
+                        **{
+                            k: timezone.localtime(v + datetime.timedelta(days=30)).strftime(
+                                "%Y-%m-%d %H:%M"
+                            )
+                            for k, v in _dates("proposals").items()
+                        },
+                    }
+                )
+            },
+        ),
+        Seed(
+            "participation:edit",
+            kwargs=lambda w: {"pk": w.pb_proposals.pk},
+            body={"POST": Form({"summary": "Changed by the probe"})},
+        ),
+        Seed(
+            "participation:run",
+            kwargs=lambda w: {"pk": w.pb_closed.pk},
+            body={"POST": {"step": "count"}},
+        ),
+        Seed(
+            "participation:check",
+            kwargs=lambda w: {"pk": w.pb_proposals.pk, "proposal_pk": w.pb_new_proposal.pk},
+            body={"POST": {"feasible": "yes", "cost": "50", "note": ""}},
+        ),
+        Seed(
+            "participation:paper_ballot",
+            kwargs=voting,
+            body={
+                "POST": lambda w: {
+                    "name": "Admin Paper Voter",
+                    "date_of_birth": "1981-01-01",
+                    "address": "1 Probe Street",
+                    "postcode": "NS1 1AA",
+                    "choices": [str(w.pb_voting_proposal.pk)],
+                }
+            },
         ),
         # Public pages on the council's website
         Seed("participation_process", kwargs=lambda w: {"slug": w.pb_voting.slug}),
