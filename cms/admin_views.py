@@ -63,6 +63,7 @@ def commons_library(request):
         and (not source or str(t.source_council_id) == source)
     ]
     adopted = {a.template_id: a for a in AdoptedPage.objects.select_related("page")}
+    own_council = commons.require_council().pk
     addable = [
         p
         for p in Page.objects.filter(depth__gte=2).order_by("path").specific()
@@ -79,6 +80,7 @@ def commons_library(request):
             "template": t,
             "type_name": _type_name(apps, t.page_type),
             "adoption": adopted.get(t.pk),
+            "own": t.source_council_id == own_council,
             "parents": parents_by_type.get(t.page_type, []),
         }
         for t in shown

@@ -74,13 +74,13 @@ def drop_file(page, path):
     page.evaluate(DROP, [path.name, base64.b64encode(path.read_bytes()).decode()])
 
 
-def check_axe(page, screenshots_dir, name):
+def check_axe(page, screenshots_dir, name, prefix="records"):
     """axe at 1280 px and 320 px, a screenshot at each width, once the admin's messages have
     finished fading in (axe measures a half-faded message's contrast as it is drawn)."""
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_function(SETTLED)
-        page.screenshot(path=str(screenshots_dir / f"records-{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(screenshots_dir / f"{prefix}-{name}-{width}.png"), full_page=True)
         assert _axe_violations(page) == [], f"{name} at {width} px"
     page.set_viewport_size({"width": 1280, "height": 900})
 
