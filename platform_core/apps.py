@@ -26,6 +26,11 @@ class PlatformCoreConfig(AppConfig):
             provisioning.grant_declared_permissions, dispatch_uid="declared-group-permissions"
         )
         register_council_figures()
+        from . import subject_access
+
+        # What the kernel holds about a person (accounts, their audit entries): see
+        # platform_core/subject_access.py; the other apps register their own.
+        subject_access.register("accounts", "Accounts", subject_access.accounts, order=10)
 
 
 def register_council_figures() -> None:

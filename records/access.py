@@ -48,3 +48,43 @@ def access_version(user, record_id, number) -> RecordVersion:
         return record.versions.select_related("record").get(number=int(number))
     except (RecordVersion.DoesNotExist, ValueError, TypeError):
         raise Http404("No such version") from None
+
+
+# --- subject access (platform_core/subject_access.py) ----------------------------------------
+SUBJECT_ACCESS_LIMIT = 200
+
+
+def subject_access(subject) -> list[dict]:
+    """Records whose title, description or extracted text name the person (a full name as a
+    phrase, or an email address), found by the council's PostgreSQL full-text index. Listed by
+    reference, not content: the records manager reviews each before anything is disclosed
+    (classification and third parties). Destroyed records' stubs are left out."""
+    from django.contrib.postgres.search import SearchQuery
+
+    terms = [(name, "name") for name in subject.full_names()]
+    terms += [(email, "email") for email in subject.emails]
+    found: dict[int, tuple[Record, list[str]]] = {}
+    for term, how in terms:
+        phrase = '"' + term.replace('"', " ") + '"'
+        query = SearchQuery(phrase, config="english", search_type="websearch")
+        for record in (
+            Record.objects.filter(search_vector=query)
+            .exclude(status=Record.Status.DESTROYED)
+            .select_related("file_class")
+            .order_by("-id")[:SUBJECT_ACCESS_LIMIT]
+        ):
+            found.setdefault(record.pk, (record, []))[1].append(f"{how}: {term}")
+    return [
+        {
+            "kind": "record",
+            "matched_on": ", ".join(matches),
+            "uid": str(record.uid),
+            "title": record.title,
+            "file_class": str(record.file_class),
+            "classification": record.classification,
+            "status": record.status,
+            "created_at": record.created_at.isoformat(),
+            "note": "listed by reference: review the record before disclosing it",
+        }
+        for record, matches in (found[pk] for pk in sorted(found))
+    ]

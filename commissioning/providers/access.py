@@ -265,3 +265,57 @@ def unit_costs_by_term(term_ids) -> dict[tuple, list]:
     ):
         costs.setdefault((term_id, str(org_id)), []).append(amount)
     return costs
+
+
+# --- subject access (platform_core/subject_access.py) ----------------------------------------
+def subject_access(subject) -> list[dict]:
+    """What the providers directory holds about one person, by their email addresses: their
+    provider account (its organisation), the changes they sent, and the directory contacts
+    that name them."""
+    from platform_core.subject_access import iexact_any
+
+    from .models import Contact, ProviderAccount, ServiceChange
+
+    if not subject.emails:
+        return []
+    items: list[dict] = []
+    for account in (
+        ProviderAccount.objects.filter(iexact_any("user__email", subject.emails))
+        .select_related("user", "organization")
+        .order_by("pk")
+    ):
+        changes = ServiceChange.objects.filter(submitted_by=account.user).select_related("service")
+        items.append(
+            {
+                "kind": "provider account",
+                "matched_on": "email",
+                "email": account.user.email,
+                "organisation": account.organization.name,
+                "created_at": account.created_at.isoformat(),
+                "changes_sent": [
+                    {
+                        "service": change.service.name,
+                        "submitted_at": change.submitted_at.isoformat(),
+                        "status": change.status,
+                        "data": change.data,
+                    }
+                    for change in changes.order_by("submitted_at", "pk")
+                ],
+            }
+        )
+    for contact in (
+        Contact.objects.filter(iexact_any("email", subject.emails))
+        .select_related("service")
+        .order_by("service__name", "pk")
+    ):
+        items.append(
+            {
+                "kind": "directory contact",
+                "matched_on": "email",
+                "service": contact.service.name,
+                "name": contact.name,
+                "title": contact.title,
+                "email": contact.email,
+            }
+        )
+    return items

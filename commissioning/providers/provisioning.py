@@ -2,7 +2,7 @@
 same permissions for "Council administrators"), and the demo directory for ``make run``.
 Registered with the kernel's provisioning registry in ``Config.ready``."""
 
-from platform_core import provisioning
+from platform_core import provisioning, subject_access
 
 MODELS = (
     "organization",
@@ -35,3 +35,6 @@ def register() -> None:
     for group in ("Directory editors", "Council administrators"):
         provisioning.declare_group(group, admin_access=True, permissions=EDIT_DIRECTORY)
     provisioning.register("providers.demo", seed_demo, phase=provisioning.DEMO, order=50)
+    from . import access
+
+    subject_access.register("providers", "Providers directory", access.subject_access, order=50)

@@ -118,3 +118,15 @@ def search_places(*, uprn: str = "", postcode: str = "", address: str = ""):
     if address:
         places = places.filter(address_key__contains=n.address_key(address))
     return places.distinct().order_by("id")
+
+
+def access_subject_access_request(user, request_id):
+    """A subject access request, for the Master data role only (it names a person)."""
+    from .models import SubjectAccessRequest
+
+    if not can_read_people(user):
+        raise Http404("Not found")
+    found = SubjectAccessRequest.objects.filter(pk=_int(request_id)).first()
+    if found is None:
+        raise Http404("Not found")
+    return found

@@ -205,3 +205,72 @@ def person_action(request, pk: int, what: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("masterdata_person", pk=person.pk)
+
+
+def _sar_row(sar, today) -> dict:
+    return {
+        "request": sar,
+        "overdue": sar.status == "open" and sar.due_date < today,
+        "days_left": (sar.due_date - today).days,
+        "days_overdue": (today - sar.due_date).days,
+    }
+
+
+def subject_access_list(request):
+    """Every subject access request: open ones by due date first (overdue highlighted), then
+    completed ones, newest first."""
+    _require_people(request)
+    today = timezone.localdate()
+    open_ = SubjectAccessRequest.objects.filter(status="open").order_by("due_date", "id")
+    done = SubjectAccessRequest.objects.exclude(status="open").order_by("-completed_at", "-id")
+    rows = [_sar_row(s, today) for s in list(open_) + list(done[:200])]
+    access.audit_people_read(
+        request.user, sorted({r["request"].golden_id for r in rows}), how="admin-subject-access"
+    )
+    return TemplateResponse(
+        request,
+        "masterdata/admin/subject_access_list.html",
+        {"page_title": "Subject access requests", "header_icon": "doc-full", "rows": rows},
+    )
+
+
+def subject_access_detail(request, pk: int):
+    _require_people(request)
+    sar = access.access_subject_access_request(request.user, pk)
+    access.audit_people_read(request.user, [sar.golden_id], how="admin-subject-access")
+    return TemplateResponse(
+        request,
+        "masterdata/admin/subject_access_detail.html",
+        {
+            "page_title": f"Subject access request {sar.pk}",
+            "header_icon": "doc-full",
+            "row": _sar_row(sar, timezone.localdate()),
+            "person_exists": GoldenPerson.objects.filter(pk=sar.golden_id).exists(),
+        },
+    )
+
+
+def subject_access_download(request, pk: int):
+    """The export as a ZIP (audited as an export and as a read of the person)."""
+    from django.http import HttpResponse
+
+    _require_people(request)
+    sar = access.access_subject_access_request(request.user, pk)
+    access.audit_people_read(request.user, [sar.golden_id], how="admin-subject-access-export")
+    body = actions.subject_access_archive(sar, actor=request.user)
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def subject_access_complete(request, pk: int):
+    _require_people(request)
+    sar = access.access_subject_access_request(request.user, pk)
+    if sar.status == SubjectAccessRequest.Status.COMPLETED:
+        messages.error(request, "This request was already completed.")
+    else:
+        actions.complete_subject_access(sar, actor=request.user)
+        messages.success(request, f"Request {sar.pk} marked completed.")
+    return redirect("masterdata_subject_access_detail", pk=sar.pk)

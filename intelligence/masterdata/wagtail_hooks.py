@@ -28,6 +28,26 @@ def register_admin_urls():
             {"decision": "reject"},
             name="masterdata_review_reject",
         ),
+        path(
+            "masterdata/subject-access/",
+            admin_views.subject_access_list,
+            name="masterdata_subject_access",
+        ),
+        path(
+            "masterdata/subject-access/<int:pk>/",
+            admin_views.subject_access_detail,
+            name="masterdata_subject_access_detail",
+        ),
+        path(
+            "masterdata/subject-access/<int:pk>/download/",
+            admin_views.subject_access_download,
+            name="masterdata_subject_access_download",
+        ),
+        path(
+            "masterdata/subject-access/<int:pk>/complete/",
+            admin_views.subject_access_complete,
+            name="masterdata_subject_access_complete",
+        ),
         path("masterdata/people/<int:pk>/", admin_views.person_detail, name="masterdata_person"),
         path(
             "masterdata/people/<int:pk>/<slug:what>/",

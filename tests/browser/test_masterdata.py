@@ -75,3 +75,53 @@ def test_officer_reviews_a_pair_with_its_waterfall(
     page.click("text=Reject: different")
     page.wait_for_selector("text=Rejected: the records stay apart.")
     page.screenshot(path=str(screenshots_dir / "masterdata-review-rejected.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def overdue_request(browser_site, review_pair, django_db_blocker):
+    """A subject access request about the reviewed person, due three days ago (committed)."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from intelligence.masterdata import actions
+    from intelligence.masterdata.models import GoldenPerson, SubjectAccessRequest
+    from tenants.models import Council
+
+    from .conftest import BROWSER_COUNCIL
+
+    with django_db_blocker.unblock():
+        council = Council.objects.get(slug=BROWSER_COUNCIL["slug"])
+        with schema_context(council.schema_name):
+            person = GoldenPerson.objects.filter(status="active").order_by("id").first()
+            sar = actions.request_subject_access(person, actor="clerk", reference="SAR-LATE")
+            SubjectAccessRequest.objects.filter(pk=sar.pk).update(
+                due_date=timezone.localdate() - datetime.timedelta(days=3)
+            )
+            return sar.pk
+
+
+def test_officer_sees_an_overdue_subject_access_request_and_downloads_its_export(
+    browser_site, overdue_request, page, screenshots_dir
+):
+    base, _paths = browser_site
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", "officer@browserton.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/admin/masterdata/subject-access/")
+    page.wait_for_selector("text=Overdue by 3 days")
+    page.screenshot(path=str(screenshots_dir / "masterdata-sar-list-1280.png"), full_page=True)
+    assert _axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.screenshot(path=str(screenshots_dir / "masterdata-sar-list-320.png"), full_page=True)
+    assert _axe_violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click(f"text=Request {overdue_request}")
+    page.wait_for_selector("text=overdue by 3 days")
+    assert _axe_violations(page) == []
+    page.screenshot(path=str(screenshots_dir / "masterdata-sar-detail-1280.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("text=Download the export (ZIP)")
+    assert download.value.suggested_filename == f"subject-access-{overdue_request}.zip"

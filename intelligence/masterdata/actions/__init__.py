@@ -17,6 +17,7 @@ from .personal import (
     erase_person,
     one_month_after,
     request_subject_access,
+    subject_access_archive,
     subject_access_export,
 )
 from .review import confirm_pair, merge_people, merge_places, reject_pair, unmerge_person_record
@@ -45,6 +46,7 @@ __all__ = [
     "request_subject_access",
     "resolve_people",
     "resolve_places",
+    "subject_access_archive",
     "subject_access_export",
     "thresholds",
     "unmerge_person_record",

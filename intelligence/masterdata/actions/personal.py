@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from platform_core import subject_access as registry
 from platform_core.audit import log as audit
 from platform_core.audit.log import export_entries
 
@@ -110,15 +111,70 @@ def subject_access_export(request: SubjectAccessRequest, *, actor=None) -> dict:
             )
         ),
         "audit": export_entries("masterdata.goldenperson", request.golden_id),
-        "other_apps": [],  # see docs/masterdata.md: other apps hold no person-keyed data yet
+        # What the platform's other apps hold about them (platform_core/subject_access.py):
+        # each app's own ``access.subject_access``, found by every value master data knows.
+        "other_apps": registry.gather(subject_of(request.golden_id, person, records)),
     }
     audit.append(
         "masterdata.subject_access.exported",
         request,
         actor=actor,
-        detail={"golden_id": request.golden_id},
+        detail={
+            "golden_id": request.golden_id,
+            "source_records": len(records),
+            "other_apps": {s["app"]: s["count"] for s in data["other_apps"]},
+        },
     )
     return data
+
+
+def subject_of(golden_id: int, person: GoldenPerson | None, records) -> registry.Subject:
+    """Every name, date of birth, postcode, email and phone master data holds for the person
+    (the golden record's and each linked source record's)."""
+    rows = list(records) + ([person] if person is not None else [])
+
+    def values(field):
+        return tuple(sorted({getattr(r, field) for r in rows if getattr(r, field)}))
+
+    return registry.Subject(
+        golden_id=golden_id,
+        names=tuple(sorted({(r.first_name or "", r.surname) for r in rows if r.surname})),
+        dates_of_birth=values("date_of_birth"),
+        postcodes=values("postcode"),
+        emails=tuple(sorted({r.email.lower() for r in rows if r.email})),
+        phones=values("phone"),
+    )
+
+
+def subject_access_archive(request: SubjectAccessRequest, *, actor=None) -> bytes:
+    """The export as a ZIP: ``subject-access-<id>.json`` (everything), one JSON file per app
+    that holds something, and a README naming the request and its due date."""
+    import io
+    import json
+    import zipfile
+
+    data = subject_access_export(request, actor=actor)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"subject-access-{request.pk}.json", json.dumps(data, indent=2, default=str)
+        )
+        for section in data["other_apps"]:
+            if section["count"]:
+                archive.writestr(
+                    f"apps/{section['app']}.json", json.dumps(section, indent=2, default=str)
+                )
+        lines = [
+            f"Subject access request {request.pk}"
+            + (f" ({request.reference})" if request.reference else ""),
+            f"Requested {request.requested_at:%d %B %Y} by {request.requested_by or 'staff'}; "
+            f"due {request.due_date:%d %B %Y}.",
+            f"Golden person {request.golden_id}: {len(data['source_records'])} source records.",
+            *(f"{s['label']}: {s['count']}" for s in data["other_apps"]),
+            "Records are listed by reference: review each before disclosing it.",
+        ]
+        archive.writestr("README.txt", "\n".join(lines) + "\n")
+    return buffer.getvalue()
 
 
 @transaction.atomic

@@ -138,6 +138,15 @@ def probe_seeds() -> list[Seed]:
         ),
         Seed("masterdata_person", kwargs=person),
         Seed(
+            ("masterdata_subject_access_detail", "masterdata_subject_access_download"),
+            kwargs=lambda w: {"pk": w.md_sar.pk},
+        ),
+        Seed(
+            "masterdata_subject_access_complete",
+            kwargs=lambda w: {"pk": w.md_sar.pk},
+            body={"POST": {}},
+        ),
+        Seed(
             "masterdata_person_action",
             kwargs=lambda w: {"pk": w.md_person.pk, "what": "subject-access"},
             missing={"what": "subject-access"},
