@@ -50,6 +50,16 @@ def access_version(user, record_id, number) -> RecordVersion:
         raise Http404("No such version") from None
 
 
+def published_decision(decision_id):
+    """A decision in the published register (what anyone may read, in the open decisions feed),
+    or None: for other apps that link their own objects to the decision recorded for them."""
+    from .models import Decision
+
+    if decision_id is None:
+        return None
+    return Decision.objects.filter(pk=decision_id, published=True).first()
+
+
 # --- subject access (platform_core/subject_access.py) ----------------------------------------
 SUBJECT_ACCESS_LIMIT = 200
 

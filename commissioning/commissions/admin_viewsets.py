@@ -25,6 +25,7 @@ from commissioning.ledgers import access as ledgers
 from commissioning.ledgers.admin_viewsets import LedgerViewSet
 from platform_core.admin_forms import ACTION_ERRORS, ActionFormMixin, NoDeletePolicy, attach_errors
 from platform_core.errors import DomainError
+from records import access as records
 
 from . import access, actions, levers
 from .models import Commission, Priority
@@ -121,7 +122,20 @@ class CommissionViewSet(LedgerViewSet):
     ]
     list_filter = ["stage", "path"]
     search_fields = ["title", "need"]
-    panels = [FieldPanel("title")]
+    # Every field of CommissionForm: a field without a panel is rendered bare, without its label.
+    panels = [
+        FieldPanel(name)
+        for name in (
+            "title",
+            "need",
+            "commissioner",
+            "budget",
+            "priority",
+            "estimated_value",
+            "area_code",
+            "category",
+        )
+    ]
 
     edit_view_enabled = False  # a commission's row links to the screen that runs it
 
@@ -335,6 +349,17 @@ def run_view(request, pk):
     bids = list(commission.bids.select_related("organization")) if unsealed else []
     criteria = list(commission.criteria.all())
     contract = getattr(commission, "contract", None)
+    kpis = list(contract.kpis.all()) if contract else []
+    kpi_names = {str(k.pk): k.name for k in kpis}
+    returns = [
+        {
+            "r": r,
+            "values": [
+                (kpi_names.get(key, f"KPI {key}"), value) for key, value in r.values.items()
+            ],
+        }
+        for r in (contract.returns.all() if contract else [])
+    ]
     return TemplateResponse(
         request,
         "commissions/admin/run.html",
@@ -349,8 +374,9 @@ def run_view(request, pk):
             "criteria": criteria,
             "ranking": actions.ranking(commission) if unsealed and criteria else [],
             "contract": contract,
-            "kpis": list(contract.kpis.all()) if contract else [],
-            "returns": list(contract.returns.all()) if contract else [],
+            "kpis": kpis,
+            "returns": returns,
+            "decision": records.published_decision(commission.decision_id),
             "milestones": list(contract.milestones.all()) if contract else [],
             "errors_step": errors_form[0] if errors_form else None,
             "errors_form": errors_form[1] if errors_form else None,

@@ -4,9 +4,8 @@ available), then buy directly from a provider in the directory (the commission, 
 and a running contract in one step) and see the budget's balance fall. axe-core (WCAG 2.2 AA)
 at 1280 px and 320 px on the ledger and the light-path form; screenshots under test-output/.
 
-Not yet here (see docs/guides/commissioners.md): the commissioning officer's full path with a
-provider bidding from its account (tested through the views in
-commissioning/commissions/tests/test_admin.py)."""
+The commissioning officer's full path, with a provider bidding from its account, is
+tests/browser/test_commissioning_officer.py."""
 
 import pytest
 

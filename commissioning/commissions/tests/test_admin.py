@@ -230,6 +230,28 @@ def test_the_full_path_in_the_admin_with_a_provider_bidding_from_its_account(
     assert ret.status_code == 302
     with in_council(council_a):
         assert Budget.objects.get(pk=budget.pk).spent == 4500
+        decision = c.decision_id
+    run = client_a.get(url).content.decode()
+    # The return names its KPI (it showed the KPI's database id), the award its decision.
+    assert "2026-Q2: invoiced £4,500.00; People visited: 38</li>" in run
+    assert f"No. {decision}: Award of &#x27;Befriending&#x27;, decided by Adult care" in run
+    assert "Riverside Care for £" in run and "committed from Care 2026-27" in run
+
+
+def test_the_new_commission_form_labels_every_field(client_a):
+    """Each field has its label (only the title had one: the others were rendered bare)."""
+    page = client_a.get(f"{ADMIN}commissions/new/").content.decode()
+    for name in (
+        "title",
+        "need",
+        "commissioner",
+        "budget",
+        "priority",
+        "estimated_value",
+        "area_code",
+        "category",
+    ):
+        assert f'<label for="id_{name}" id="id_{name}-label">' in page, name
 
 
 def test_a_commissioner_cannot_run_or_see_another_commissioners_commission(
