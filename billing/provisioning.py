@@ -10,4 +10,10 @@ def register() -> None:
     provisioning.register(
         "billing.subscribe", actions.subscribe_new_council, phase=provisioning.COUNCIL, order=50
     )
+    provisioning.register(
+        "billing.subscribe_restored",
+        actions.subscribe_new_council,
+        phase=provisioning.RESTORE,
+        order=50,
+    )
     provisioning.register("billing.demo", demo.seed_demo, phase=provisioning.DEMO, order=90)

@@ -86,6 +86,13 @@ def name_site(council) -> None:
     )
 
 
+def point_site_at_council(council) -> None:
+    """RESTORE step: a restored council's site answers on its new address (names unchanged)."""
+    from wagtail.models import Site
+
+    Site.objects.filter(is_default_site=True).update(hostname=council.primary_domain, port=80)
+
+
 def register() -> None:
     from cms.demo import seed_demo
     from cms.starter import build_starter_site, personalise_starter_site
@@ -97,6 +104,9 @@ def register() -> None:
         "cms.personalise_starter", personalise_starter_site, phase=provisioning.COUNCIL, order=20
     )
     provisioning.register("cms.demo", seed_demo, phase=provisioning.DEMO, order=10)
+    provisioning.register(
+        "cms.restored_site", point_site_at_council, phase=provisioning.RESTORE, order=10
+    )
     for group in ("Editors", "Moderators", "Council administrators"):
         provisioning.declare_group(
             group,

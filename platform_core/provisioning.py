@@ -17,6 +17,10 @@ Phases (each step runs in the schema being prepared, inside the caller's transac
               copy. Must be idempotent (the template is rebuilt after every deploy).
 ``COUNCIL``   ``fn(council)``: rows that differ per council, after the copy (names, hostname).
 ``DEMO``      ``fn(council)``: demo content for ``make run`` (``seed_demo``). Idempotent.
+``RESTORE``   ``fn(council)``: after a council's export is restored into a new schema
+              (tenants/restore.py): what names its new address (the site's hostname) and the
+              public-schema rows a council needs (its billing subscription). Its data is the
+              archive's; COUNCIL steps do not run.
 
 Steps run in ``order`` (then name). Groups declared by several apps under one name are merged;
 the kernel's own ``platform_core.groups`` step (order 900) creates them in the template, and
@@ -37,7 +41,8 @@ from typing import Any
 TEMPLATE = "template"
 COUNCIL = "council"
 DEMO = "demo"
-PHASES = (TEMPLATE, COUNCIL, DEMO)
+RESTORE = "restore"
+PHASES = (TEMPLATE, COUNCIL, DEMO, RESTORE)
 
 
 @dataclass(frozen=True)

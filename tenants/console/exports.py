@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .. import export as council_export
 from ..models import CouncilExport
 from .access import access_council, console_view
+from .forms import RestoreForm
 
 
 def access_export(pk: int) -> CouncilExport:
@@ -41,9 +42,45 @@ def export_list(request):
 
 
 @console_view("tenants.view_councilexport")
-def export_detail(request, pk):
+def export_detail(request, pk, *, restore_form=None, status=200):
     export = access_export(pk)
-    return render(request, "console/export.html", {"export": export})
+    context = {
+        "export": export,
+        "restore_form": restore_form or RestoreForm(prefix="restore"),
+        "can_restore": request.user.has_perm("tenants.add_council"),
+    }
+    return render(request, "console/export.html", context, status=status)
+
+
+@require_POST
+@console_view("tenants.view_councilexport", "tenants.add_council")
+def export_restore(request, pk):
+    """Restore the export's archive as a council (checked whole first; nothing half-made)."""
+    from ..restore import restore_council
+
+    export = access_export(pk)
+    form = RestoreForm(request.POST, prefix="restore")
+    if export.status != CouncilExport.Status.DONE or not export.file_name:
+        form.add_error(None, "This export has no archive to restore.")
+    if not form.is_valid():
+        return export_detail(request, pk, restore_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        with council_export.open_export(export) as archive:
+            council = restore_council(
+                archive,
+                slug=data["slug"],
+                name=data["name"],
+                gss_code=data["gss_code"] or None,
+                actor=request.user,
+                reason=data["reason"] or f"Restored from export #{export.pk}",
+            )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return export_detail(request, pk, restore_form=form, status=400)
+    messages.success(request, f"Restored {council.name} at {council.site_url()}.")
+    return redirect("console-council", slug=council.slug)
 
 
 @console_view("tenants.view_councilexport")

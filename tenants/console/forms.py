@@ -57,3 +57,27 @@ class DecisionForm(ReasonForm):
         if data.get("decision") == "reject" and not data.get("reason"):
             self.add_error("reason", "Enter the reason for rejecting the request")
         return data
+
+
+class RestoreForm(forms.Form):
+    slug = forms.SlugField(
+        label="Web address (slug) of the restored council",
+        max_length=40,
+        help_text="A free address, or the deleted council's own.",
+        error_messages={"required": "Enter the web address for the restored council"},
+    )
+    name = forms.CharField(
+        label="Name (optional)",
+        max_length=200,
+        required=False,
+        help_text="Leave empty to keep the exported council's name.",
+    )
+    gss_code = forms.CharField(
+        label="GSS code (optional)",
+        max_length=9,
+        required=False,
+        help_text="Leave empty to keep the exported council's code (it must be free).",
+    )
+    reason = forms.CharField(
+        label="Reason", max_length=500, required=False, help_text="Recorded in the history."
+    )

@@ -387,6 +387,16 @@ def console_seeds() -> list[Seed]:
             urlconf="public",
         ),
         Seed(
+            "console-export-restore",
+            kwargs=lambda w: {"pk": w.council_export.pk},
+            urlconf="public",
+            body={"POST": {"restore-slug": "betaby"}},
+            control={"POST": 400},
+            control_writes=False,
+            reason="the probe's export of A is not a real archive: the owner's restore is "
+            "refused (400, naming the archive), the same as for every visitor",
+        ),
+        Seed(
             "console-exports",
             urlconf="public",
             reason="the list of every council's exports, for platform staff only",

@@ -87,3 +87,32 @@ def test_unknown_export_and_council_are_404(root):
     assert root.get("/console/exports/987654/download/").status_code == 404
     assert root.post("/console/councils/nowhere/export/").status_code == 404
     assert root.get("/console/councils/alphaford/export/").status_code == 405
+
+
+def test_restore_from_the_export_page_and_a_bad_slug_is_named(
+    root, council_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        root.post("/console/councils/alphaford/export/")
+    export = CouncilExport.objects.get(council=council_a)
+    page = root.get(f"/console/exports/{export.pk}/").content.decode()
+    assert "Restore council" in page
+    bad = root.post(f"/console/exports/{export.pk}/restore/", {"restore-slug": "betaby"})
+    assert bad.status_code == 400 and "already taken" in bad.content.decode()
+    response = root.post(
+        f"/console/exports/{export.pk}/restore/",
+        {"restore-slug": "alphaford-again", "restore-gss_code": "E06000921"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] == "/console/councils/alphaford-again/"
+    from django_tenants.utils import schema_exists
+
+    assert schema_exists("c_alphaford_again")
+    viewer = console_client(
+        platform_user("exports-only@platform.example", perms=["tenants.view_councilexport"])
+    )
+    refused = viewer.post(
+        f"/console/exports/{export.pk}/restore/",
+        {"restore-slug": "alphaford-third", "restore-gss_code": "E06000922"},
+    )
+    assert refused.status_code == 403 and not schema_exists("c_alphaford_third")

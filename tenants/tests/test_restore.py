@@ -1,0 +1,235 @@
+"""Restoring a council's export into a fresh schema: the restored council serves the same pages,
+holds the same number of rows in every table, and serves the same file bytes; a bad archive
+(changed checksum, missing table, another release, broken rows) is refused with a clear error
+and leaves nothing behind."""
+
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django_tenants.utils import schema_exists
+
+from platform_core import provisioning
+from tenants.export import schema_tables, write_archive
+from tenants.models import Council, CouncilEvent
+from tenants.restore import ArchiveError, restore_council
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.fixture
+def demo_a(council_a, in_council):
+    """Council A with the demo content (pages, records...) and a public image file."""
+    with in_council(council_a):
+        for step in provisioning.steps(provisioning.DEMO):
+            if step.name.split(".")[0] in {"cms", "records"}:
+                step.fn(council_a)
+        image = storages["public"].save("images/restore-test.png", ContentFile(PNG))
+    yield council_a
+    with in_council(council_a):
+        storages["public"].delete(image)
+
+
+@pytest.fixture
+def archive(demo_a):
+    buffer = io.BytesIO()
+    write_archive(demo_a, buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def cleanup_files():
+    made = []
+    yield made
+    for schema in made:
+        from django_tenants.utils import schema_context
+
+        with schema_context(schema):
+            for alias in ("default", "public"):
+                from tenants.export import walk_storage
+
+                storage = storages[alias]
+                for name in list(walk_storage(storage)):
+                    storage.delete(name)
+
+
+def _normalise(body: str, *hosts: str) -> str:
+    for host in hosts:
+        body = body.replace(host, "HOST")
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", body)
+    return re.sub(r'nonce="[^"]*"', "NONCE", body)
+
+
+def _page_paths(council, in_council) -> list[str]:
+    from wagtail.models import Page, Site
+
+    with in_council(council):
+        site = Site.objects.get(is_default_site=True)
+        return sorted(
+            page.relative_url(site)
+            for page in Page.objects.live().public().filter(depth__gte=2).specific()
+        )
+
+
+def test_restored_council_serves_the_same_pages_rows_and_files(
+    demo_a, archive, in_council, cleanup_files
+):
+    cleanup_files.append("c_alphaford_copy")
+    restored = restore_council(
+        io.BytesIO(archive), slug="alphaford-copy", gss_code="E06000911", actor="test"
+    )
+    assert restored.schema_name == "c_alphaford_copy" and schema_exists("c_alphaford_copy")
+    assert restored.name == "Alphaford Council" and restored.primary_domain.startswith(
+        "alphaford-copy."
+    )
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in schema_tables("c_alphaford"):
+            if table == "django_session":
+                continue
+            counts = []
+            for schema in ("c_alphaford", "c_alphaford_copy"):
+                cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')  # noqa: S608
+                counts.append(cursor.fetchone()[0])
+            assert counts[0] == counts[1], table
+
+    paths = _page_paths(demo_a, in_council)
+    assert len(paths) > 5 and paths == _page_paths(restored, in_council)
+    original = Client(HTTP_HOST=demo_a.primary_domain)
+    copy = Client(HTTP_HOST=restored.primary_domain)
+    hosts = (restored.primary_domain, demo_a.primary_domain)
+    for path in paths:
+        a, b = original.get(path), copy.get(path)
+        assert a.status_code == b.status_code == 200, path
+        assert _normalise(b.content.decode(), *hosts) == _normalise(a.content.decode(), *hosts), (
+            path
+        )
+
+    served = copy.get("/media/images/restore-test.png")
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content if served.streaming else [served.content]) == PNG
+    event = CouncilEvent.objects.get(council=restored, kind="restored")
+    assert event.detail["source"] == "alphaford" and event.actor_name == "test"
+
+    # New rows in the restored council continue after the restored ids.
+    from django.contrib.auth import get_user_model
+
+    with in_council(restored):
+        get_user_model().objects.create_user("after-restore@alphaford.example")
+
+
+def _rewrite(archive: bytes, change) -> bytes:
+    """A copy of the archive after ``change(manifest, members)`` (members: name -> bytes)."""
+    source = zipfile.ZipFile(io.BytesIO(archive))
+    members = {name: source.read(name) for name in source.namelist()}
+    manifest = json.loads(members.pop("manifest.json"))
+    change(manifest, members)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+        target.writestr("manifest.json", json.dumps(manifest))
+    return out.getvalue()
+
+
+def _table(manifest, name):
+    return next(t for t in manifest["tables"] if t["name"] == name)
+
+
+def _tamper_rows(manifest, members):
+    members[_table(manifest, "auth_group")["file"]] += b"999,Intruders\n"
+
+
+def _drop_table(manifest, members):
+    table = _table(manifest, "auth_group")
+    manifest["tables"].remove(table)
+    del members[table["file"]]
+
+
+def _older_release(manifest, members):
+    manifest["schema_version"]["migrations"].pop()
+
+
+def _other_format(manifest, members):
+    manifest["format"] = "someone-elses-export/7"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_tamper_rows, "does not match the manifest"),
+        (_drop_table, "lacks the table(s) auth_group"),
+        (_older_release, "made by a different release"),
+        (_other_format, "this platform restores"),
+    ],
+)
+def test_a_bad_archive_is_refused_before_anything_is_written(archive, change, message):
+    with pytest.raises(ArchiveError) as refused:
+        restore_council(
+            io.BytesIO(_rewrite(archive, change)), slug="alphaford-bad", gss_code="E06000912"
+        )
+    assert message in " ".join(refused.value.messages)
+    assert not Council.objects.filter(slug="alphaford-bad").exists()
+    assert not schema_exists("c_alphaford_bad")
+
+
+def test_rows_that_break_a_foreign_key_roll_everything_back_files_too(archive, in_council):
+    """A consistent archive (checksums recomputed) whose rows are broken: the load fails at the
+    foreign-key check, after the files were copied; the schema, the rows and the files go."""
+    import hashlib
+
+    def dangling_membership(manifest, members):
+        table = _table(manifest, "auth_user_groups")
+        members[table["file"]] += b"987654,987654,987654\n"
+        table["rows"] += 1
+        table["sha256"] = hashlib.sha256(members[table["file"]]).hexdigest()
+
+    broken = _rewrite(archive, dangling_membership)
+    with pytest.raises(Exception, match="foreign key|violates"):
+        restore_council(io.BytesIO(broken), slug="alphaford-broken", gss_code="E06000913")
+    assert not Council.objects.filter(slug="alphaford-broken").exists()
+    assert not schema_exists("c_alphaford_broken")
+    from django_tenants.utils import schema_context
+
+    with schema_context("c_alphaford_broken"):
+        assert not storages["public"].exists("images/restore-test.png")
+
+
+def test_a_restore_needs_a_free_address_and_gss_code(archive):
+    with pytest.raises(Exception) as refused:
+        restore_council(io.BytesIO(archive), slug="betaby")
+    messages = refused.value.message_dict
+    assert "already taken" in " ".join(messages["slug"])
+    assert "already has a workspace" in " ".join(messages["gss_code"])
+
+
+def test_command_restores_and_reports_a_bad_file(archive, tmp_path, cleanup_files):
+    path = tmp_path / "a.zip"
+    path.write_bytes(archive)
+    cleanup_files.append("c_alphaford_cmd")
+    out = io.StringIO()
+    call_command(
+        "restore_council",
+        str(path),
+        "--slug",
+        "alphaford-cmd",
+        "--gss-code",
+        "E06000914",
+        stdout=out,
+    )
+    assert "Restored" in out.getvalue() and schema_exists("c_alphaford_cmd")
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(CommandError, match="not a ZIP archive"):
+        call_command("restore_council", str(junk), "--slug", "alphaford-junk")
