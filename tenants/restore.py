@@ -43,6 +43,7 @@ from .export import (
     migration_state,
     schema_tables,
     table_columns,
+    walk_storage,
 )
 from .models import Council, CouncilEvent, Domain
 from .template import build_template, template_schema
@@ -170,6 +171,16 @@ def restore_council(
             region=exported.get("region", ""),
             admin_email=None,
         )["council"]
+        with schema_context(council.schema_name):
+            if any(next(walk_storage(storages[alias]), None) for alias in STORAGE_AREAS.values()):
+                raise ValidationError(
+                    {
+                        "slug": [
+                            f"The storage area of {slug!r} still holds files (left by an earlier "
+                            "council with this address); remove them or choose another address."
+                        ]
+                    }
+                )
         written: list[tuple[str, str]] = []
         try:
             with transaction.atomic():
