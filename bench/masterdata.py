@@ -1,8 +1,12 @@
 """Master data benchmark: people matching quality, full-resolution time and memory, and
 incremental placement latency.
 
-``python -m bench.run masterdata [--records N] [--db-records N] [--placements N] [--quick]``
-(DJANGO_SETTINGS_MODULE=platform_core.settings.test; ``make bench BENCH_ARGS="masterdata ..."``).
+``python -m bench.run masterdata [--records N] [--db-records N] [--placements N] [--quick]
+[--engine duckdb|spark|both]`` (DJANGO_SETTINGS_MODULE=platform_core.settings.test;
+``make bench BENCH_ARGS="masterdata ..."``). ``--engine`` (default duckdb) picks Splink's backend
+for the engine figures and the platform path's full run; ``spark`` is a local session
+(MASTERDATA_SPARK_MASTER, MASTERDATA_SPARK_MEMORY: set the driver memory for large sizes), and
+its peak memory adds the JVM's own (VmHWM of the Java process).
 
 1. Engine (a child process per size, so its peak memory is its own): a labelled synthetic
    population (intelligence/masterdata/synthetic.py: households, 2% twins, typos, nicknames,
@@ -68,8 +72,25 @@ def _features(recs):
     return rows
 
 
-def child_engine(n_records: int) -> dict:
-    """Runs in a child process: generate, then time Splink + clustering on DuckDB."""
+def _jvm_peak_rss_mb() -> float | None:
+    """The Spark driver JVM's peak RSS (the session's launcher process execs java)."""
+    from intelligence.masterdata.matching import spark
+
+    session = spark._session
+    proc = getattr(getattr(getattr(session, "sparkContext", None), "_gateway", None), "proc", None)
+    if proc is None:
+        return None
+    try:
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def child_engine(n_records: int, engine_name: str = "duckdb") -> dict:
+    """Runs in a child process: generate, then time Splink (on DuckDB or Spark) + clustering."""
     import pyarrow as pa
 
     from intelligence.masterdata import synthetic
@@ -98,7 +119,15 @@ def child_engine(n_records: int) -> dict:
         stages[stage] = stages.get(stage, 0) + now - last[0]
         last[0] = now
 
-    prediction = engine.predict(con, "people", review_probability=0.5, progress=progress)
+    prediction = engine.predict(
+        con,
+        "people",
+        review_probability=0.5,
+        progress=progress,
+        engine=engine_name,
+        area="bench",
+    )
+    jvm_peak = _jvm_peak_rss_mb() if engine_name == "spark" else None
     t_predict = time.perf_counter() - t0
     labels = clustering.cluster(
         range(len(recs)),
@@ -116,7 +145,12 @@ def child_engine(n_records: int) -> dict:
     baseline_labels = {i: key for i, key in key_rows}
     baseline_s = time.perf_counter() - t1
     baseline = pairwise_scores(baseline_labels, truth)
+    if engine_name == "spark":
+        from intelligence.masterdata.matching import spark
+
+        spark.stop()
     return {
+        "engine": engine_name,
         "records": len(recs),
         "people": len(set(truth.values())),
         "pairs_scored": len(prediction.pairs),
@@ -127,6 +161,7 @@ def child_engine(n_records: int) -> dict:
         "total_s": round(total, 2),
         "stages_s": {k: round(v, 1) for k, v in stages.items()},
         "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "jvm_peak_rss_mb": round(jvm_peak, 1) if jvm_peak is not None else None,
         "rss_before_engine_mb": round(rss_before, 1),
         "precision": round(scores["precision"], 4),
         "recall": round(scores["recall"], 4),
@@ -138,10 +173,18 @@ def child_engine(n_records: int) -> dict:
     }
 
 
-def _run_child(n: int) -> dict:
+def _run_child(n: int, engine_name: str = "duckdb") -> dict:
     env = dict(os.environ)
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench.masterdata", "--child-engine", str(n)],
+        [
+            sys.executable,
+            "-m",
+            "bench.masterdata",
+            "--child-engine",
+            str(n),
+            "--engine",
+            engine_name,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -172,7 +215,7 @@ def _pct(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def platform_path(n_records: int, n_placements: int) -> dict:
+def platform_path(n_records: int, n_placements: int, engine_name: str = "duckdb") -> dict:
     """Import, resolve and place through the platform's actions, in a council of its own."""
     import django
 
@@ -208,7 +251,7 @@ def platform_path(n_records: int, n_placements: int) -> dict:
         out["import_s"] = round(time.perf_counter() - t0, 2)
         out["records"] = PersonRecord.objects.count()
         t0 = time.perf_counter()
-        stats = actions.resolve_people(actor="bench")
+        stats = actions.resolve_people(actor="bench", engine_name=engine_name)
         out["resolve_s"] = round(time.perf_counter() - t0, 2)
         out["resolve_stats"] = {k: v for k, v in stats.items() if k != "warehouse"}
         assigned = {
@@ -279,8 +322,13 @@ def platform_path(n_records: int, n_placements: int) -> dict:
 
 
 def main(argv):
+    engine_arg = argv[argv.index("--engine") + 1] if "--engine" in argv else "duckdb"
+    engines = ["duckdb", "spark"] if engine_arg == "both" else [engine_arg]
+    if any(e not in ("duckdb", "spark") for e in engines):
+        raise SystemExit(f"--engine must be duckdb, spark or both, not {engine_arg!r}")
     if "--child-engine" in argv:
-        print(json.dumps(child_engine(int(argv[argv.index("--child-engine") + 1]))))
+        n = int(argv[argv.index("--child-engine") + 1])
+        print(json.dumps(child_engine(n, engines[0])))
         return
     quick = "--quick" in argv
 
@@ -293,14 +341,18 @@ def main(argv):
     db_records = option("--db-records", 20_000 if quick else 100_000)
     placements = option("--placements", 40 if quick else 200)
     for n in sizes:
-        print(f"-- engine, {n:,} source records (child process)")
-        print(json.dumps(_run_child(n), indent=1))
+        for engine_name in engines:
+            print(f"-- engine {engine_name}, {n:,} source records (child process)")
+            print(json.dumps(_run_child(n, engine_name), indent=1))
     if db_records:
         url = _database_url()
         _fresh_database(url)
         os.environ["DATABASE_URL"] = url
-        print(f"-- platform path, {db_records:,} source records, {placements} placements")
-        print(json.dumps(platform_path(db_records, placements), indent=1))
+        print(
+            f"-- platform path ({engines[0]}), {db_records:,} source records, "
+            f"{placements} placements"
+        )
+        print(json.dumps(platform_path(db_records, placements, engines[0]), indent=1))
 
 
 if __name__ == "__main__":
