@@ -26,3 +26,27 @@ def extract_created_version(event: dict) -> None:
     from .tasks import extract_version_text
 
     extract_version_text(event["data"]["version_id"])
+
+
+@handler("records.record.updated")
+def reindex_updated_record(event: dict) -> None:
+    """Refresh a changed or re-classed record's search index entry (PostgreSQL vector and
+    OpenSearch document) from its current row, after the commit. Idempotent; a record destroyed
+    since is removed instead."""
+    _reindex(event["data"]["record"])
+
+
+@handler("records.record.destroyed")
+def remove_destroyed_from_search(event: dict) -> None:
+    """Take a destroyed record out of the search index (its PostgreSQL vector emptied, its
+    OpenSearch document deleted), after the commit. Idempotent: a missing document counts as
+    deleted; an unreachable OpenSearch raises and the relay retries."""
+    _reindex(event["data"]["record"])
+
+
+def _reindex(record_id: int) -> None:
+    from . import search
+    from .actions import refresh_search
+
+    refresh_search(record_id)
+    search.index_record(record_id)

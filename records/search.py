@@ -12,6 +12,7 @@ from django.db.models import F, Subquery
 from platform_core.search import opensearch
 
 from .access import visible_records
+from .models import Record
 
 INDEX = "records_record"
 
@@ -24,8 +25,6 @@ def index_record(record_id: int) -> None:
     """Mirror one record into the council's OpenSearch index (no-op on PostgreSQL)."""
     if not opensearch.opensearch_url():
         return
-    from .models import Record
-
     record = Record.objects.filter(pk=record_id).first()
     client = opensearch.client()
     if record is None or record.status == Record.Status.DESTROYED:
@@ -44,7 +43,9 @@ def index_record(record_id: int) -> None:
 
 
 def search_records(user, query: str):
-    records = visible_records(user)
+    # Destroyed records leave the index after their destruction commits (the records event
+    # handlers); until the relay has run, the query leaves them out itself.
+    records = visible_records(user).exclude(status=Record.Status.DESTROYED)
     if not query.strip():
         return records.none()
     if opensearch.opensearch_url():

@@ -32,7 +32,12 @@ def is_held(record: Record) -> bool:
 
 
 def refresh_search(record_id: int) -> None:
-    Record.objects.filter(pk=record_id).update(
+    """Recompute the record's PostgreSQL search vector from its current row; a destroyed record
+    has none (it leaves the index). Idempotent; run from the records' event handlers after the
+    commit of the change (declare, version, change or re-class, destroy), never inline."""
+    records = Record.objects.filter(pk=record_id)
+    records.filter(status=Record.Status.DESTROYED).update(search_vector=None)
+    records.exclude(status=Record.Status.DESTROYED).update(
         search_vector=SearchVector("title", weight="A", config="english")
         + SearchVector("description", weight="B", config="english")
         + SearchVector("extracted_text", weight="C", config="english")

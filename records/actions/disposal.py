@@ -11,7 +11,7 @@ from platform_core.audit.log import append as audit
 from platform_core.events import emit
 
 from ..models import DisposalAction, DisposalBatch, DisposalItem, LegalHold, Record
-from .common import FINAL, Refused, actor_name, refresh_search, refuse
+from .common import FINAL, Refused, actor_name, refuse
 from .retention import add_months, refresh_due
 from .transfer import build_transfer_package, discard_transfer_package, record_transfer
 
@@ -29,9 +29,10 @@ def _destroy_content(actor, record: Record, reason: str, batch=None) -> list[dic
     record.disposed_at = now
     record.extracted_text = ""
     record.save(update_fields=["status", "disposed_at", "extracted_text"])
-    refresh_search(record.pk)
-    # The content is deleted after the commit (records.event_handlers), never inside the
-    # transaction: a rollback here must leave the content in the store.
+    # The content is deleted and the record removed from the search index (PostgreSQL and
+    # OpenSearch) after the commit (records.event_handlers), never inside the transaction: a
+    # rollback here must leave the content in the store and the record in the index. Searches
+    # leave destroyed records out meanwhile (records.search).
     emit(
         "records.record.destroyed",
         subject=f"records/record/{record.uid}",

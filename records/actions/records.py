@@ -16,7 +16,7 @@ from .. import storage
 from ..models import Record, RecordVersion
 from ..models.records import storage_name
 from ..validation import inspect_upload
-from .common import FINAL, Refused, actor_name, is_held, refresh_search, refuse
+from .common import FINAL, Refused, actor_name, is_held, refuse
 from .retention import compute_disposal_due, refresh_due
 
 log = logging.getLogger(__name__)
@@ -147,8 +147,9 @@ def declare_record(actor, *, upload, related=(), **metadata) -> Record:
                     "classification": record.classification,
                 },
             )
+            # Indexed for search after the commit, from the version's event (the handler
+            # extracts the text, then indexes title, description and text).
             _record_version(actor, record, stored, 1)
-            refresh_search(record.pk)
     except BaseException:
         _discard(stored)
         raise
@@ -232,7 +233,19 @@ def _update_record(actor, record: Record, related=None, **changes) -> Record:
     refresh_due(record)
     if diff:
         audit("record.changed", record, actor=actor, detail=diff)
-    refresh_search(record.pk)
+        # The search index (PostgreSQL and OpenSearch) is refreshed after the commit, from
+        # this event (records.event_handlers): a rolled-back change indexes nothing.
+        emit(
+            "records.record.updated",
+            subject=f"records/record/{record.uid}",
+            data={
+                "record": record.pk,
+                "uid": str(record.uid),
+                "changed": sorted(diff),
+                "classification": record.classification,
+                "file_class": record.file_class.code,
+            },
+        )
     return record
 
 

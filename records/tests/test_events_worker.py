@@ -120,6 +120,11 @@ def test_a_worker_relay_deletes_content_committed_for_deletion_by_a_process_that
                 time.sleep(0.5)
             assert event.status == OutboxEvent.Status.DELIVERED, event.last_error
             assert not default_storage.exists(key)
-            assert ProcessedEvent.objects.filter(event_id=event.event_id).count() == 1
+            assert (
+                ProcessedEvent.objects.filter(
+                    event_id=event.event_id, handler__endswith="delete_destroyed_content"
+                ).count()
+                == 1
+            )
     finally:
         app.conf.task_always_eager = saved

@@ -10,6 +10,22 @@ from records.tests.files import make_docx, make_pdf
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def declare(declare):
+    """Declare, then relay the council's outbox: a record is indexed for search by its events'
+    handlers after the commit (records/tests/test_search_events.py), which a test's transaction
+    never reaches on its own."""
+    from platform_core.events.relay import relay_pending
+
+    def _declare(council, *args, **kwargs):
+        record = declare(council, *args, **kwargs)
+        with schema_context(council.schema_name):
+            relay_pending()
+        return record
+
+    return _declare
+
+
 def test_text_from_pdf_docx_and_plain_text_is_searchable(
     council_a, file_plan_a, declare, records_client_a, django_capture_on_commit_callbacks
 ):

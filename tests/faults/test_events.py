@@ -283,7 +283,7 @@ def test_broker_stopped_events_stay_in_the_outbox_and_flow_when_it_returns(
         r = receiver()
         endpoint(r.url)
         wake_through(broker.url)
-        celery_process("worker", broker.url, ["--pool=solo"])
+        worker = celery_process("worker", broker.url, ["--pool=solo"])
         celery_process("beat", broker.url, env={"EVENTS_SWEEP_SECONDS": "1"})
         warm = _emit(committed, 1, start=100)
         wait_until(lambda: warm[0] in r.processed, timeout=90, message="the worker never relayed")
@@ -295,6 +295,12 @@ def test_broker_stopped_events_stay_in_the_outbox_and_flow_when_it_returns(
         assert not set(ids) & set(r.arrivals)
 
         broker.start()
+        if worker.process.poll() is not None:
+            # The worker can die of the outage itself: kombu's Redis transport, closing the
+            # lost connection while a task was being acked, raises AttributeError in
+            # restore_unacked ('Unrecoverable error', seen here with kombu 5.7.0). Its supervisor
+            # (Kubernetes restarts the pod whose process exited) starts it again; so does the test.
+            worker.start()
         wait_until(
             lambda: set(ids) <= set(r.processed),
             timeout=60,
@@ -431,7 +437,8 @@ def test_s3_down_during_disposal_rows_and_content_stay_consistent_and_deletion_c
     try:
         started = time.monotonic()
         committed.run(lambda: actions.destroy_record(committed.user, doomed, "faults"))
-        assert time.monotonic() - started < 2  # the commit never waited for the frozen S3
+        # The commit never waited for the frozen S3 (any call to it takes its 3 s read timeout).
+        assert time.monotonic() - started < 3
 
         def destroy_then_fail():
             with transaction.atomic():
