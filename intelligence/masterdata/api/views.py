@@ -302,6 +302,15 @@ class SubjectAccessViewSet(TenantReadOnlyViewSet):
     def scoped_queryset(self):
         return SubjectAccessRequest.objects.all()
 
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            "Everything the council holds about the person: master data's golden and source "
+            "records, decisions, review pairs, lineage and audit entries, and ``other_apps`` "
+            "(each app's items, platform_core/subject_access.py). Audited. The admin's request "
+            "page downloads the same as a ZIP."
+        ),
+    )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         sar = self.get_object()
