@@ -6,8 +6,18 @@ ocid (its releases and a compiled release). The ocid is ``<OCDS_OCID_PREFIX>-<co
 the prefix comes from the setting (read at call time; registered with the Open Contracting
 Partnership in production). Validation against the official 1.1 schema and codelists
 (``ocds_schema/``, copied from open-contracting/standard) is in ``validate_package``.
+
+Extensions: every package declares the UK extension that Find a Tender publishes with
+(cabinetoffice/ocds_uk_extension) and the nine extensions it depends on (``EXTENSIONS``), and is
+validated against the 1.1 release schema patched by each of them in turn (JSON Merge Patch, as
+OCDS tooling does; the files are vendored in ``ocds_schema/extensions/``, see its SOURCE). Of
+their fields the releases carry those the platform has the data for: the number of bids
+(``bids.statistics``, bid extension), when the tender reached its final status
+(``tender.finalStatusDate``), the award's main procurement category and the contract period's
+``durationInMonths`` (UK extension).
 """
 
+import copy
 import csv
 import json
 from datetime import UTC
@@ -19,6 +29,36 @@ from django.conf import settings
 from django.utils import timezone
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema" / "schema"
+EXTENSIONS_DIR = SCHEMA_DIR.parent / "extensions"
+_OCE = "https://raw.githubusercontent.com/open-contracting-extensions"
+# (vendored directory, the URL declared in packages), applied in this order: the dependencies
+# (as the UK extension's extension.json names them), then the UK extension itself, pinned to
+# the commit vendored.
+EXTENSIONS = [
+    ("ocds_awardCriteria_extension", f"{_OCE}/ocds_awardCriteria_extension/master/extension.json"),
+    ("ocds_bid_extension", f"{_OCE}/ocds_bid_extension/v1.1.5/extension.json"),
+    ("ocds_communication_extension", f"{_OCE}/ocds_communication_extension/master/extension.json"),
+    ("ocds_location_extension", f"{_OCE}/ocds_location_extension/master/extension.json"),
+    (
+        "ocds_otherRequirements_extension",
+        f"{_OCE}/ocds_otherRequirements_extension/master/extension.json",
+    ),
+    (
+        "ocds_performance_failures_extension",
+        f"{_OCE}/ocds_performance_failures_extension/master/extension.json",
+    ),
+    (
+        "ocds_subcontracting_extension",
+        f"{_OCE}/ocds_subcontracting_extension/master/extension.json",
+    ),
+    ("ocds_suitability_extension", f"{_OCE}/ocds_suitability_extension/master/extension.json"),
+    ("ocds_techniques_extension", f"{_OCE}/ocds_techniques_extension/master/extension.json"),
+    (
+        "ocds_uk_extension",
+        "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/"
+        "aa0e43b84dfad0cb9b839a8135e0bc4b285d32fc/extension.json",
+    ),
+]
 RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
 DEFAULT_PREFIX = "ocds-cpltfm"
 LICENSE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -50,6 +90,13 @@ def _dt(value) -> str:
 
 def _date(value) -> str:
     return f"{value.isoformat()}T00:00:00Z"
+
+
+def _months(start, end) -> int:
+    """Whole months from ``start`` to ``end``, a part month counted as one (the maximum
+    duration, as the UK extension's ``Period.durationInMonths`` asks)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(1, months + (1 if end.day > start.day else 0))
 
 
 def _org_party(org_id, name: str, roles: list[str]) -> dict:
@@ -111,6 +158,8 @@ def build_release(commission, tag: str, release_id: str, date) -> dict:
         "mainProcurementCategory": "services",
         "procuringEntity": {"id": "council", "name": council_name},
     }
+    if TENDER_STATUS[commission.stage] == "complete" and commission.awarded_at:
+        tender["finalStatusDate"] = _dt(commission.awarded_at)  # UK extension
     if commission.category:
         tender["items"] = [{"id": "1", "description": commission.category, "quantity": 1}]
     criteria = list(commission.criteria.all())
@@ -129,6 +178,17 @@ def build_release(commission, tag: str, release_id: str, date) -> dict:
         tender["tenderers"] = [
             {"id": f"org-{b.organization_id}", "name": b.organization.name} for b in bids
         ]
+        # Bid extension: how many bids arrived by the deadline (never what they offered).
+        release["bids"] = {
+            "statistics": [
+                {
+                    "id": "bids",
+                    "measure": "bids",
+                    "value": len(bids),
+                    "date": _dt(commission.tender_deadline),
+                }
+            ]
+        }
         for b in bids:
             parties.setdefault(
                 f"org-{b.organization_id}",
@@ -150,6 +210,7 @@ def build_release(commission, tag: str, release_id: str, date) -> dict:
                 "date": _dt(commission.awarded_at),
                 "value": _money(commission.award_value),
                 "suppliers": [supplier],
+                "mainProcurementCategory": "services",  # UK extension
             }
         ]
         contract = (
@@ -170,6 +231,7 @@ def build_release(commission, tag: str, release_id: str, date) -> dict:
                 "period": {
                     "startDate": _date(contract.start_date),
                     "endDate": _date(contract.end_date),
+                    "durationInMonths": _months(contract.start_date, contract.end_date),
                 },
                 "value": _money(contract.value),
                 "dateSigned": _dt(contract.created_at),
@@ -232,6 +294,7 @@ def release_package(releases: list[dict], uri: str) -> dict:
         "publisher": publisher(),
         "license": LICENSE,
         "publicationPolicy": "https://www.gov.uk/government/publications/procurement-act-2023",
+        "extensions": extension_urls(),
         "releases": releases,
     }
 
@@ -273,6 +336,7 @@ def record_package(ocid: str, releases: list[dict], uri: str) -> dict:
         "publishedDate": _dt(timezone.now()),
         "publisher": publisher(),
         "license": LICENSE,
+        "extensions": extension_urls(),
         "records": [
             {"ocid": ocid, "releases": releases, "compiledRelease": compiled_release(releases)}
         ],
@@ -287,12 +351,43 @@ def _schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / name).read_text())
 
 
+def extension_urls() -> list[str]:
+    return [url for _, url in EXTENSIONS]
+
+
+@cache
+def release_schema() -> dict:
+    """The OCDS 1.1 release schema patched by every extension in ``EXTENSIONS``, in order (JSON
+    Merge Patch, RFC 7386: objects merge key by key, a ``null`` removes a key; as
+    ocdsextensionregistry's ProfileBuilder applies extensions)."""
+    import json_merge_patch
+
+    schema = copy.deepcopy(_schema("release-schema.json"))
+    for directory, _ in EXTENSIONS:
+        patch = json.loads((EXTENSIONS_DIR / directory / "release-schema.json").read_text())
+        schema = json_merge_patch.merge(schema, patch)
+    return schema
+
+
+def _read_codes(path: Path) -> set[str]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row["Code"] for row in csv.DictReader(fh)}
+
+
 @cache
 def _codelists() -> dict[str, set[str]]:
-    out = {}
-    for path in (SCHEMA_DIR / "codelists").glob("*.csv"):
-        with path.open(newline="", encoding="utf-8") as fh:
-            out[path.name] = {row["Code"] for row in csv.DictReader(fh)}
+    """The core codelists with each extension's: ``+name.csv`` adds codes to a codelist,
+    ``-name.csv`` removes codes from it, any other name is a new codelist."""
+    out = {path.name: _read_codes(path) for path in (SCHEMA_DIR / "codelists").glob("*.csv")}
+    for directory, _ in EXTENSIONS:
+        for path in sorted((EXTENSIONS_DIR / directory / "codelists").glob("*.csv")):
+            name = path.name.lstrip("+-")
+            if path.name.startswith("+"):
+                out[name] = out.get(name, set()) | _read_codes(path)
+            elif path.name.startswith("-"):
+                out[name] = out.get(name, set()) - _read_codes(path)
+            else:
+                out[name] = _read_codes(path)
     return out
 
 
@@ -301,9 +396,11 @@ def _validator(package_schema: str):
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
-    release = Resource.from_contents(_schema("release-schema.json"), default_specification=DRAFT4)
+    # The packages' schemas refer to the release schema by its URL: it resolves to the patched
+    # one (as OCDS tools validate a package that declares extensions).
+    release = Resource.from_contents(release_schema(), default_specification=DRAFT4)
     registry = Registry().with_resources(
-        [(RELEASE_SCHEMA_URL, release), (_schema("release-schema.json").get("id", ""), release)]
+        [(RELEASE_SCHEMA_URL, release), (release_schema().get("id", ""), release)]
     )
     return Draft4Validator(
         _schema(package_schema), registry=registry, format_checker=FormatChecker()
@@ -320,7 +417,7 @@ def _validators():
 
 def _codelist_errors(value, schema: dict, path: str, errors: list[str]) -> None:
     """Every field that names a codelist (open or closed) carries one of its codes."""
-    definitions = _schema("release-schema.json")["definitions"]
+    definitions = release_schema()["definitions"]
     if "$ref" in schema:
         schema = definitions[schema["$ref"].split("/")[-1]]
     codelist = schema.get("codelist")
@@ -341,13 +438,14 @@ def _codelist_errors(value, schema: dict, path: str, errors: list[str]) -> None:
 
 def validate_package(package: dict) -> list[str]:
     """Errors (empty when valid) of a release or record package: the OCDS 1.1 JSON schema
-    (draft 4, with formats) and the codelists of every release in it."""
+    patched by the declared extensions (draft 4, with formats) and the codelists, the
+    extensions' included, of every release in it."""
     kind = "record" if "records" in package else "release"
     errors = [
         f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
         for e in _validators()[kind].iter_errors(package)
     ]
-    release_schema = _schema("release-schema.json")
+    patched = release_schema()
     releases = (
         package.get("releases", [])
         if kind == "release"
@@ -359,5 +457,5 @@ def validate_package(package: dict) -> list[str]:
         ]
     )
     for n, release in enumerate(releases):
-        _codelist_errors(release, release_schema, f"release[{n}]", errors)
+        _codelist_errors(release, patched, f"release[{n}]", errors)
     return errors

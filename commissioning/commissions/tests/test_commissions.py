@@ -130,6 +130,19 @@ def test_the_full_path_from_need_to_outcome(council_a, in_council):
         )
         compiled = ocds.record_package(c.ocid, releases, "u")["records"][0]["compiledRelease"]
         assert compiled["awards"][0]["suppliers"][0]["name"] == "Riverside Care"
+        # The extensions' fields where the platform has the data (UK and bid extensions).
+        assert compiled["bids"]["statistics"] == [
+            {
+                "id": "bids",
+                "measure": "bids",
+                "value": 2,
+                "date": releases[2]["tender"]["tenderPeriod"]["endDate"],
+            }
+        ]
+        assert compiled["tender"]["finalStatusDate"] == releases[3]["awards"][0]["date"]
+        assert compiled["awards"][0]["mainProcurementCategory"] == "services"
+        assert compiled["contracts"][0]["period"]["durationInMonths"] == 12
+        assert "bids" not in releases[1]  # sealed: not even how many, before the deadline
         assert compiled["contracts"][0]["implementation"]["transactions"][0]["value"] == {
             "amount": 7000.0,
             "currency": "GBP",
@@ -146,6 +159,62 @@ def test_the_full_path_from_need_to_outcome(council_a, in_council):
         ]
         by_period = access.contract_spend(group_by=("period",))
         assert by_period[0]["period"] == "2026-Q1" and by_period[0]["spend"] == Decimal("7000.00")
+
+
+def test_packages_declare_the_uk_extension_and_are_validated_with_it():
+    """Every package lists the UK extension (Find a Tender) and its dependencies, and is
+    validated against the 1.1 schema patched by them: a UK field of the wrong type, or a code
+    outside the extended codelists, fails; the extensions' own codes pass."""
+    package = ocds.release_package([], "https://x.example/")
+    uk = [u for u in package["extensions"] if "cabinetoffice/ocds_uk_extension" in u]
+    assert len(uk) == 1 and len(package["extensions"]) == 10
+    assert ocds.record_package("o", [], "u")["extensions"] == package["extensions"]
+    for directory, _ in ocds.EXTENSIONS:  # every declared extension is vendored
+        assert (ocds.EXTENSIONS_DIR / directory / "release-schema.json").is_file()
+    schema = ocds.release_schema()
+    assert "aboveThreshold" in schema["definitions"]["Tender"]["properties"]  # UK
+    assert "durationInMonths" in schema["definitions"]["Period"]["properties"]  # UK
+    assert "bids" in schema["properties"]  # bid extension
+    assert "startDate" in schema["definitions"]["Period"]["properties"]  # core kept
+    codelists = ocds._codelists()
+    assert "implementationNotice" in codelists["documentType.csv"]  # UK's +documentType
+    assert "tenderNotice" in codelists["documentType.csv"]  # core kept
+    assert "vcseFinalStageBids" in codelists["bidStatistics.csv"]  # UK's +bidStatistics
+    assert "penaltyType.csv" in codelists  # a new codelist
+
+    def release(**tender):
+        return {
+            "ocid": "ocds-x-1",
+            "id": "1",
+            "date": "2026-01-01T00:00:00Z",
+            "tag": ["tender"],
+            "initiationType": "tender",
+            "tender": {"id": "t", **tender},
+        }
+
+    def errors(*releases, **extra):
+        return ocds.validate_package({**ocds.release_package(list(releases), "u"), **extra})
+
+    good = release(
+        aboveThreshold=True,
+        finalStatusDate="2026-02-01T00:00:00Z",
+        tenderPeriod={"startDate": "2026-01-01T00:00:00Z", "durationInMonths": 3},
+        documents=[{"id": "d", "documentType": "implementationNotice", "noticeType": "x"}],
+    )
+    assert errors(good) == []
+    assert any("aboveThreshold" in e for e in errors(release(aboveThreshold="yes")))
+    assert any(
+        "durationInMonths" in e
+        for e in errors(release(tenderPeriod={"durationInMonths": "twelve"}))
+    )
+    assert any("finalStatusDate" in e for e in errors(release(finalStatusDate="soon")))
+    assert any(
+        "statistics" in e
+        for e in errors({**release(), "bids": {"statistics": [{"measure": "bids"}]}})
+    )
+    assert any(
+        "cakes" in e for e in errors(release(documents=[{"id": "d", "documentType": "cakes"}]))
+    )
 
 
 def test_bad_input_is_refused_with_the_reason(council_a, in_council):
