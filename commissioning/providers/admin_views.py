@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from platform_core.errors import Refused
 
 from . import actions
-from .models import Organization, ProviderAccount, ServiceChange
+from .models import Organization, ProviderAccount, Service, ServiceChange
 
 
 def _require(request, perm: str) -> None:
@@ -199,4 +199,140 @@ def import_report(request, pk):
             ],
             "page_title": f"Import of {item.source}",
         },
+    )
+
+
+# --- sharing with neighbouring councils ---------------------------------------------------------
+
+
+class ShareForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What to share",
+        choices=[("service", "A service"), ("organization", "An organisation (all its services)")],
+        widget=forms.RadioSelect,
+        initial="service",
+    )
+    service = forms.ModelChoiceField(Service.objects.none(), required=False, label="Service")
+    organization = forms.ModelChoiceField(
+        Organization.objects.none(), required=False, label="Organisation"
+    )
+    councils = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Neighbouring councils",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    regions = forms.MultipleChoiceField(
+        choices=(),
+        required=False,
+        label="Or every council in a region",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from tenants.access import active_councils, current_council
+        from tenants.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.order_by("name")
+        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        here = current_council()
+        self.fields["councils"].queryset = active_councils().exclude(pk=getattr(here, "pk", None))
+        self.fields["regions"].choices = Region.choices
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind and not data.get(kind):
+            self.add_error(
+                kind, f"Choose the {'service' if kind == 'service' else 'organisation'} to share."
+            )
+        if not data.get("councils") and not data.get("regions"):
+            self.add_error("councils", "Choose at least one neighbouring council or region.")
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def shares(request):
+    """This council's shares, and the form to share a service or organisation."""
+    from . import sharing
+
+    _require(request, "providers.view_service")
+    form = ShareForm(request.POST) if request.method == "POST" else ShareForm()
+    status = 200
+    if request.method == "POST":
+        _require(request, "providers.change_service")
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            try:
+                sharing.share(
+                    request.user,
+                    kind=kind,
+                    entry_id=form.cleaned_data[kind].pk,
+                    councils=list(form.cleaned_data["councils"]),
+                    regions=form.cleaned_data["regions"],
+                )
+            except Refused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{form.cleaned_data[kind].name} is shared.")
+                return redirect("providers_admin:shares")
+        status = 400
+    return TemplateResponse(
+        request,
+        "providers/admin/shares.html",
+        {
+            "form": form,
+            "shares": sharing.shares_of_this_council(),
+            "page_title": "Share with neighbouring councils",
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+def unshare(request, pk):
+    from django.http import Http404
+
+    from . import sharing
+
+    _require(request, "providers.change_service")
+    try:
+        sharing.unshare(request.user, pk)
+    except Refused:
+        raise Http404("No such share.") from None
+    messages.success(request, "No longer shared; neighbouring councils no longer see it.")
+    return redirect("providers_admin:shares")
+
+
+@require_http_methods(["GET"])
+def shared_with_us(request):
+    from . import sharing
+
+    _require(request, "providers.view_service")
+    return TemplateResponse(
+        request,
+        "providers/admin/shared.html",
+        {
+            "items": sharing.shared_with_this_council(),
+            "page_title": "Shared with us by neighbouring councils",
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def shared_service(request, pk):
+    """One service a neighbouring council shares with this one: read-only, its owner named."""
+    from django.http import Http404
+
+    from . import sharing
+
+    _require(request, "providers.view_service")
+    item = sharing.shared_with_this_council().filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such shared service.")
+    return TemplateResponse(
+        request,
+        "providers/admin/shared_service.html",
+        {"item": item, "detail": item.detail, "page_title": item.name},
     )

@@ -8,6 +8,7 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from commissioning.providers import provisioning
+        from commissioning.providers import provisioning, sharing
 
         provisioning.register()
+        sharing.connect()

@@ -161,6 +161,10 @@ def provider_admin_urls():
         path("changes/<int:pk>/", admin_views.change, name="change"),
         path("imports/", admin_views.imports, name="imports"),
         path("imports/<int:pk>/", admin_views.import_report, name="import"),
+        path("shares/", admin_views.shares, name="shares"),
+        path("shares/<int:pk>/unshare/", admin_views.unshare, name="unshare"),
+        path("shared/", admin_views.shared_with_us, name="shared"),
+        path("shared/<int:pk>/", admin_views.shared_service, name="shared-service"),
     ]
     return [path("directory/", include((urls, "providers_admin"), namespace="providers_admin"))]
 
@@ -204,4 +208,26 @@ def feed_imports_menu_item():
         icon_name="download",
         order=900,
         perm="providers.view_feedimport",
+    )
+
+
+@hooks.register("register_directory_menu_item")
+def shares_menu_item():
+    return _PermMenuItem(
+        "Share with neighbours",
+        reverse("providers_admin:shares"),
+        icon_name="group",
+        order=910,
+        perm="providers.view_service",
+    )
+
+
+@hooks.register("register_directory_menu_item")
+def shared_with_us_menu_item():
+    return _PermMenuItem(
+        "Shared with us",
+        reverse("providers_admin:shared"),
+        icon_name="view",
+        order=920,
+        perm="providers.view_service",
     )

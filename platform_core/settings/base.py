@@ -60,6 +60,7 @@ SHARED_APPS = [
     "billing",
     "intelligence.benchmarking",
     "commissioning.fundingregister",
+    "commissioning.directoryshare",
     "platform_core",
     # Django and third-party apps that exist in both public and council schemas.
     "django.contrib.contenttypes",

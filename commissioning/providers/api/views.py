@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from platform_core.api.errors import bad_input_response
 from platform_core.inputcheck import BadInput
 
-from .. import access
+from .. import access, sharing
 
 ORUK_PROFILE = "https://raw.githubusercontent.com/openreferral/uk-profile/main"
 DEFAULT_PER_PAGE = 50
@@ -279,14 +279,50 @@ def root(request):
 
 @oruk_view
 def services(request):
-    return paginate(request, access.services(request.GET), service_json)
+    queryset = access.services(request.GET)
+    shared = sharing.shared_summaries(request.GET)
+    if not shared:
+        return paginate(request, queryset, service_json)
+    return paginate_with_shared(request, queryset, service_json, shared)
+
+
+def paginate_with_shared(request, queryset, render, shared: list[dict]) -> dict:
+    """``paginate``, with services neighbouring councils share with this one after the
+    council's own (already rendered public copies)."""
+    page = _positive_int(request.GET, "page", 1)
+    per_page = _positive_int(request.GET, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    own = queryset.count()
+    total = own + len(shared)
+    start, end = (page - 1) * per_page, page * per_page
+    contents = [render(obj) for obj in queryset[start:end]] if start < own else []
+    contents += shared[max(start - own, 0) : max(end - own, 0)]
+    total_pages = math.ceil(total / per_page)
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": len(contents) == 0,
+        "contents": contents,
+    }
 
 
 @oruk_view
 def service_detail(request, id):
     service = access.service_detail(_object_id(id))
     if service is None:
-        raise Http404("No such service.")
+        # a service a neighbouring council shares with this one: its public copy, read-only
+        shared = sharing.shared_detail(_object_id(id))
+        if shared is None:
+            raise Http404("No such service.")
+        return shared
+    return service_detail_json(service)
+
+
+def service_detail_json(service) -> dict:
+    """A service as ``/services/{id}`` publishes it (``access.service_detail``'s prefetches)."""
     data = service_json(service)
     data["service_at_locations"] = [
         {

@@ -68,6 +68,29 @@ def probe_objects(w) -> None:
         counts={"services": {"created": 1, "updated": 0, "unchanged": 0}},
         refused=[{"path": "$[1]", "id": MARKER, "name": MARKER, "errors": []}],
     )
+    # A shares its service with a region neither probe council is in (B must not see it), and a
+    # neighbour's copy is shared with A (A's staff can open it; B, its owner, cannot reach it
+    # as a neighbour's page).
+    from commissioning.directoryshare.models import SharedService
+    from commissioning.providers import sharing
+    from tenants.models import Council
+
+    w.oruk_share = sharing.share(None, kind="service", entry_id=service.pk, regions=["wales"])
+    other = (
+        Council.objects.exclude(schema_name__in=["public", w.council.schema_name])
+        .order_by("pk")
+        .first()
+    )
+    w.oruk_shared_copy = SharedService.objects.create(
+        owner=other,
+        service_id=service.pk,
+        name=f"{MARKER} shared",
+        status="active",
+        organization_name=MARKER,
+        summary={"id": str(service.pk)},
+        detail={"id": str(service.pk), "description": MARKER},
+    )
+    w.oruk_shared_copy.councils.set([w.council])
     w.oruk_change = ServiceChange.objects.create(
         service=service,
         submitted_by=w.provider_user,
@@ -218,6 +241,26 @@ def probe_seeds() -> list[Seed]:
             "must leave A's directory as it was",
         ),
         Seed("providers_admin:import", kwargs=lambda w: {"pk": w.oruk_feed_import.pk}),
+        Seed(
+            "providers_admin:shares",
+            body={
+                "POST": Form(
+                    lambda w: {
+                        "kind": "service",
+                        "service": str(w.oruk_service.pk),
+                        "regions": ["wales", "scotland"],
+                    }
+                )
+            },
+            reason="B's form cannot name A's service (it is not in B's choices); the share is "
+            "A's own row in public, its audit entry in A's schema",
+        ),
+        Seed(
+            "providers_admin:unshare",
+            kwargs=lambda w: {"pk": w.oruk_share.pk},
+            body={"POST": {}},
+        ),
+        Seed("providers_admin:shared-service", kwargs=lambda w: {"pk": w.oruk_shared_copy.pk}),
         Seed(
             "providers_admin:change",
             kwargs=lambda w: {"pk": w.oruk_change.pk},
