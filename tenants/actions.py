@@ -336,6 +336,10 @@ def set_council_status(council: Council, status: str, reason: str = "", actor=No
         )
     if council.is_public:
         raise ValidationError({"status": ["The platform's own tenant has no status to change."]})
+    if status == Council.Status.ACTIVE and council.deletion_due_at is not None:
+        raise ValidationError(
+            {"status": [f"{council.name} is scheduled for deletion: cancel the deletion first."]}
+        )
     reason = _clean_reason(reason)
     with transaction.atomic():
         changed = council.status != status

@@ -65,6 +65,11 @@ class Council(TenantMixin):
     )
     admin_invitation_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    deletion_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a scheduled deletion happens (tenants/lifecycle.py); empty when none is.",
+    )
 
     # Schemas are made by tenants.actions.provision_council (template clone), never on save().
     auto_create_schema = False

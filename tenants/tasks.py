@@ -30,3 +30,12 @@ def delete_expired_exports() -> int:
 
     with schema_context("public"):
         return delete()
+
+
+@app.task(name="tenants.delete_due_councils")
+def delete_due_councils() -> dict:
+    """Delete the councils whose deletion grace period is over (hourly, beat)."""
+    from .lifecycle import delete_due_councils as delete
+
+    with schema_context("public"):
+        return delete()

@@ -430,6 +430,13 @@ CELERY_BEAT_SCHEDULE["tenants-refill-warm-pool"] = {
 # Council lifecycle (tenants/export.py): archives of exported councils are kept this long, then
 # deleted by the daily task below (the export's row stays, marked expired).
 COUNCIL_EXPORT_RETENTION_DAYS = int(env("COUNCIL_EXPORT_RETENTION_DAYS", "90"))
+# A council's deletion from the console happens this many days after it is asked for
+# (tenants/lifecycle.py); until then it is suspended and the deletion can be cancelled.
+COUNCIL_DELETION_GRACE_DAYS = int(env("COUNCIL_DELETION_GRACE_DAYS", "30"))
+CELERY_BEAT_SCHEDULE["tenants-delete-due-councils"] = {
+    "task": "tenants.delete_due_councils",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["tenants-delete-expired-exports"] = {
     "task": "tenants.delete_expired_exports",
     "schedule": 3600.0,

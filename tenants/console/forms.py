@@ -81,3 +81,30 @@ class RestoreForm(forms.Form):
     reason = forms.CharField(
         label="Reason", max_length=500, required=False, help_text="Recorded in the history."
     )
+
+
+class DeleteForm(forms.Form):
+    """GitHub-style: type the council's slug to confirm."""
+
+    confirm = forms.CharField(
+        label="Type the council's web address (slug) to confirm",
+        max_length=40,
+        error_messages={"required": "Type the council's slug to confirm the deletion"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        error_messages={"required": "Enter the reason for deleting the council"},
+    )
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.council = council
+
+    def clean_confirm(self):
+        typed = self.cleaned_data["confirm"].strip()
+        if typed != self.council.slug:
+            raise forms.ValidationError(
+                f"That is not this council's slug; type {self.council.slug} exactly"
+            )
+        return typed

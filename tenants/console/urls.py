@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import exports, otp, views
+from . import exports, lifecycle, otp, views
 
 urlpatterns = [
     path("", views.council_overview, name="console-overview"),
@@ -19,6 +19,12 @@ urlpatterns = [
         name="console-council-reactivate",
     ),
     path("councils/<slug:slug>/export/", exports.export_request, name="console-export-request"),
+    path("councils/<slug:slug>/delete/", lifecycle.council_delete, name="console-council-delete"),
+    path(
+        "councils/<slug:slug>/cancel-deletion/",
+        lifecycle.council_cancel_deletion,
+        name="console-council-cancel-deletion",
+    ),
     path("exports/", exports.export_list, name="console-exports"),
     path("exports/<int:pk>/", exports.export_detail, name="console-export"),
     path("exports/<int:pk>/status/", exports.export_status, name="console-export-status"),

@@ -63,6 +63,8 @@ def _detail(request, council, *, suspend_form=None, reactivate_form=None, status
         if request.user.has_perm("tenants.view_councilexport")
         else [],
         "can_export": request.user.has_perm("tenants.add_councilexport"),
+        "can_delete": request.user.has_perm("tenants.delete_council"),
+        "cancel_form": ReasonForm(prefix="cancel"),
     }
     return render(request, "console/council.html", context, status=status)
 

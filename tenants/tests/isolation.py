@@ -397,6 +397,21 @@ def console_seeds() -> list[Seed]:
             "refused (400, naming the archive), the same as for every visitor",
         ),
         Seed(
+            "console-council-delete",
+            kwargs=slug,
+            urlconf="public",
+            body={"POST": lambda w: {"delete-confirm": w.council.slug, "delete-reason": "Probe"}},
+        ),
+        Seed(
+            "console-council-cancel-deletion",
+            kwargs=slug,
+            urlconf="public",
+            body={"POST": {}},
+            control_writes=False,
+            reason="A is not scheduled for deletion: cancelling changes nothing (a redirect "
+            "with a note)",
+        ),
+        Seed(
             "console-exports",
             urlconf="public",
             reason="the list of every council's exports, for platform staff only",
