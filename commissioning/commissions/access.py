@@ -171,3 +171,46 @@ def contract_spend(
             row["contract_value"] += c["value"]
             row["spend"] += spent
     return sorted(rows.values(), key=lambda r: tuple(str(r[g]) for g in group_by))
+
+
+def market_commitments(commission_ids=None) -> list[dict]:
+    """For the markets module: every commission with a ledger commitment (awarded, or a direct
+    commission), one row each: ``commission`` (id), ``provider`` (the awarded organisation's id,
+    text), ``category``, ``area_code``, ``financial_year`` (of the commitment's budget),
+    ``amount`` (the commitment less what was released: what is committed or already spent),
+    ``spent`` (what monitoring returns spent from it), ``contract`` (id or None), ``stage``.
+    Two queries whatever the number of commissions."""
+    qs = Commission.objects.filter(commitment_id__isnull=False, awarded_bid__isnull=False)
+    if commission_ids is not None:
+        qs = qs.filter(pk__in=list(commission_ids))
+    rows = list(
+        qs.values(
+            "pk",
+            "commitment_id",
+            "awarded_bid__organization_id",
+            "category",
+            "area_code",
+            "stage",
+            "contract__id",
+        )
+    )
+    amounts = ledgers.commitment_amounts(r["commitment_id"] for r in rows)
+    out = []
+    for r in rows:
+        commitment = amounts.get(r["commitment_id"])
+        if commitment is None:
+            continue
+        out.append(
+            {
+                "commission": r["pk"],
+                "provider": str(r["awarded_bid__organization_id"]),
+                "category": r["category"],
+                "area_code": r["area_code"],
+                "financial_year": commitment["financial_year"],
+                "amount": commitment["amount"] - commitment["released"],
+                "spent": commitment["spent"],
+                "contract": r["contract__id"],
+                "stage": r["stage"],
+            }
+        )
+    return out

@@ -140,3 +140,20 @@ def ledger_problems(budget_ids=None) -> list[str]:
                     f"entries say {value}"
                 )
     return problems
+
+
+def commitment_amounts(commitment_ids) -> dict[int, dict[str, Decimal]]:
+    """For the markets module: ``{commitment id: {"amount", "spent", "released", "budget_id",
+    "financial_year"}}`` of the given commitments, one query."""
+    return {
+        row["pk"]: {
+            "amount": row["amount"],
+            "spent": row["spent"],
+            "released": row["released"],
+            "budget_id": row["budget_id"],
+            "financial_year": row["budget__financial_year"],
+        }
+        for row in Commitment.objects.filter(pk__in=list(commitment_ids)).values(
+            "pk", "amount", "spent", "released", "budget_id", "budget__financial_year"
+        )
+    }

@@ -9,8 +9,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 
+from commissioning.commissions import access as commissions
 from commissioning.providers import access as directory
+from tenants.access import current_council_code
 from platform_core.audit.log import append as audit
 from platform_core.periods import PeriodError, parse_period
 
@@ -237,21 +240,88 @@ def import_ratings(data, *, actor=None) -> dict:
     return {"rows": len(clean), "created": created, "changed": changed}
 
 
+def _commitment_lines(markets: list[Market]) -> list[dict]:
+    """Ledger commitments (through commissions' access) placed in the given markets: a
+    commission's category names the market's term (code or name, as in the spend file), its
+    area is the market's area (a commission without an area is the council's own area), the
+    period is the financial year of the commitment's budget. Commissions whose category or area
+    matches no market are left out."""
+    by_key = {(m.term_id, m.area_code): m.pk for m in markets}
+    if not by_key:
+        return []
+    terms = directory.terms_by_key()
+    council_code = current_council_code() or ""
+    lines = []
+    for row in commissions.market_commitments():
+        category = (row["category"] or "").strip()
+        term = terms.get(category) or terms.get(category.casefold())
+        if term is None:
+            continue
+        market_id = by_key.get((term["id"], (row["area_code"] or "").strip() or council_code))
+        if market_id is None:
+            continue
+        if row["amount"] <= 0:
+            continue  # wholly released and nothing spent: no commitment any more
+        try:
+            period = parse_period(row["financial_year"])
+        except PeriodError:
+            continue
+        lines.append({**row, "market_id": market_id, "period": period.label, "start": period.start})
+    return lines
+
+
+def market_spend(markets: list[Market]) -> tuple[dict, dict]:
+    """Each market's spend by period and provider from both sources, counted once.
+
+    The rule (``docs/markets.md``): for one market, period and provider, a ledger commitment
+    wins. Where the provider has a commitment in the market's category and area for that
+    financial year, the commitments' amount (committed or spent, less what was released) is its
+    figure, and an imported spend line for the same market, period and provider is set aside
+    (kept, shown as superseded, never added). Imported lines count only where no commitment
+    exists. Returns ``(spend, starts)``: ``spend[market][period][provider] = {"amount",
+    "source", "superseded"}`` and each period's first day."""
+    ids = [m.pk for m in markets]
+    spend: dict = defaultdict(lambda: defaultdict(dict))
+    starts: dict[str, date] = {}
+    committed: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    for line in _commitment_lines(markets):
+        committed[line["market_id"]][line["period"]][line["provider"]] += line["amount"]
+        starts[line["period"]] = line["start"]
+    for market_id, period, start, org_id, amount in (
+        Spend.objects.filter(market_id__in=ids)
+        .values("market_id", "period", "period_start", "organization_id")
+        .annotate(total=Sum("amount"))
+        .values_list("market_id", "period", "period_start", "organization_id", "total")
+        .order_by()
+    ):
+        spend[market_id][period][str(org_id)] = {
+            "amount": amount,
+            "source": "imported",
+            "superseded": None,
+        }
+        starts[period] = start
+    for market_id, periods in committed.items():
+        for period, providers in periods.items():
+            for org_id, amount in providers.items():
+                imported = spend[market_id][period].get(org_id)
+                spend[market_id][period][org_id] = {
+                    "amount": amount,
+                    "source": "commitments",
+                    "superseded": imported["amount"] if imported else None,
+                }
+    return spend, starts
+
+
 def recompute(market_ids=None) -> int:
     """Recompute every period's figures (and alerts) of the given markets, or of all. A few
-    queries whatever the number of markets. Returns the number of markets."""
+    queries whatever the number of markets (each source is read once for all of them).
+    Returns the number of markets."""
     markets = Market.objects.select_related("term")
     if market_ids is not None:
-        markets = markets.filter(pk__in=market_ids)
+        markets = markets.filter(pk__in=list(market_ids))
     markets = list(markets)
     ids = [m.pk for m in markets]
-    spend = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
-    starts = {}
-    for market_id, period, start, org_id, amount in Spend.objects.filter(
-        market_id__in=ids
-    ).values_list("market_id", "period", "period_start", "organization_id", "amount"):
-        spend[market_id][period][str(org_id)] += amount
-        starts[period] = start
+    spend, starts = market_spend(markets)
     names = directory.organization_names()
     ratings_by_org: dict[str, list] = defaultdict(list)
     for org_id, overall, rated_on in (
@@ -265,25 +335,37 @@ def recompute(market_ids=None) -> int:
     with transaction.atomic():
         MarketFigures.objects.filter(market_id__in=ids).delete()
         for market in markets:
-            periods = sorted(spend[market.pk], key=lambda p: starts[p])
+            by_period = spend.get(market.pk, {})
+            periods = sorted(by_period, key=lambda p: starts[p])
             previous, previous_figures = None, None
             for index, period in enumerate(periods):
                 end = starts[periods[index + 1]] if index + 1 < len(periods) else None
+                lines = by_period[period]
                 ratings = {}
-                for org_id in spend[market.pk][period]:
+                for org_id in lines:
                     history = [
-                        r for d, r in ratings_by_org.get(org_id, []) if end is None or d < end
+                        r for d, r in ratings_by_org.get(org_id, ()) if end is None or d < end
                     ]
                     if history:
                         ratings[names.get(org_id, org_id)] = history[-1]
-                by_name = {names.get(o, o): v for o, v in spend[market.pk][period].items()}
+                by_name = {names.get(o, o): v["amount"] for o, v in lines.items()}
                 unit_costs = [
                     float(a)
-                    for org_id in spend[market.pk][period]
+                    for org_id in lines
                     for a in costs.get((market.term_id, org_id), [])
                 ]
                 current = f.period_figures(
-                    by_name, previous, ratings, unit_costs, capacity=market.capacity
+                    by_name,
+                    previous,
+                    ratings,
+                    unit_costs,
+                    capacity=market.capacity,
+                    sources={names.get(o, o): v["source"] for o, v in lines.items()},
+                    superseded={
+                        names.get(o, o): v["superseded"]
+                        for o, v in lines.items()
+                        if v["superseded"] is not None
+                    },
                 )
                 rows.append(
                     MarketFigures(
@@ -306,3 +388,12 @@ def recompute(market_ids=None) -> int:
         MarketFigures.objects.bulk_create(rows, batch_size=2000)
         Alert.objects.bulk_create(alerts, ignore_conflicts=True, batch_size=2000)
     return len(markets)
+
+
+def markets_of_commissions(commission_ids) -> list[int]:
+    """The markets the given commissions' commitments fall in (for the ledger event handler)."""
+    wanted = {int(c) for c in commission_ids}
+    markets = list(Market.objects.all())
+    return sorted(
+        {line["market_id"] for line in _commitment_lines(markets) if line["commission"] in wanted}
+    )

@@ -64,8 +64,13 @@ def period_figures(
     unit_costs: list[float],
     capacity=None,
     demand=None,
+    sources: dict | None = None,
+    superseded: dict | None = None,
 ) -> dict:
-    """Everything the dashboard shows for one market and period."""
+    """Everything the dashboard shows for one market and period. ``sources`` names where each
+    provider's figure comes from (``commitments`` or ``imported``; default imported);
+    ``superseded`` the imported amounts set aside because a commitment counts instead."""
+    sources = sources or {}
     share_pct = shares(spend_by_provider)
     active = set(share_pct)
     ranked = sorted(share_pct.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -77,7 +82,26 @@ def period_figures(
         "cr3": cr3(share_pct),
         "top_share": round(ranked[0][1], 1) if ranked else 0.0,
         "top_provider": ranked[0][0] if ranked else None,
-        "shares": [{"provider": k, "share": round(v, 1)} for k, v in ranked],
+        "shares": [
+            {"provider": k, "share": round(v, 1), "source": sources.get(k, "imported")}
+            for k, v in ranked
+        ],
+        "spend_by_source": {
+            source: float(
+                sum(
+                    (
+                        Decimal(v)
+                        for k, v in spend_by_provider.items()
+                        if Decimal(v) > 0 and sources.get(k, "imported") == source
+                    ),
+                    Decimal(0),
+                )
+            )
+            for source in ("commitments", "imported")
+        },
+        "superseded": [
+            {"provider": k, "amount": float(v)} for k, v in sorted((superseded or {}).items())
+        ],
         "entries": sorted(active - previous_providers) if previous_providers is not None else [],
         "exits": sorted(previous_providers - active) if previous_providers is not None else [],
         "unit_costs": quartiles(unit_costs),

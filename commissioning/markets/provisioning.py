@@ -11,4 +11,4 @@ def register() -> None:
     from commissioning.markets.demo import seed_demo
 
     provisioning.declare_group("Council administrators", admin_access=True, permissions=MANAGE)
-    provisioning.register("markets.demo", seed_demo, phase=provisioning.DEMO, order=60)
+    provisioning.register("markets.demo", seed_demo, phase=provisioning.DEMO, order=80)

@@ -635,6 +635,14 @@ CELERY_BEAT_SCHEDULE["funding-alerts-daily"] = {
     "schedule": crontab(hour=7, minute=0),
 }
 
+# --- Markets (commissioning.markets; see docs/markets.md) ---------------------------------------
+# Every market's figures and alerts recomputed nightly (ledger events recompute a commission's
+# market at once; this catches warehouse demand, directory costs and any missed event).
+CELERY_BEAT_SCHEDULE["markets-recompute-nightly"] = {
+    "task": "markets.recompute_all",
+    "schedule": crontab(hour=3, minute=15),
+}
+
 # --- Master data (intelligence.masterdata; see docs/masterdata.md) --------------------------------
 # People pairs at or above the match probability join one golden person; pairs between the
 # review and match probabilities go to the review queue. Places: address scores likewise.

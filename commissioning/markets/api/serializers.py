@@ -14,8 +14,10 @@ class MarketSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="term.name", read_only=True)
     category_id = serializers.UUIDField(source="term_id", read_only=True)
     latest = serializers.SerializerMethodField(
-        help_text="The latest period's figures: providers, spend, hhi, cr3, top_share, shares, "
-        "entries, exits, unit_costs (quartiles), ratings (mix and poor share), capacity, demand"
+        help_text="The latest period's figures: providers, spend, spend_by_source (commitments, "
+        "imported), hhi, cr3, top_share, shares (provider, share, source: commitments or "
+        "imported), superseded (imported lines set aside for a commitment), entries, exits, "
+        "unit_costs (quartiles), ratings (mix and poor share), capacity, demand"
     )
     alerts = serializers.SerializerMethodField()
 
