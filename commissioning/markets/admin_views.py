@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from intelligence.figures import format_figure
+from intelligence.warehouse import access as warehouse
 
 from . import actions, charts
 from .models import Alert, Market
@@ -116,4 +117,53 @@ def import_ratings(request):
         help_text="The CQC's layout: Location ID, Provider ID, Safe, Effective, Caring, "
         "Responsive, Well-led, Overall, Publication Date.",
         run=run,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_capacity(request):
+    def run(data, name):
+        batch = actions.import_capacity(data, actor=request.user, filename=name)
+        return f"Imported {batch.rows} capacity lines."
+
+    return _import(
+        request,
+        perm="markets.add_capacity",
+        title="Import capacity",
+        help_text="Columns: provider,category,area,unit,capacity (unit: places or hours; "
+        "capacity a whole number), and optionally service and location (the provider's own, by "
+        "id or name). A file replaces the capacity of every market it names. Nothing is "
+        "imported if any line is wrong.",
+        run=run,
+    )
+
+
+class MarketSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Market
+        fields = ["area_name", "demand_metric_id", "capacity", "capacity_unit", "min_capacity"]
+        labels = {"demand_metric_id": "Demand metric (warehouse metric id)"}
+
+    def clean_demand_metric_id(self):
+        value = (self.cleaned_data.get("demand_metric_id") or "").strip()
+        if value and value not in warehouse.metric_titles():
+            raise forms.ValidationError(f"{value!r} is not a metric of the council's warehouse.")
+        return value
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """The market's own settings: its name, the warehouse metric that measures demand in its
+    area, capacity entered by hand (when none is imported), the unit and the alert threshold."""
+    _require(request, "markets.change_market")
+    item = get_object_or_404(Market.objects.select_related("term"), pk=pk)
+    form = MarketSettingsForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        actions.update_market(item, form.cleaned_data, actor=request.user)
+        messages.success(request, f"Saved {item.name}.")
+        return redirect("markets_admin:market", pk=item.pk)
+    return TemplateResponse(
+        request,
+        "markets/edit.html",
+        {"form": form, "market": item, "page_title": f"Settings: {item.name}"},
     )

@@ -1,6 +1,9 @@
 """Demo markets for ``make run``: three years of spend in two markets of the demo directory
-(home care concentrating on one provider, so it raises alerts; day services spread out) and
-CQC ratings with one change. Runs after the providers demo; idempotent (imports replace)."""
+(home care concentrating on one provider, so it raises alerts; day services spread out), CQC
+ratings with one change, providers' capacity, and demand from the warehouse (home care hours
+needed outgrow the providers' hours: a capacity alert). Runs after the providers and
+commissions demos, so the commissions' ledger commitments (2026-27) are in the figures too;
+idempotent (imports replace)."""
 
 from decimal import Decimal
 
@@ -71,3 +74,77 @@ def seed_demo(council) -> None:
         market.area_name = council.name
         market.save(update_fields=["area_name"])
     actions.import_ratings(ratings_csv())
+    seed_supply(council)
+
+
+# Capacity: (provider, category, service kind or "", unit, capacity); services and locations are
+# the providers demo's ("<kind> (<area>)" at "<council> <area> community hub").
+CAPACITY = [
+    ("Riverside Care", "Home care", "Home care visits", "North", "hours", 900),
+    ("Riverside Care", "Home care", "Home care visits", "South", "hours", 700),
+    ("Riverside Care", "Home care", "Reablement after hospital", "Central", "hours", 500),
+    ("Hillview Carers Centre", "Home care", "", "", "hours", 300),
+    ("Riverside Care", "Day services", "Day centre", "North", "places", 60),
+    ("Riverside Care", "Day services", "Day centre", "South", "places", 50),
+    ("Open Minds Wellbeing", "Day services", "", "", "places", 40),
+    ("Youth Action", "Day services", "", "", "places", 30),
+]
+# Demand measures in the warehouse: (market category, metric id, title, unit, values by period).
+DEMAND = [
+    (
+        "Home care",
+        "home-care-hours-needed",
+        "Home care hours a week assessed as needed",
+        "hours",
+        [2_100, 2_400, 2_900],
+    ),
+    (
+        "Day services",
+        "day-service-places-needed",
+        "Day service places assessed as needed",
+        "places",
+        [120, 135, 150],
+    ),
+]
+
+
+def capacity_csv(council) -> str:
+    lines = ["provider,category,area,service,location,unit,capacity"]
+    for provider, category, kind, area, unit, amount in CAPACITY:
+        service = f"{kind} ({area})" if kind else ""
+        location = f"{council.name} {area} community hub" if area else ""
+        lines.append(
+            f"{provider},{category},{council.gss_code},{service},{location},{unit},{amount}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def seed_supply(council) -> None:
+    """Demand metrics and values in the warehouse, the providers' capacity, and each market's
+    demand measure."""
+    from intelligence.warehouse import actions as warehouse
+
+    from . import actions
+    from .models import Market
+
+    lines = ["metric_id,area_code,period,value,numerator,denominator"]
+    for _category, metric_id, title, unit, values in DEMAND:
+        warehouse.save_or_update_metric(
+            metric_id=metric_id,
+            title=title,
+            kind="count",
+            polarity="neither",
+            unit=unit,
+            category="needs",
+            source="Demo data (care assessments)",
+        )
+        for period, value in zip(PERIODS, values, strict=True):
+            lines.append(f"{metric_id},{council.gss_code},{period},{value},,")
+    warehouse.import_observations(
+        "\n".join(lines) + "\n", filename="demo-demand.csv", council_code=council.gss_code
+    )
+    actions.import_capacity(capacity_csv(council), filename="demo-capacity.csv")
+    for category, metric_id, _title, _unit, _values in DEMAND:
+        market = Market.objects.filter(term__name=category, area_code=council.gss_code).first()
+        if market is not None:
+            actions.update_market(market, {"demand_metric_id": metric_id})

@@ -142,3 +142,70 @@ def alerts_for(current: dict, previous: dict | None) -> list[tuple[str, str]]:
             )
         )
     return found
+
+
+def supply(
+    *,
+    providers: dict,
+    entered=None,
+    unit: str = "places",
+    demand: dict | None = None,
+    demand_metric: str = "",
+    min_capacity=None,
+    as_of: str = "",
+) -> dict:
+    """A market's capacity against demand. ``providers``: capacity by provider (imported); when
+    there is none, ``entered`` (the market's own figure) is the capacity. ``demand``: the
+    warehouse's latest value (``{"period", "value", "title", "unit"}``) or None. Utilisation is
+    demand as a percentage of capacity (above 100: more need than places)."""
+    if providers:
+        capacity, source = sum(providers.values()), "providers"
+    elif entered is not None:
+        capacity, source = int(entered), "market"
+    else:
+        capacity, source = None, None
+    value = float(demand["value"]) if demand else None
+    utilisation = None
+    if value is not None and capacity:
+        utilisation = round(100 * value / capacity, 1)
+    return {
+        "capacity": capacity,
+        "capacity_unit": unit,
+        "capacity_source": source,
+        "providers": [
+            {"provider": k, "capacity": v}
+            for k, v in sorted(providers.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "min_capacity": min_capacity,
+        "demand": value,
+        "demand_metric": demand_metric or None,
+        "demand_title": demand["title"] if demand else None,
+        "demand_period": demand["period"] if demand else None,
+        "utilisation": utilisation,
+        "as_of": (demand["period"] if demand else "") or as_of,
+    }
+
+
+def supply_alerts(figures: dict) -> list[tuple[str, str]]:
+    """(kind, message): demand above capacity; capacity below the market's threshold."""
+    found = []
+    capacity, demand, unit = figures["capacity"], figures["demand"], figures["capacity_unit"]
+    if capacity is not None and demand is not None and demand > capacity:
+        found.append(
+            (
+                "over_capacity",
+                f"Demand ({demand:,.0f}, {figures['demand_period']}) exceeds capacity "
+                f"({capacity:,} {unit}): utilisation {figures['utilisation'] or 0:.0f}%."
+                if capacity
+                else f"Demand ({demand:,.0f}, {figures['demand_period']}) and no capacity.",
+            )
+        )
+    threshold = figures["min_capacity"]
+    if threshold is not None and capacity is not None and capacity < threshold:
+        found.append(
+            (
+                "low_capacity",
+                f"Capacity is {capacity:,} {unit}, below the threshold of {threshold:,}.",
+            )
+        )
+    return found

@@ -10,6 +10,9 @@ GSS_CODE = RegexValidator(
 )
 
 
+CAPACITY_UNITS = [("places", "places"), ("hours", "hours a week")]
+
+
 class Market(models.Model):
     term = models.ForeignKey("providers.TaxonomyTerm", on_delete=models.PROTECT, related_name="+")
     area_code = models.CharField("area GSS code", max_length=9, validators=[GSS_CODE])
@@ -20,7 +23,25 @@ class Market(models.Model):
         help_text="Warehouse metric giving demand in this area (e.g. people needing home care)",
     )
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Places or hours the providers can supply"
+        null=True,
+        blank=True,
+        help_text="Places or hours the providers can supply, when no provider capacity is "
+        "imported (imported capacity replaces it)",
+    )
+    capacity_unit = models.CharField(
+        max_length=10, choices=CAPACITY_UNITS, default="places", help_text="What capacity counts"
+    )
+    min_capacity = models.PositiveIntegerField(
+        "capacity threshold",
+        null=True,
+        blank=True,
+        help_text="Raise an alert when capacity falls below this",
+    )
+    supply = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Capacity against demand, as last recomputed",
     )
 
     class Meta:
@@ -67,6 +88,45 @@ class Spend(models.Model):
 
     def __str__(self):
         return f"{self.market_id} {self.period}: {self.amount}"
+
+
+class CapacityImport(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Capacity import {self.pk} ({self.rows} rows)"
+
+
+class Capacity(models.Model):
+    """What one provider can supply in a market (places or hours a week), for the whole provider
+    or one of its services and/or locations (a capacity CSV import)."""
+
+    batch = models.ForeignKey(CapacityImport, on_delete=models.CASCADE, related_name="lines")
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="capacities")
+    organization = models.ForeignKey(
+        "providers.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        "providers.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    location = models.ForeignKey(
+        "providers.Location", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.CharField(max_length=10, choices=CAPACITY_UNITS)
+    amount = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "capacities"
+        indexes = [models.Index(fields=["market"], name="markets_capacity_market")]
+
+    def __str__(self):
+        return f"{self.market_id}: {self.amount} {self.unit}"
 
 
 class Rating(models.Model):
@@ -133,6 +193,8 @@ class Alert(models.Model):
         LOSING_PROVIDERS = "losing_providers", "Providers left the market"
         POOR_RATINGS = "poor_ratings", "Share of poor ratings rose"
         RATING_CHANGED = "rating_changed", "A provider's CQC rating changed"
+        OVER_CAPACITY = "over_capacity", "Demand exceeds capacity"
+        LOW_CAPACITY = "low_capacity", "Capacity below its threshold"
 
     market = models.ForeignKey(
         Market, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"

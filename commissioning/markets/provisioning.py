@@ -3,7 +3,16 @@
 
 from platform_core import provisioning
 
-MODELS = ("market", "spend", "spendimport", "rating", "marketfigures", "alert")
+MODELS = (
+    "market",
+    "spend",
+    "spendimport",
+    "capacity",
+    "capacityimport",
+    "rating",
+    "marketfigures",
+    "alert",
+)
 MANAGE = [f"markets.{verb}_{m}" for m in MODELS for verb in ("view", "add", "change", "delete")]
 
 

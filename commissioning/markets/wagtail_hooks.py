@@ -10,8 +10,10 @@ def markets_admin_urls():
     urls = [
         path("", admin_views.dashboard, name="dashboard"),
         path("<int:pk>/", admin_views.market, name="market"),
+        path("<int:pk>/edit/", admin_views.edit, name="edit"),
         path("import/spend/", admin_views.import_spend, name="import-spend"),
         path("import/ratings/", admin_views.import_ratings, name="import-ratings"),
+        path("import/capacity/", admin_views.import_capacity, name="import-capacity"),
     ]
     return [path("markets/", include((urls, "markets_admin"), namespace="markets_admin"))]
 

@@ -319,3 +319,25 @@ def subject_access(subject) -> list[dict]:
             }
         )
     return items
+
+
+def services_and_locations_of(organization_ids) -> dict[str, dict]:
+    """For markets' capacity import: each organisation's services and the locations they are
+    delivered at, by id (text) and by case-folded name: ``{org id: {"services": {key: id},
+    "locations": {key: id}}}``."""
+    found: dict[str, dict] = {str(o): {"services": {}, "locations": {}} for o in organization_ids}
+    for pk, name, org_id in Service.objects.filter(
+        organization_id__in=list(organization_ids)
+    ).values_list("id", "name", "organization_id"):
+        entry = found[str(org_id)]["services"]
+        entry[str(pk)] = pk
+        entry.setdefault(name.casefold(), pk)
+    for loc_id, name, org_id in (
+        ServiceAtLocation.objects.filter(service__organization_id__in=list(organization_ids))
+        .values_list("location_id", "location__name", "service__organization_id")
+        .distinct()
+    ):
+        entry = found[str(org_id)]["locations"]
+        entry[str(loc_id)] = loc_id
+        entry.setdefault((name or "").casefold(), loc_id)
+    return found

@@ -13,6 +13,8 @@ __all__ = [
     "areas",
     "data_version",
     "latest_period",
+    "latest_values",
+    "metric_titles",
     "need_metrics",
     "rank_needs",
 ]
@@ -68,3 +70,29 @@ def data_version() -> str:
         f"{batches['n']}:{batches['top']}:{batches['last']}:"
         f"{Metric.objects.count()}:{Area.objects.count()}"
     )
+
+
+def latest_values(metric_ids, area_codes) -> dict[tuple[str, str], dict]:
+    """For markets' demand: the latest value of each metric in each area, one query:
+    ``{(metric_id, area_code): {"period", "value", "title", "unit"}}`` (pairs without a value are
+    left out)."""
+    metric_ids, area_codes = sorted(set(metric_ids)), sorted(set(area_codes))
+    if not metric_ids or not area_codes:
+        return {}
+    rows = (
+        Observation.objects.filter(metric__metric_id__in=metric_ids, area_code__in=area_codes)
+        .order_by("metric_id", "area_code", "-period_start")
+        .distinct("metric_id", "area_code")
+        .values_list(
+            "metric__metric_id", "metric__title", "metric__unit", "area_code", "period", "value"
+        )
+    )
+    return {
+        (metric_id, area): {"period": period, "value": value, "title": title, "unit": unit}
+        for metric_id, title, unit, area, period, value in rows
+    }
+
+
+def metric_titles() -> dict[str, str]:
+    """Every metric of the council: ``{metric_id: title}`` (for choosing a demand measure)."""
+    return dict(Metric.objects.order_by("metric_id").values_list("metric_id", "title"))

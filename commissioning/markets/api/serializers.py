@@ -20,6 +20,13 @@ class MarketSerializer(serializers.ModelSerializer):
         "unit_costs (quartiles), ratings (mix and poor share), capacity, demand"
     )
     alerts = serializers.SerializerMethodField()
+    supply = serializers.SerializerMethodField(
+        help_text="Capacity against demand: capacity, capacity_unit, capacity_source (providers: "
+        "imported provider capacity; market: entered on the market), providers (capacity by "
+        "provider), min_capacity, demand (the latest value of demand_metric in the area, from "
+        "the warehouse), demand_metric, demand_title, demand_period, utilisation (demand as a "
+        "percentage of capacity), as_of"
+    )
 
     class Meta:
         model = Market
@@ -31,6 +38,10 @@ class MarketSerializer(serializers.ModelSerializer):
             "area_code",
             "area_name",
             "capacity",
+            "capacity_unit",
+            "min_capacity",
+            "demand_metric_id",
+            "supply",
             "latest",
             "alerts",
         ]
@@ -42,6 +53,9 @@ class MarketSerializer(serializers.ModelSerializer):
     def get_latest(self, market) -> dict | None:
         latest = self._figures(market)
         return {"period": latest.period, **latest.figures} if latest else None
+
+    def get_supply(self, market) -> dict:
+        return market.supply or {}
 
     def get_alerts(self, market) -> list[dict]:
         return AlertSerializer(market.alerts.all(), many=True).data

@@ -16,6 +16,13 @@ def _spend_csv(w, period="2025-26"):
     ).encode()
 
 
+def _capacity_csv(w):
+    return (
+        "provider,category,area,unit,capacity\n"
+        f"{w.market_org.name},{w.market_term.name},{AREA},places,12\n"
+    ).encode()
+
+
 def _ratings_csv():
     return (
         b"Location ID,Provider ID,Safe,Effective,Caring,Responsive,Well-led,Overall,"
@@ -50,6 +57,22 @@ def probe_seeds() -> list[Seed]:
     return [
         Seed(("markets-market-detail", "markets-market-history"), kwargs=market),
         Seed("markets_admin:market", kwargs=market),
+        Seed(
+            "markets_admin:edit",
+            kwargs=market,
+            body={"POST": {"area_name": "B was here", "capacity_unit": "places"}},
+        ),
+        Seed(
+            "markets_admin:import-capacity",
+            body={
+                "POST": Multipart(
+                    lambda w: {
+                        "file": SimpleUploadedFile("capacity.csv", _capacity_csv(w), "text/csv")
+                    }
+                )
+            },
+            reason="B's import names A's directory entries, which B's directory does not have",
+        ),
         Seed(
             "markets_admin:import-spend",
             body={

@@ -122,8 +122,13 @@ def test_a_wholly_released_commitment_gives_the_imported_line_back(demo_markets)
 def test_a_commitment_in_a_new_year_makes_a_period_and_the_nightly_task_recomputes(
     demo_markets,
 ):
+    from django.conf import settings
+
     from commissioning.markets.models import MarketFigures
     from commissioning.markets.tasks import recompute_all
+
+    beat = settings.CELERY_BEAT_SCHEDULE["markets-recompute-nightly"]
+    assert beat["task"] == recompute_all.name
 
     with schema_context(demo_markets.schema_name):
         _commit("Riverside Care", "28000.00", year="2026-27")
