@@ -108,6 +108,12 @@ class Service(ClusterableModel):
 
     class Meta:
         ordering = ["name", "id"]
+        # ORUK's ``text`` filter is ``UPPER(name) LIKE UPPER('%word%')`` (icontains) on name and
+        # description: trigram GIN indexes on those two expressions (providers_service_name_trgm,
+        # providers_service_desc_trgm) let PostgreSQL find the candidates without computing
+        # UPPER() of every service. Made in SQL by migration 0005 (with pg_trgm): Django 5.2
+        # writes GinIndex(OpClass(Upper(...))) as ``((UPPER("name") gin_trgm_ops))``, which
+        # PostgreSQL refuses.
 
     def __str__(self):
         return self.name

@@ -7,6 +7,7 @@ import math
 import uuid
 from functools import wraps
 
+from django.db.models import Count, Window
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
@@ -56,11 +57,18 @@ def _positive_int(params, name: str, default: int, maximum: int | None = None) -
 
 
 def paginate(request, queryset, render) -> dict:
+    """One query for the page and the total: ``COUNT(*) OVER ()`` is computed over every
+    matching row before LIMIT/OFFSET, so the filters run once rather than once for a count and
+    again for the page. Only a page past the end (no row to carry the total) counts apart."""
     page = _positive_int(request.GET, "page", 1)
     per_page = _positive_int(request.GET, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    total = queryset.count()
     start = (page - 1) * per_page
-    contents = [render(obj) for obj in queryset[start : start + per_page]] if start < total else []
+    rows = list(queryset.annotate(_oruk_total=Window(Count("*")))[start : start + per_page])
+    if rows:
+        total = rows[0]._oruk_total
+    else:
+        total = queryset.count() if start else 0
+    contents = [render(obj) for obj in rows]
     total_pages = math.ceil(total / per_page)
     return {
         "total_items": total,
