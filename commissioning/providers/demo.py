@@ -1,8 +1,9 @@
 """Demo directory for ``make run``: an LGSL subset as a taxonomy and a few dozen services.
 
 Idempotent: every object has a fixed UUID (uuid5 of its name), so running it again adds
-nothing. The LGSL subset is a small demonstration list; shipping the full published LGSL and
-the ORUK/Open Eligibility taxonomies is planned (docs/providers.md)."""
+nothing. The LGSL subset is a small demonstration list; the full list (2015 snapshot) is loaded
+by ``lgsl.load_lgsl`` (the next DEMO step), which gives the subset's matching term its LGSL id.
+The full Open Eligibility taxonomy is planned (docs/providers.md)."""
 
 import uuid
 
