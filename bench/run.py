@@ -19,6 +19,7 @@ BENCHMARKS = [
     "funding",
     "providers",
     "commissioning",
+    "ocds_extensions",
     "events",
 ]
 
