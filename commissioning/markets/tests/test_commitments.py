@@ -155,3 +155,35 @@ def test_council_b_commitments_never_reach_council_a_markets(demo_markets, counc
         relay_pending()
         actions.recompute()
         assert _latest() == before
+
+
+def test_the_demo_phase_shows_shares_from_commitments_and_a_capacity_alert(council_a):
+    """``make run``'s demo phase through the provisioning registry (the steps markets needs, in
+    the registry's order): markets.demo runs after the commissions demo, so the awarded home
+    care contract's commitment (2026-27) is in Home care's figures, and demand outgrows the
+    providers' capacity."""
+    from platform_core import provisioning
+
+    needed = {
+        "records.demo",
+        "warehouse.demo",
+        "providers.demo",
+        "ledgers.demo",
+        "commissions.demo",
+        "markets.demo",
+    }
+    steps = [s for s in provisioning.steps(provisioning.DEMO) if s.name in needed]
+    names = [s.name for s in steps]
+    assert set(names) == needed
+    assert names.index("markets.demo") > names.index("commissions.demo")
+    with schema_context(council_a.schema_name):
+        for step in steps:
+            step.fn(council_a)
+        relay_pending()
+        home = Market.objects.get(term__name="Home care")
+        current = home.figures.get(period="2026-27").figures
+        shares = {s["provider"]: s["source"] for s in current["shares"]}
+        assert shares == {"Riverside Care": "commitments"}
+        assert current["spend_by_source"]["commitments"] == 28_000.0
+        assert home.alerts.filter(kind="over_capacity").exists()
+        assert home.supply["utilisation"] > 100
