@@ -20,7 +20,12 @@ from platform_core import provisioning
 from . import cloning, pool
 from .models import Council, CouncilEvent, CouncilRequest, Domain, Tier, council_url
 from .template import build_template, prepare_template_contents, template_schema
-from .validators import validate_single_line, validate_tier_matches_gss
+from .validators import (
+    validate_org_id,
+    validate_org_id_matches_gss,
+    validate_single_line,
+    validate_tier_matches_gss,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -349,6 +354,38 @@ def set_council_status(council: Council, status: str, reason: str = "", actor=No
         if changed and status in STATUS_EVENTS:
             record_event(council, STATUS_EVENTS[status], actor, reason)
     log.info("council.status_changed", council=council.slug, status=status)
+    return council
+
+
+def set_org_id(council: Council, org_id: str, actor=None) -> Council:
+    """Set the council's org-id (the funder's id in its 360Giving feed): one of the UK local
+    authority registers of org-id.guide, the register of the council's nation, held by no other
+    council. Empty clears it. Recorded in the council's history."""
+    org_id = (org_id or "").strip().upper()
+    if council.is_public:
+        raise ValidationError({"org_id": ["The platform's own tenant has no org-id."]})
+    if org_id:
+        try:
+            validate_org_id(org_id)
+        except ValidationError as exc:
+            raise ValidationError({"org_id": exc.messages}) from None
+        validate_org_id_matches_gss(org_id, council.gss_code or "")
+        holder = Council.objects.filter(org_id=org_id).exclude(pk=council.pk).first()
+        if holder is not None:
+            raise ValidationError({"org_id": [f"{org_id} is already {holder.name}'s org-id."]})
+    if org_id == council.org_id:
+        return council
+    with transaction.atomic():
+        before = council.org_id
+        council.org_id = org_id
+        council.save(update_fields=["org_id"])
+        record_event(
+            council,
+            CouncilEvent.Kind.DETAILS_CHANGED,
+            actor,
+            f"org-id {before or '(none)'} → {org_id or '(none)'}",
+            org_id=org_id,
+        )
     return council
 
 

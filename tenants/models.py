@@ -8,7 +8,7 @@ from django_tenants.utils import get_public_schema_name
 
 from platform_core.hosts import council_url
 
-from .validators import validate_council_slug, validate_gss_code
+from .validators import validate_council_slug, validate_gss_code, validate_org_id
 
 
 class Tier(models.TextChoices):
@@ -52,6 +52,14 @@ class Council(TenantMixin):
     gss_code = models.CharField(
         "GSS code", max_length=9, unique=True, null=True, validators=[validate_gss_code]
     )  # null only for the platform's own (public) tenant
+    org_id = models.CharField(
+        "organisation identifier (org-id)",
+        max_length=20,
+        blank=True,
+        validators=[validate_org_id],
+        help_text="The council's org-id (org-id.guide) from its nation's local authority "
+        "register, e.g. GB-LAE-BIR: the funder's id in its 360Giving feed.",
+    )
     tier = models.CharField(max_length=20, choices=Tier.choices)
     region = models.CharField(max_length=40, choices=Region.choices, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -190,6 +198,7 @@ class CouncilEvent(models.Model):
         DELETION_CANCELLED = "deletion-cancelled", "Deletion cancelled"
         DELETED = "deleted", "Deleted"
         EXPORT_DOWNLOADED = "export-downloaded", "Export downloaded"
+        DETAILS_CHANGED = "details-changed", "Details changed"
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"

@@ -50,6 +50,40 @@ def validate_gss_code(value: str) -> None:
         )
 
 
+# org-id.guide lists for UK local authorities: the nation's register, by the GSS code's first
+# letter (E England, W Wales, S Scotland, N Northern Ireland). Their codes are 3 or 4 capitals
+# (the registers' keys, e.g. GB-LAE-BIR for Birmingham, GB-WLA-CRF for Cardiff).
+ORG_ID_SCHEMES = {"E": "GB-LAE", "W": "GB-WLA", "S": "GB-SLA", "N": "GB-NIA"}
+ORG_ID_RE = re.compile(r"^(GB-LAE|GB-WLA|GB-SLA|GB-NIA)-([A-Z]{3,4})$")
+
+
+def validate_org_id(value: str) -> None:
+    """An org-id (org-id.guide) from one of the UK local authority registers."""
+    if not isinstance(value, str) or not ORG_ID_RE.match(value):
+        raise ValidationError(
+            "%(value)r is not a local authority org-id: expected one of %(schemes)s, a hyphen "
+            "and the register's code of 3 or 4 capital letters (e.g. GB-LAE-BIR).",
+            code="invalid_org_id",
+            params={"value": value, "schemes": ", ".join(sorted(set(ORG_ID_SCHEMES.values())))},
+        )
+
+
+def validate_org_id_matches_gss(org_id: str, gss_code: str) -> None:
+    """The register must be the council's nation's (its GSS code's first letter)."""
+    scheme = ORG_ID_SCHEMES.get((gss_code or "")[:1])
+    if scheme and not org_id.startswith(scheme + "-"):
+        raise ValidationError(
+            {
+                "org_id": ValidationError(
+                    "%(value)r is in the wrong register for a council with GSS code %(gss)s: "
+                    "expected %(scheme)s-<code>.",
+                    code="org_id_nation_mismatch",
+                    params={"value": org_id, "gss": gss_code, "scheme": scheme},
+                )
+            }
+        )
+
+
 def validate_council_slug(value: str) -> None:
     if not isinstance(value, str) or not SLUG_RE.match(value) or "--" in value:
         raise ValidationError(

@@ -247,10 +247,23 @@ GEO_TYPES = {
 }
 
 
+class NoOrgId(ValueError):
+    """The council has no org-id yet: its feed cannot name the funder (360Giving requires an
+    org-id)."""
+
+
 def funder_org_id(council) -> str:
-    """The council's organisation identifier in the feed. Planned: the council's own org-id
-    (GB-LAE-, GB-SLA-, GB-WALEA- register codes); until then one made from its GSS code."""
-    return f"GB-GSS-{council.gss_code}"
+    """The council's organisation identifier in the feed: its org-id (org-id.guide) from its
+    nation's local authority register (GB-LAE-, GB-WLA-, GB-SLA-, GB-NIA-), as platform staff
+    recorded it on the council (tenants' ``Council.org_id``, checked against the council's GSS
+    code when set). ``NoOrgId`` while it has none: no made-up identifier is published."""
+    org_id = getattr(council, "org_id", "") or ""
+    if not org_id:
+        raise NoOrgId(
+            f"{council.name} has no organisation identifier (org-id) yet, which a 360Giving "
+            "package needs for its funder: platform staff set it in the console."
+        )
+    return org_id
 
 
 def grant_prefix(council) -> str:

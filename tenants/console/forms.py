@@ -108,3 +108,14 @@ class DeleteForm(forms.Form):
                 f"That is not this council's slug; type {self.council.slug} exactly"
             )
         return typed
+
+
+class OrgIdForm(forms.Form):
+    org_id = forms.CharField(
+        label="Organisation identifier (org-id)",
+        max_length=20,
+        required=False,
+        help_text="From the council's nation's local authority register on org-id.guide: "
+        "GB-LAE- (England), GB-WLA- (Wales), GB-SLA- (Scotland) or GB-NIA- (Northern Ireland) "
+        "and the register's code, e.g. GB-LAE-BIR. The funder's id in its 360Giving feed.",
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("exports/<int:pk>/status/", exports.export_status, name="console-export-status"),
     path("exports/<int:pk>/download/", exports.export_download, name="console-export-download"),
     path("exports/<int:pk>/restore/", exports.export_restore, name="console-export-restore"),
+    path("councils/<slug:slug>/org-id/", views.council_org_id, name="console-council-org-id"),
     path("requests/", views.council_requests, name="console-requests"),
     path("requests/<int:pk>/decide/", views.council_request_decide, name="console-request-decide"),
     path("data/", views.platform_data, name="console-data"),

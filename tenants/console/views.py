@@ -10,7 +10,7 @@ from .. import actions
 from ..models import Council, CouncilEvent, CouncilRequest
 from . import overview, panels
 from .access import access_council, access_council_request, console_view, councils
-from .forms import CouncilFilterForm, DecisionForm, ReasonForm
+from .forms import CouncilFilterForm, DecisionForm, OrgIdForm, ReasonForm
 
 PAGE_SIZE = 50
 
@@ -49,7 +49,9 @@ def council_detail(request, slug):
     return _detail(request, council)
 
 
-def _detail(request, council, *, suspend_form=None, reactivate_form=None, status=200):
+def _detail(
+    request, council, *, suspend_form=None, reactivate_form=None, org_form=None, status=200
+):
     row = overview.council_rows([council])[0]
     context = {
         "council": council,
@@ -57,6 +59,7 @@ def _detail(request, council, *, suspend_form=None, reactivate_form=None, status
         "events": CouncilEvent.objects.filter(council=council).select_related("actor")[:100],
         "suspend_form": suspend_form or ReasonForm(reason_required=True, prefix="suspend"),
         "reactivate_form": reactivate_form or ReasonForm(prefix="reactivate"),
+        "org_form": org_form or OrgIdForm(prefix="org", initial={"org_id": council.org_id}),
         "can_change": request.user.has_perm("tenants.change_council"),
         "usage": _usage(council),
         "exports": council.exports.all()[:10]
@@ -91,6 +94,23 @@ def council_suspend(request, slug):
         form.add_error("reason", exc.message_dict.get("reason", exc.messages))
         return _detail(request, council, suspend_form=form, status=400)
     messages.success(request, f"{council.name} is suspended: its site, admin and API answer 503.")
+    return redirect("console-council", slug=council.slug)
+
+
+@require_POST
+@console_view("tenants.view_council", "tenants.change_council")
+def council_org_id(request, slug):
+    """Set the council's org-id (checked against its nation's register prefix)."""
+    council = access_council(slug)
+    form = OrgIdForm(request.POST, prefix="org")
+    if not form.is_valid():
+        return _detail(request, council, org_form=form, status=400)
+    try:
+        actions.set_org_id(council, form.cleaned_data["org_id"], actor=request.user)
+    except ValidationError as exc:
+        form.add_error("org_id", exc.message_dict.get("org_id", exc.messages))
+        return _detail(request, council, org_form=form, status=400)
+    messages.success(request, f"{council.name}'s org-id is {council.org_id or 'cleared'}.")
     return redirect("console-council", slug=council.slug)
 
 

@@ -368,6 +368,12 @@ def console_seeds() -> list[Seed]:
             body={"POST": {"suspend-reason": "Probe"}},
         ),
         Seed(
+            "console-council-org-id",
+            kwargs=slug,
+            urlconf="public",
+            body={"POST": {"org-org_id": "GB-LAE-PRO"}},
+        ),
+        Seed(
             "console-council-reactivate",
             kwargs=slug,
             urlconf="public",

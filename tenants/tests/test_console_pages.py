@@ -267,3 +267,48 @@ def test_council_page_shows_billing_usage_against_the_plan(root, council_a):
     body = root.get(f"/console/councils/{council_a.slug}/").content.decode()
     usage = body.split('id="usage"')[1].split('id="history"')[0]
     assert "data-usage" in usage and "Storage" in usage and "Page views per month" in usage
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("GB-GSS-E06000901", "is not a local authority org-id"),
+        ("GB-LAE-bir", None),  # upper-cased, then accepted
+        ("GB-WLA-CRF", "wrong register for a council with GSS code E06000901"),
+        ("GB-LAE-B1R", "is not a local authority org-id"),
+        ("x" * 30, "at most 20 characters"),
+    ],
+)
+def test_the_org_id_is_checked_against_the_registers_and_the_councils_nation(
+    root, council_a, value, message
+):
+    response = root.post(f"/console/councils/{council_a.slug}/org-id/", {"org-org_id": value})
+    council_a.refresh_from_db()
+    if message is None:
+        assert response.status_code == 302
+        assert council_a.org_id == value.upper()
+        event = CouncilEvent.objects.filter(council=council_a, kind="details-changed").get()
+        assert "GB-LAE-BIR" in event.reason and event.actor == root.user
+        assert "GB-LAE-BIR" in root.get(f"/console/councils/{council_a.slug}/").content.decode()
+    else:
+        assert response.status_code == 400 and message in response.content.decode()
+        assert council_a.org_id == ""
+
+
+def test_an_org_id_belongs_to_one_council_and_viewers_cannot_set_it(root, council_a, council_b):
+    actions.set_org_id(council_b, "GB-LAE-BBY")
+    taken = root.post(f"/console/councils/{council_a.slug}/org-id/", {"org-org_id": "GB-LAE-BBY"})
+    assert taken.status_code == 400 and "already Betaby" in taken.content.decode().replace(
+        "&#x27;", "'"
+    )
+    viewer = console_client(platform_user(perms=("tenants.view_council",)))
+    refused = viewer.post(
+        f"/console/councils/{council_a.slug}/org-id/", {"org-org_id": "GB-LAE-ALF"}
+    )
+    assert refused.status_code == 403
+    assert (
+        root.post("/console/councils/platform/org-id/", {"org-org_id": "GB-LAE-PLT"}).status_code
+        == 404
+    )
+    council_a.refresh_from_db()
+    assert council_a.org_id == ""

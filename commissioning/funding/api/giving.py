@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from platform_core.api.errors import json_error
 from platform_core.db import connection
 
-from .. import giving
+from .. import access, giving
 
 
 @extend_schema(
@@ -19,17 +19,21 @@ from .. import giving
         404: OpenApiResponse(
             description="No grants yet (`no_grants`): a 360Giving package cannot be empty."
         ),
+        409: OpenApiResponse(
+            description="The council has no org-id yet (`no_org_id`): 360Giving needs one for "
+            "the funder."
+        ),
     },
     description="Every grant the council makes as a 360Giving data package (schema 1.4); 404 "
-    "(`no_grants`) while it has made none (a 360Giving package cannot be empty).",
+    "(`no_grants`) while it has made none (a 360Giving package cannot be empty); 409 "
+    "(`no_org_id`) while the council has no org-id (the funder's id).",
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @throttle_classes([])
 def grants_json(request):
     council = connection.tenant
-    package = giving.feed(council, site_url=council.site_url())
-    if not package["grants"]:
+    if not access.grants().exists():
         # The 360Giving package schema requires at least one grant (minItems 1): a council that
         # has made none publishes no package rather than an invalid one.
         response = json_error(
@@ -38,6 +42,12 @@ def grants_json(request):
             "one grant).",
             "no_grants",
         )
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    try:
+        package = giving.feed(council, site_url=council.site_url())
+    except giving.NoOrgId as exc:
+        response = json_error(409, str(exc), "no_org_id")
         response["Access-Control-Allow-Origin"] = "*"
         return response
     response = JsonResponse(package, json_dumps_params={"ensure_ascii": False})

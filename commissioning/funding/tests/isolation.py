@@ -20,7 +20,9 @@ def probe_objects(w) -> None:
     from django.contrib.auth import get_user_model
 
     from commissioning.funding import actions
+    from tenants.actions import set_org_id
 
+    set_org_id(w.council, "GB-LAE-PRB")  # the funder's id in A's 360Giving feed
     owner = get_user_model().objects.get(username=f"probe@{w.council.slug}.example")
     w.funding_call = actions.save_call(
         funder=f"{MARKER} funder",

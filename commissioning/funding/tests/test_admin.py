@@ -122,6 +122,9 @@ def test_another_officers_or_councils_search_is_a_404(
 def test_a_grant_awarded_in_the_admin_joins_the_360giving_feed(
     officer, council_a, in_council, anon_client_a
 ):
+    from tenants.actions import set_org_id
+
+    set_org_id(council_a, "GB-LAE-ALF")
     form = officer.get(f"{ADMIN}grants/new/")
     assert form.status_code == 200 and b"Award a grant" in form.content
     values = {

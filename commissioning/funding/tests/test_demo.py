@@ -5,7 +5,9 @@ from commissioning.funding import demo, matching
 
 def test_demo_funding_has_matches_with_reasons_and_a_feed(council_a, in_council, anon_client_a):
     from intelligence.warehouse.demo import seed_demo as warehouse_demo
+    from tenants.actions import set_org_id
 
+    set_org_id(council_a, "GB-LAE-ALF")
     with in_council(council_a):
         warehouse_demo(council_a)
         demo.seed_demo(council_a)

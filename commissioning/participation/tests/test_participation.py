@@ -10,6 +10,7 @@ from django.utils import timezone
 from commissioning.participation import actions
 from commissioning.participation.models import Ballot, BallotChoice, Proposal
 from platform_core.errors import Refused
+from tenants.actions import set_org_id
 
 DOB = datetime.date(1980, 3, 27)
 SURNAMES = ["Able", "Baker", "Carter", "Dawson", "Ellis", "Fraser", "Grant", "Hughes"]
@@ -147,6 +148,7 @@ def test_count_publish_and_award_make_grants_in_the_feed(
     assert awarded.status_code == 200, awarded.content
     assert {p["title"] for p in awarded.json()} == {"Bulbs", "Play area"}
     assert client_a.post(f"/api/v1/participation/processes/{process.pk}/award/").status_code == 409
+    set_org_id(council_a, "GB-LAE-ALF")  # the funder's id in the council's 360Giving feed
     feed = anon_client_a.get("/api/v1/360giving/grants.json").json()
     titles = {g["title"]: g for g in feed["grants"]}
     assert set(titles) == {"Bulbs", "Play area"}
@@ -261,6 +263,7 @@ def test_demo_budgets(council_a, in_council, anon_client_a):
     assert anon_client_a.get("/participate/").status_code == 200
     page = anon_client_a.get(f"/participate/{done.slug}/").content.decode()
     assert "Results" in page and "Funded" in page
+    set_org_id(council_a, "GB-LAE-ALF")  # the funder's id in the council's 360Giving feed
     feed = anon_client_a.get("/api/v1/360giving/grants.json").json()
     assert any(g["grantProgramme"][0]["title"].startswith(done.title) for g in feed["grants"])
 

@@ -19,11 +19,15 @@ class Command(BaseCommand):
         lines.append(f"Platform console:  {council_url(settings.PLATFORM_DOMAIN, '/console/')}")
         lines.append(f"  sign in as {platform_admin[0]}: {platform_admin[1]}")
         for spec in DEMO_COUNCILS:
+            spec = dict(spec)
+            org_id = spec.pop("org_id", "")
             council = Council.objects.filter(slug=spec["slug"]).first()
             admin_email = f"admin@{spec['slug']}.example"
             if council is None:
                 result = actions.provision_council(**spec, admin_email=admin_email, notify=False)
                 council = result.council
+            if org_id and not council.org_id:
+                actions.set_org_id(council, org_id, actor="seed_demo")
             with schema_context(council.schema_name):
                 provisioning.run(provisioning.DEMO, council)
                 sign_in = self._sign_in(council, admin_email)
