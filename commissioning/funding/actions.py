@@ -30,6 +30,16 @@ SEARCH_FIELDS = (
 )
 
 
+def _precompute_matches() -> None:
+    """After the commit, rank the council's calls again into the shared cache (a task), so
+    the next request reads the ranking instead of computing it."""
+    from platform_core.tasks import enqueue_on_commit
+
+    from .tasks import precompute_matches
+
+    enqueue_on_commit(precompute_matches)
+
+
 def save_call(call: CouncilCall | None = None, *, actor=None, **values) -> CouncilCall:
     """Create or change one of the council's own calls."""
     created = call is None
@@ -51,6 +61,7 @@ def save_call(call: CouncilCall | None = None, *, actor=None, **values) -> Counc
             object_id=str(call.pk),
             detail={"programme": call.programme, "funder": call.funder},
         )
+        _precompute_matches()
     return call
 
 
@@ -65,6 +76,7 @@ def delete_call(call: CouncilCall, *, actor=None) -> None:
             detail={"programme": call.programme},
         )
         call.delete()
+        _precompute_matches()
 
 
 def import_calls(content: bytes | str, *, filename: str = "", fmt: str = "", actor=None):
@@ -82,6 +94,7 @@ def import_calls(content: bytes | str, *, filename: str = "", fmt: str = "", act
             object_id=filename or "upload",
             detail={"created": result.created, "updated": result.updated},
         )
+        _precompute_matches()
     return result
 
 

@@ -180,55 +180,7 @@ def match_call(call, ctx: Context, *, checked: bool = False) -> Match | None:
         not call.is_open(ctx.today) or not access.covers(list(call.geography), ctx.areas)
     ):
         return None
-    reasons: list[str] = []
-    score = 0.0
-    call_roots = roots(" ".join([*call.themes, call.programme]))
-    met = [n for n in ctx.needs if n.roots & call_roots]
-    if met:
-        weight_total = sum(n.weight for n in ctx.needs) or 1.0
-        severity = sum(n.weight * min(n.wards[0][2], 2.0) / 2.0 for n in met)
-        score += 50 * min(1.0, severity / max(1.0, weight_total / 2))
-        for need in met:
-            reason = f"matches need “{need.title}” in {_names(need.wards)}"
-            if need.priorities:
-                reason += (
-                    " (members' priority " + ", ".join(f"“{p}”" for p in need.priorities) + ")"
-                )
-            reasons.append(reason)
-    local = [g for g in call.geography if g in ctx.areas]
-    if local:
-        score += 15
-        reasons.append("for this area")
-    else:
-        score += 8
-    days = (call.closes_on - ctx.today).days if call.closes_on else None
-    if days is None:
-        score += 10
-        reasons.append("open all year")
-    else:
-        score += 20 if 14 <= days <= 56 else (12 if days > 56 else 6)
-        reasons.append(
-            "closes today" if days == 0 else f"closes in {days} day{'s' if days != 1 else ''}"
-        )
-    if call.amount_max is not None:
-        score += min(15.0, 15 * math.log10(max(float(call.amount_max), 1)) / 6)
-        reasons.append(f"up to {_money(call.amount_max)}")
-    return Match(
-        call=call,
-        score=round(score, 1),
-        reasons=reasons,
-        needs=[
-            {
-                "metric_id": n.metric_id,
-                "title": n.title,
-                "wards": [{"code": c, "name": name, "score": s} for c, name, s in n.wards],
-                "priorities": n.priorities,
-                "weight": n.weight,
-            }
-            for n in met
-        ],
-        closes_in_days=days,
-    )
+    return _Scorer(ctx).score(call)
 
 
 def rank_calls(
@@ -242,10 +194,14 @@ def rank_calls(
     are weighted by ``weights`` ({metric id: weight}) or, by default, by the members'
     priorities (a need no priority measures weighs 1).
 
-    The default ranking (today, both registers, the priorities' weights) is precomputed: kept
-    in the process under a key made of what it depends on (the day, the calls of both
+    The default ranking (today, both registers, the priorities' weights) is precomputed, under
+    a key made of what it depends on (the council's schema, the day, the calls of both
     registers, the priorities, the warehouse's needs data), so it is computed again as soon as
-    any of them changes; ``CACHE_SECONDS`` bounds it for changes none of those tokens see."""
+    any of them changes; ``CACHE_SECONDS`` bounds it for changes none of those tokens see.
+    Kept in two places: this process (the newest ``MEMO_SIZE``), and the shared cache (Redis in
+    production) as plain rows, so one computation serves every web process and worker; the
+    ``funding.precompute_matches`` task computes it as soon as a call changes (and beat's
+    ``funding.precompute_matches_all`` for the other changes), before a request asks."""
     if calls is None and today is None and weights is None:
         key = _cache_key(needs_only)
         now = time.monotonic()
@@ -254,7 +210,12 @@ def rank_calls(
             if hit is not None and now - hit[0] < CACHE_SECONDS:
                 _MEMO.move_to_end(key)
                 return list(hit[1])
-        ranked = _rank(None, today=None, weights=None, needs_only=needs_only)
+        rows = _shared_cache().get(key)
+        if rows is not None:
+            ranked = _from_rows(rows)
+        else:
+            ranked = _rank(None, today=None, weights=None, needs_only=needs_only)
+            _shared_cache().set(key, _to_rows(ranked), CACHE_SECONDS)
         with _MEMO_LOCK:
             _MEMO[key] = (now, ranked)
             while len(_MEMO) > MEMO_SIZE:
@@ -263,13 +224,54 @@ def rank_calls(
     return _rank(calls, today=today, weights=weights, needs_only=needs_only)
 
 
-# The precomputed rankings live in the process (unpickling 2,000 matches from a shared cache
-# cost as much as a third of computing them): the newest MEMO_SIZE, each at most CACHE_SECONDS
-# old. The key names the council's schema and everything the ranking depends on.
+def warm() -> int:
+    """Compute the council's default rankings (all calls, and calls meeting a need) unless
+    they are already in the shared cache: what the precompute task runs after a change."""
+    return len(rank_calls()) + len(rank_calls(needs_only=True))
+
+
+# The precomputed rankings: the newest MEMO_SIZE in this process, each at most CACHE_SECONDS
+# old, and the same in the shared cache as plain rows (a call's values, score, reasons, needs,
+# days to its deadline: unpickling plain tuples is a fraction of building the ranking). The key
+# names the council's schema and everything the ranking depends on.
 CACHE_SECONDS = 600
 MEMO_SIZE = 32
 _MEMO: "OrderedDict[str, tuple[float, list]]" = OrderedDict()
 _MEMO_LOCK = threading.Lock()
+
+
+def _shared_cache():
+    from django.core.cache import caches
+
+    return caches["default"]
+
+
+def _to_rows(ranked: list[Match]) -> list[tuple]:
+    return [
+        (
+            m.call.scope,
+            tuple(getattr(m.call, name) for name in access.CALL_VALUES),
+            m.score,
+            m.reasons,
+            m.needs,
+            m.closes_in_days,
+        )
+        for m in ranked
+    ]
+
+
+def _from_rows(rows: list[tuple]) -> list[Match]:
+    view = access.CallView
+    return [
+        Match(
+            call=view(scope, values),
+            score=score,
+            reasons=reasons,
+            needs=needs,
+            closes_in_days=days,
+        )
+        for scope, values, score, reasons, needs, days in rows
+    ]
 
 
 def _cache_key(needs_only: bool) -> str:
@@ -287,20 +289,111 @@ def _cache_key(needs_only: bool) -> str:
             "needs" if needs_only else "all",
         ]
     )
-    return "funding:matches:" + hashlib.sha256(token.encode()).hexdigest()
+    return f"funding:matches:{connection.schema_name}:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+class _Scorer:
+    """Scores many calls against one context: the part that depends on the needs a call meets
+    (their share of the score, the reasons, the needs as the API shows them) is worked out once
+    per distinct set of word roots, not once per call; amounts' wording once per amount."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.weight_total = sum(n.weight for n in ctx.needs) or 1.0
+        self.need_reasons = []
+        self.need_rows = []
+        for need in ctx.needs:
+            reason = f"matches need “{need.title}” in {_names(need.wards)}"
+            if need.priorities:
+                reason += (
+                    " (members' priority " + ", ".join(f"“{p}”" for p in need.priorities) + ")"
+                )
+            self.need_reasons.append(reason)
+            self.need_rows.append(
+                {
+                    "metric_id": need.metric_id,
+                    "title": need.title,
+                    "wards": [{"code": c, "name": name, "score": s} for c, name, s in need.wards],
+                    "priorities": need.priorities,
+                    "weight": need.weight,
+                }
+            )
+        self.by_roots: dict[frozenset, tuple[float, list[str], list[dict]]] = {}
+        self.by_amount: dict = {}
+
+    def needs_part(self, call_roots: frozenset) -> tuple[float, list[str], list[dict]]:
+        hit = self.by_roots.get(call_roots)
+        if hit is None:
+            met = [i for i, n in enumerate(self.ctx.needs) if n.roots & call_roots]
+            score = 0.0
+            if met:
+                needs = self.ctx.needs
+                severity = sum(needs[i].weight * min(needs[i].wards[0][2], 2.0) / 2.0 for i in met)
+                score = 50 * min(1.0, severity / max(1.0, self.weight_total / 2))
+            hit = (
+                score,
+                [self.need_reasons[i] for i in met],
+                [self.need_rows[i] for i in met],
+            )
+            self.by_roots[call_roots] = hit
+        return hit
+
+    def money_part(self, amount) -> tuple[float, str]:
+        hit = self.by_amount.get(amount)
+        if hit is None:
+            hit = (
+                min(15.0, 15 * math.log10(max(float(amount), 1)) / 6),
+                f"up to {_money(amount)}",
+            )
+            self.by_amount[amount] = hit
+        return hit
+
+    def score(self, call) -> Match:
+        ctx = self.ctx
+        score, need_reasons, needs = self.needs_part(
+            roots(" ".join([*call.themes, call.programme]))
+        )
+        reasons = list(need_reasons)
+        if any(g in ctx.areas for g in call.geography):
+            score += 15
+            reasons.append("for this area")
+        else:
+            score += 8
+        days = (call.closes_on - ctx.today).days if call.closes_on else None
+        if days is None:
+            score += 10
+            reasons.append("open all year")
+        else:
+            score += 20 if 14 <= days <= 56 else (12 if days > 56 else 6)
+            reasons.append(
+                "closes today" if days == 0 else f"closes in {days} day{'s' if days != 1 else ''}"
+            )
+        if call.amount_max is not None:
+            points, words = self.money_part(call.amount_max)
+            score += points
+            reasons.append(words)
+        return Match(
+            call=call, score=round(score, 1), reasons=reasons, needs=needs, closes_in_days=days
+        )
 
 
 def _rank(calls, *, today, weights, needs_only: bool) -> list[Match]:
     ctx = council_context(today=today, weights=weights)
-    checked = calls is None
-    if calls is None:
-        calls = access.open_calls_covering(ctx.today, ctx.areas)
+    scorer = _Scorer(ctx)
     out = []
-    for call in calls:
-        match = match_call(call, ctx, checked=checked)
-        if match is None or (needs_only and not match.needs):
-            continue
-        out.append(match)
+    if calls is None:
+        # The query already left out calls that are closed or do not cover the council's area.
+        for call in access.open_calls_covering(ctx.today, ctx.areas):
+            match = scorer.score(call)
+            if not (needs_only and not match.needs):
+                out.append(match)
+    else:
+        for call in calls:
+            if not call.is_open(ctx.today) or not access.covers(list(call.geography), ctx.areas):
+                continue
+            match = scorer.score(call)
+            if not (needs_only and not match.needs):
+                out.append(match)
     out.sort(
         key=lambda m: (
             -m.score,

@@ -634,6 +634,12 @@ CELERY_BEAT_SCHEDULE["funding-alerts-daily"] = {
     "task": "funding.send_alerts_all",
     "schedule": crontab(hour=7, minute=0),
 }
+# Every council's ranked matches into the shared cache (changes to the platform-wide register,
+# priorities and needs data, and the new day; a council's own call changes enqueue their own).
+CELERY_BEAT_SCHEDULE["funding-precompute-matches"] = {
+    "task": "funding.precompute_matches_all",
+    "schedule": 5 * 60,
+}
 
 # --- Markets (commissioning.markets; see docs/markets.md) ---------------------------------------
 # Every market's figures and alerts recomputed nightly (ledger events recompute a commission's

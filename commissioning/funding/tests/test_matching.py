@@ -171,3 +171,87 @@ def test_ranking_reads_calls_in_a_fixed_number_of_queries_and_is_kept_until_inpu
         commissions.save_priority("m", title="Poverty", weight=5, metric_ids=["child-poverty"])
         reasons = next(m for m in matching.rank_calls() if m.call.pk == new.pk).reasons
         assert "members' priority “Poverty”" in reasons[0]  # a new priority: recomputed
+
+
+@pytest.fixture
+def shared_redis(settings):
+    """The shared cache on a real Redis (TEST_REDIS_URL), as production configures it."""
+    import os
+
+    import redis
+
+    from platform_core.settings.base import redis_cache as redis_config
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail(f"Redis is not reachable at {url} (TEST_REDIS_URL)")
+    settings.CACHES = {"default": redis_config(url), "renditions": redis_config(url)}
+    yield url
+
+
+def _no_computing(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the ranking was computed, not read from the shared cache")
+
+    monkeypatch.setattr(matching, "_rank", refuse)
+
+
+def test_a_ranking_computed_by_one_process_is_read_by_another_from_the_shared_redis_cache(
+    needs_a,
+    council_a,
+    council_b,
+    in_council,
+    shared_redis,
+    monkeypatch,
+    django_assert_max_num_queries,
+):
+    for n in range(20):
+        _call(programme=f"Fund {n}", themes=["poverty"], amount_max=1000 + n)
+    with in_council(council_a):
+        from commissioning.funding import actions
+
+        own = actions.save_call(
+            funder="A's own trust", programme="A's loneliness fund", url="https://a.example/"
+        )
+        first = matching.rank_calls()
+        matching._MEMO.clear()  # another web process: nothing in its memory
+        real_rank = matching._rank
+        _no_computing(monkeypatch)
+        with django_assert_max_num_queries(6):  # the inputs' versions, then Redis
+            again = matching.rank_calls()
+        assert [(m.call.pk, m.score, m.reasons) for m in again] == [
+            (m.call.pk, m.score, m.reasons) for m in first
+        ]
+        assert again[0].call.programme == first[0].call.programme
+        assert any(m.needs for m in again)
+    # Council B's key is its own: B computes its own ranking, never reads A's.
+    monkeypatch.setattr(matching, "_rank", real_rank)
+    with in_council(council_b):
+        matching._MEMO.clear()
+        theirs = matching.rank_calls()
+    assert own.pk not in {m.call.pk for m in theirs}
+    assert not any(m.needs for m in theirs)  # B has no needs data: A's reasons never show
+
+
+def test_a_change_to_a_call_precomputes_the_ranking_before_any_request(
+    needs_a, council_a, in_council, monkeypatch, django_capture_on_commit_callbacks
+):
+    from commissioning.funding import actions
+
+    with in_council(council_a):
+        matching.rank_calls()
+        with django_capture_on_commit_callbacks(execute=True):
+            new = actions.save_call(
+                funder="Trust",
+                programme="Child poverty fund",
+                themes=["poverty"],
+                url="https://trust.example/",
+            )
+        matching._MEMO.clear()  # the request may come to any process
+        _no_computing(monkeypatch)
+        ranked = matching.rank_calls()  # read from the shared cache the task filled
+    match = next(m for m in ranked if m.call.pk == new.pk)
+    assert match.call.scope == "council"
+    assert any("Children in low-income families" in r for r in match.reasons)
