@@ -28,8 +28,10 @@ after every migrate of a council schema ``grant_declared_permissions`` grants ea
 model permissions again, and Wagtail admin access to every group declared with it, so councils
 that already exist gain what a release adds (a group created, a permission or admin access
 granted; nothing is ever taken away). Fleet migrations send ``post_migrate`` only to a schema
-with migrations to apply: a release that declares something new for existing councils ships a
-migration for it (e.g. ``ledgers.0002_commissioners_admin_access``).
+with migrations to apply, and there only to the apps with a migration in the plan (plus
+``wagtailadmin`` and ``wagtailsnippets``, tenants/fleet.py): a release that declares something new
+for existing councils ships a migration for it in the app concerned (e.g.
+``ledgers.0002_commissioners_admin_access``).
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def grant_declared_permissions(sender=None, **kwargs) -> None:
 def grant_admin_access() -> None:
     """Every group declared with ``admin_access`` has Wagtail's "Can access Wagtail admin", in
     the current council schema (idempotent: run after each migrate of ``wagtailadmin``, which
-    fleet migrations emit to every app whenever a council has migrations to apply)."""
+    fleet migrations signal whenever a council has migrations to apply)."""
     from django.contrib.auth.models import Group, Permission
 
     names = [spec.name for spec in groups() if spec.admin_access]

@@ -134,3 +134,50 @@ def test_fleet_in_process_applies_a_pending_migration(council_a):
     assert result.ok and result.migrated == {schema: 1}
     assert _has_table(schema)
     assert any("1 schema(s) to migrate" in line for line in lines)
+
+
+def _auth_state():
+    """The current schema's content types, permissions and group grants, as comparable sets."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        set(ContentType.objects.values_list("app_label", "model")),
+        set(Permission.objects.values_list("content_type__app_label", "codename")),
+        {
+            (group.name, perm.content_type.app_label, perm.codename)
+            for group in Group.objects.prefetch_related("permissions__content_type")
+            for perm in group.permissions.all()
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_fleet_leaves_content_types_permissions_and_grants_as_a_full_migrate_does(council_a):
+    """The fleet sends ``post_migrate`` only to the apps its plan migrates (plus Wagtail admin
+    and snippets): the outcome must equal a full ``migrate``'s. The council is a copy of the
+    fully migrated template; taking the migration back *with* what post_migrate made for it (its
+    content type, and so its permissions and any group's grant of them) and migrating again
+    through the fleet must give back exactly the same content types, permissions and grants."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tenants.fleet import migrate_fleet
+
+    schema = council_a.schema_name
+    with schema_context(schema):
+        before = _auth_state()
+        assert (APP, "pendingauditentry") in before[0]
+        assert {(APP, f"{verb}_pendingauditentry") for verb in ("add", "view")} <= before[1]
+        ContentType.objects.filter(app_label=APP, model="pendingauditentry").delete()
+        ContentType.objects.clear_cache()
+        assert (APP, "pendingauditentry") not in _auth_state()[0]
+    _sql(f'DROP TABLE "{schema}".{TABLE}')
+    _sql(
+        f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s',  # noqa: S608
+        [APP, NAME],
+    )
+    result = migrate_fleet([schema], workers=0)
+    assert result.ok and result.migrated == {schema: 1}
+    with schema_context(schema):
+        ContentType.objects.clear_cache()
+        assert _auth_state() == before
