@@ -336,3 +336,57 @@ def shared_service(request, pk):
         "providers/admin/shared_service.html",
         {"item": item, "detail": item.detail, "page_title": item.name},
     )
+
+
+# --- the postcode lookup ------------------------------------------------------------------------
+
+
+class PostcodeFileForm(forms.Form):
+    file = forms.FileField(
+        label="Postcode file (CSV)",
+        help_text="The ONS Postcode Directory's columns: pcds (or pcd), lat, long, and the GSS "
+        "code columns you want kept (oslaua, osward, oscty, ctry, rgn, pcon, lsoa21, ...).",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_postcodes(request):
+    from .models import Postcode
+    from .postcodes import PostcodeFileInvalid
+    from .postcodes import import_postcodes as run_import
+
+    _require(request, "providers.add_postcode")
+    form = PostcodeFileForm(request.POST, request.FILES) if request.method == "POST" else None
+    form = form or PostcodeFileForm()
+    errors, more, status = [], 0, 200
+    query = " ".join(request.GET.get("q", "").split()).upper()[:20]
+    found = Postcode.objects.filter(postcode__startswith=query)[:100] if query else []
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = run_import(upload.file, actor=request.user, filename=upload.name)
+            except PostcodeFileInvalid as exc:
+                errors, more = exc.errors, exc.more
+            else:
+                messages.success(
+                    request,
+                    f"Imported {result.rows} postcodes ({result.created} new, {result.updated} "
+                    f"replaced; {result.skipped} without a grid reference skipped).",
+                )
+                return redirect("providers_admin:postcodes-import")
+    return TemplateResponse(
+        request,
+        "providers/admin/postcodes_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "more": more,
+            "total": Postcode.objects.count(),
+            "query": query,
+            "found": found,
+            "page_title": "Postcodes",
+        },
+        status=status,
+    )

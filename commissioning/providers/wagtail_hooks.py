@@ -161,6 +161,7 @@ def provider_admin_urls():
         path("changes/<int:pk>/", admin_views.change, name="change"),
         path("imports/", admin_views.imports, name="imports"),
         path("imports/<int:pk>/", admin_views.import_report, name="import"),
+        path("postcodes/import/", admin_views.import_postcodes, name="postcodes-import"),
         path("shares/", admin_views.shares, name="shares"),
         path("shares/<int:pk>/unshare/", admin_views.unshare, name="unshare"),
         path("shared/", admin_views.shared_with_us, name="shared"),
@@ -230,4 +231,15 @@ def shared_with_us_menu_item():
         icon_name="view",
         order=920,
         perm="providers.view_service",
+    )
+
+
+@hooks.register("register_directory_menu_item")
+def postcodes_import_menu_item():
+    return _PermMenuItem(
+        "Postcodes",
+        reverse("providers_admin:postcodes-import"),
+        icon_name="site",
+        order=930,
+        perm="providers.add_postcode",
     )

@@ -181,6 +181,15 @@ def _feed_upload():
     return SimpleUploadedFile("probe-feed.json", data, "application/json")
 
 
+def _postcode_upload():
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = (Path(__file__).parent / "feeds" / "onspd_sample.csv").read_bytes()
+    return SimpleUploadedFile("probe-postcodes.csv", data, "text/csv")
+
+
 def probe_seeds() -> list[Seed]:
     seeds = [
         Seed("openreferral:service", kwargs=lambda w: {"id": str(w.oruk_service.id)}),
@@ -241,6 +250,12 @@ def probe_seeds() -> list[Seed]:
             "must leave A's directory as it was",
         ),
         Seed("providers_admin:import", kwargs=lambda w: {"pk": w.oruk_feed_import.pk}),
+        Seed(
+            "providers_admin:postcodes-import",
+            body={"POST": Multipart(lambda w: {"file": _postcode_upload()})},
+            reason="an import writes the requester's own council's postcodes; B's must leave "
+            "A's as they were",
+        ),
         Seed(
             "providers_admin:shares",
             body={
