@@ -8,7 +8,7 @@ class TenantsConfig(AppConfig):
     def ready(self):
         from platform_core import provisioning
 
-        from . import deletion
+        from . import deletion, failures  # noqa: F401  (failures connects Celery's signal)
 
         deletion.install()
 

@@ -274,3 +274,40 @@ class CouncilExport(models.Model):
     @property
     def download_name(self) -> str:
         return self.file_name.rsplit("/", 1)[-1]
+
+
+class FailedTask(models.Model):
+    """A Celery task that failed (tenants/failures.py records it from Celery's task_failure
+    signal), for the console's failed-task view: retried or dismissed there."""
+
+    class Status(models.TextChoices):
+        FAILED = "failed", "Failed"
+        RETRIED = "retried", "Sent again"
+        DISMISSED = "dismissed", "Dismissed"
+
+    task_id = models.CharField(max_length=255, db_index=True)
+    task_name = models.CharField(max_length=255, db_index=True)
+    schema_name = models.CharField(max_length=63, blank=True, help_text="Empty: the platform's.")
+    council_slug = models.CharField(max_length=40, blank=True, db_index=True)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    args_summary = models.CharField(max_length=500, blank=True)
+    retryable = models.BooleanField(
+        default=True, help_text="False when arguments were withheld as secrets."
+    )
+    exception = models.CharField(max_length=1000)
+    traceback = models.TextField(blank=True)
+    retries = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.FAILED, db_index=True
+    )
+    handled_by = models.CharField(max_length=254, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    retry_task_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.task_name} ({self.get_status_display()})"

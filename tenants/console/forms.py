@@ -119,3 +119,25 @@ class OrgIdForm(forms.Form):
         "GB-LAE- (England), GB-WLA- (Wales), GB-SLA- (Scotland) or GB-NIA- (Northern Ireland) "
         "and the register's code, e.g. GB-LAE-BIR. The funder's id in its 360Giving feed.",
     )
+
+
+class FailedTaskFilterForm(forms.Form):
+    from ..models import FailedTask as _FailedTask
+
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *_FailedTask.Status.choices],
+        initial="failed",
+    )
+    task = forms.CharField(label="Task name", required=False, max_length=100)
+    council = forms.SlugField(label="Council (slug)", required=False, max_length=40)
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("task"):
+            queryset = queryset.filter(task_name__icontains=data["task"])
+        if data.get("council"):
+            queryset = queryset.filter(council_slug=data["council"])
+        return queryset

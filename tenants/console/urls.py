@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import exports, lifecycle, otp, views
+from . import exports, lifecycle, otp, tasks, views
 
 urlpatterns = [
     path("", views.council_overview, name="console-overview"),
@@ -25,6 +25,9 @@ urlpatterns = [
         lifecycle.council_cancel_deletion,
         name="console-council-cancel-deletion",
     ),
+    path("tasks/", tasks.failed_tasks, name="console-tasks"),
+    path("tasks/<int:pk>/retry/", tasks.failed_task_retry, name="console-task-retry"),
+    path("tasks/<int:pk>/dismiss/", tasks.failed_task_dismiss, name="console-task-dismiss"),
     path("exports/", exports.export_list, name="console-exports"),
     path("exports/<int:pk>/", exports.export_detail, name="console-export"),
     path("exports/<int:pk>/status/", exports.export_status, name="console-export-status"),

@@ -69,8 +69,19 @@ def probe_objects(w) -> None:
         from django.core.files.base import ContentFile
         from django.core.files.storage import storages
 
-        from tenants.models import CouncilExport
+        from tenants.models import CouncilExport, FailedTask
 
+        w.failed_tasks = {
+            action: FailedTask.objects.create(
+                task_id=f"probe-task-{action}",
+                task_name="tenants.refill_warm_pool",
+                schema_name=w.council.schema_name,
+                council_slug=w.council.slug,
+                args_summary=MARKER,
+                exception=f"RuntimeError: {MARKER}",
+            )
+            for action in ("retry", "dismiss")
+        }
         w.council_export = CouncilExport.objects.create(
             council=w.council,
             council_slug=w.council.slug,
@@ -416,6 +427,20 @@ def console_seeds() -> list[Seed]:
             control_writes=False,
             reason="A is not scheduled for deletion: cancelling changes nothing (a redirect "
             "with a note)",
+        ),
+        *[
+            Seed(
+                f"console-task-{action}",
+                kwargs=lambda w, action=action: {"pk": w.failed_tasks[action].pk},
+                urlconf="public",
+                body={"POST": {}},
+            )
+            for action in ("retry", "dismiss")
+        ],
+        Seed(
+            "console-tasks",
+            urlconf="public",
+            reason="the platform's list of failed tasks of every council, for platform staff",
         ),
         Seed(
             "console-exports",
