@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date
 from commissioning.ledgers import actions as ledger
 from platform_core.audit.log import append as audit
 from platform_core.errors import Refused
+from platform_core.events import emit
 
 from . import ocds
 from .models import (
@@ -150,6 +151,17 @@ def publish_opportunity(actor, commission: Commission, *, deadline) -> Commissio
         "commission.published", commission, actor=actor, detail={"deadline": deadline.isoformat()}
     )
     ocds.store_release(commission, "tender")
+    # Every provider account's subscribed endpoints hear of it (x-audience: providers).
+    emit(
+        "commissioning.opportunity.published",
+        subject=f"commissioning/commission/{commission.pk}",
+        data={
+            "commission": commission.pk,
+            "title": commission.title,
+            "deadline": deadline.isoformat(),
+            "url": f"/provider/opportunities/{commission.pk}/bid/",
+        },
+    )
     return commission
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from platform_core.audit.log import append as audit
 from platform_core.errors import Refused
+from platform_core.events import emit
 
 from .models import Organization, ProviderAccount, Service, ServiceChange
 
@@ -164,6 +165,18 @@ def decide_change(actor, change: ServiceChange, *, approve: bool, note: str = ""
         change.service,
         actor=actor,
         detail={"change": change.pk, "status": change.status, "note": note},
+    )
+    # The provider's subscribed endpoints hear of it (only that organisation's: x-audience).
+    emit(
+        "providers.service_change.decided",
+        subject=f"providers/service/{change.service_id}",
+        data={
+            "change": change.pk,
+            "service": str(change.service_id),
+            "organization": str(change.service.organization_id),
+            "status": change.status,
+            "note": note,
+        },
     )
     return change
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("participation/", include("commissioning.participation.api.urls")),
     path("commissioning/", include("commissioning.commissions.api.urls")),
     path("ocds/", include("commissioning.commissions.api.ocds_urls")),
+    path("provider/", include("commissioning.providers.api.webhook_urls")),
 ]

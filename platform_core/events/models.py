@@ -67,12 +67,32 @@ class WebhookEndpoint(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=150, blank=True)
+    # Blank: the council's own endpoint (its administrators'). Otherwise the id of the provider
+    # organisation (commissioning.providers) whose account subscribed it: it receives only the
+    # event types whose catalogue schema has an ``x-audience`` ("providers": every provider;
+    # "organization": only events whose ``data.organization`` is this organisation).
+    organization = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return self.url
+
+    def receives(self, event) -> bool:
+        """Whether this endpoint may receive ``event`` (an OutboxEvent) at all, its types
+        aside: a provider's endpoint only its own organisation's events and those addressed to
+        every provider."""
+        if not self.organization:
+            return True
+        from .registry import event_type
+
+        audience = event_type(event.type).audience
+        if audience == "providers":
+            return True
+        if audience == "organization":
+            return str((event.data or {}).get("organization", "")) == self.organization
+        return False
 
     def signing_secrets(self, now=None) -> list[str]:
         """The secrets a delivery is signed with now: the current one, and the previous one

@@ -34,12 +34,19 @@ class EventType:
     def description(self) -> str:
         return self.schema.get("description", "")
 
+    @property
+    def audience(self) -> str:
+        """Who besides the council may subscribe: "" (nobody), "providers" (every provider
+        account) or "organization" (the provider organisation named by ``data.organization``)."""
+        return self.schema.get("x-audience", "")
+
     def as_dict(self) -> dict:
         return {
             "type": self.type,
             "version": self.version,
             "description": self.description,
             "subject": self.schema.get("x-subject", ""),
+            "audience": self.audience,
             "dataschema": self.dataschema,
             "schema": self.schema,
         }

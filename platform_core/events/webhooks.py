@@ -52,28 +52,34 @@ def _setting(name: str, default):
 # --- Subscriptions (actions) ----------------------------------------------------------------
 
 
-def _clean_types(event_types) -> list[str]:
+def _clean_types(event_types, organization: str = "") -> list[str]:
     if not isinstance(event_types, list | tuple) or not event_types:
         raise ValueError("Choose at least one event type.")
     cleaned = []
     for name in event_types:
         try:
-            event_type(str(name))
+            found = event_type(str(name))
         except LookupError:
             raise ValueError(f"{name!r} is not an event type in the catalogue.") from None
+        if organization and not found.audience:
+            raise ValueError(f"{name!r} is not an event type providers can subscribe to.")
         if name not in cleaned:
             cleaned.append(str(name))
     return sorted(cleaned)
 
 
-def create_endpoint(actor, *, url: str, event_types, description: str = "") -> WebhookEndpoint:
-    """Subscribe ``url`` to ``event_types`` (ValueError naming the problem for bad input)."""
+def create_endpoint(
+    actor, *, url: str, event_types, description: str = "", organization: str = ""
+) -> WebhookEndpoint:
+    """Subscribe ``url`` to ``event_types`` (ValueError naming the problem for bad input);
+    ``organization``: the provider organisation subscribing (only provider event types)."""
     transport.check_url(url)
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.create(
             url=url,
             description=description,
-            event_types=_clean_types(event_types),
+            organization=str(organization or ""),
+            event_types=_clean_types(event_types, str(organization or "")),
             secret=signing.new_secret(),
             created_by=_actor_name(actor),
         )
@@ -91,7 +97,7 @@ def update_endpoint(actor, endpoint: WebhookEndpoint, **changes) -> WebhookEndpo
     if "url" in changes:
         transport.check_url(changes["url"])
     if "event_types" in changes:
-        changes["event_types"] = _clean_types(changes["event_types"])
+        changes["event_types"] = _clean_types(changes["event_types"], endpoint.organization)
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         for name in ("url", "description", "event_types"):
@@ -214,7 +220,7 @@ def fan_out_many(events: list[OutboxEvent], endpoints: list[WebhookEndpoint] | N
         )
         for event in events
         for e in endpoints
-        if event.type in e.event_types
+        if event.type in e.event_types and e.receives(event)
     ]
     if deliveries:
         WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)

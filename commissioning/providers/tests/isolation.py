@@ -58,6 +58,16 @@ def probe_objects(w) -> None:
 
     probe_user = get_user_model().objects.get(username=f"probe@{w.council.slug}.example")
     ProviderAccount.objects.create(user=probe_user, organization=org)
+    # A's organisation's webhook subscription (/api/v1/provider/webhooks/).
+    from platform_core.events import webhooks
+
+    w.provider_webhook = webhooks.create_endpoint(
+        "probe",
+        url="https://hooks.example.org/probe",
+        event_types=["providers.service_change.decided"],
+        description=MARKER,
+        organization=str(org.pk),
+    )
     w.provider_user = actions.create_provider_account(
         None, email="probe-provider@alpha.example", name="Probe Provider", organization=org
     ).user
@@ -200,6 +210,21 @@ def probe_seeds() -> list[Seed]:
     for model, new in NEW.items():
         seeds += _snippet_seeds(model, new)
     seeds += [
+        # provider accounts' webhook subscriptions (the API)
+        Seed(
+            "provider-webhook-detail",
+            kwargs=lambda w: {"pk": w.provider_webhook.pk},
+            body={"DELETE": {}},
+        ),
+        Seed(
+            "provider-webhook-list",
+            body={
+                "POST": {
+                    "url": "https://hooks.example.org/new",
+                    "event_types": ["commissioning.opportunity.published"],
+                }
+            },
+        ),
         # provider accounts' pages (A's probe user has a provider account for A's organisation)
         Seed(
             "provider:edit-service",
