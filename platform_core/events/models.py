@@ -29,6 +29,12 @@ class OutboxEvent(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="events_outbox_due"),
             models.Index(fields=["subject", "id"], name="events_outbox_subject"),
+            # The relay's claim reads pending events in id order: without an index of pending
+            # rows alone PostgreSQL walked the primary key past every delivered event (30 ms a
+            # claim after 30,000 events, growing with the outbox; docs/benchmarks.md, "Events").
+            models.Index(
+                fields=["id"], condition=models.Q(status="pending"), name="events_outbox_pending"
+            ),
         ]
 
     def __str__(self):
@@ -141,6 +147,12 @@ class WebhookDelivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="events_delivery_due"),
             models.Index(fields=["endpoint", "subject", "event"], name="events_delivery_order"),
+            # The sender's claim, pending deliveries in event order (as events_outbox_pending).
+            models.Index(
+                fields=["event", "id"],
+                condition=models.Q(status="pending"),
+                name="events_delivery_pending",
+            ),
         ]
 
     def __str__(self):

@@ -356,10 +356,17 @@ def _record(batch: list[WebhookDelivery], outcomes: list) -> None:
                     now + backoff(delivery.attempts), delivery.retry_until
                 )
     _update_deliveries(batch)
-    if succeeded:
-        WebhookEndpoint.objects.filter(pk__in=succeeded - set(failures)).exclude(
+    # A success resets the endpoint's count of failures in a row; no statement when every
+    # endpoint that succeeded had none when the batch was claimed (the usual case).
+    reset = {
+        d.endpoint_id
+        for d in batch
+        if d.endpoint_id in succeeded - set(failures) and d.endpoint.consecutive_failures
+    }
+    if reset:
+        WebhookEndpoint.objects.filter(pk__in=reset).exclude(consecutive_failures=0).update(
             consecutive_failures=0
-        ).update(consecutive_failures=0)
+        )
     for endpoint_id, failed in failures.items():
         _count_failures(endpoint_id, failed, reset_first=endpoint_id in succeeded)
 

@@ -82,8 +82,8 @@ def test_processed_events_are_looked_up_once_per_batch(council_a, only_handlers)
 def test_webhook_statements_per_batch_do_not_grow_with_the_batch(
     council_a, receiver, only_handlers
 ):
-    """Claim, the attempts' insert, ONE update of the deliveries' results, the endpoint's
-    failure count, and the empty claim that ends the loop."""
+    """Claim, the attempts' insert, ONE update of the deliveries' results, and the empty claim
+    that ends the loop (the endpoint's failure count is only written when it was not 0)."""
     only_handlers()
     with schema_context(council_a.schema_name):
         endpoint = webhooks.create_endpoint("tester", url=receiver.url, event_types=[TYPE])
@@ -96,7 +96,7 @@ def test_webhook_statements_per_batch_do_not_grow_with_the_batch(
             assert result == {"delivered": n, "failed": 0}
             counts[n] = len(sql)
         assert counts[2] == counts[40], counts
-        assert counts[40] <= 5, sql
+        assert counts[40] <= 4, sql
         updates = [s for s in sql if s.startswith("UPDATE") and "events_webhookdelivery" in s]
         assert len(updates) == 1 and "FROM (VALUES" in updates[0]
         assert len(receiver.processed) == 42 and set(receiver.accepted.values()) == {1}
@@ -274,3 +274,39 @@ def test_the_task_sends_each_batch_before_reading_the_next(
         ("webhooks", 0),
     ]
     assert len(receiver.processed) == 25
+
+
+def test_the_claims_walk_only_pending_rows(council_a, receiver, only_handlers):
+    """The claims reach pending rows through an index on the status, never by walking the
+    primary key past every delivered row (the benchmark's claims took 30 ms that way after
+    30,000 events, with 2,000 pending; growing with the outbox). At this size PostgreSQL picks
+    events_outbox_due / events_delivery_due or the partial indexes of pending rows added for the
+    large case (events_outbox_pending, events_delivery_pending); without any of them the check
+    fails. The large case itself is measured in the benchmark, not here."""
+    import re
+
+    from platform_core.events import relay
+
+    only_handlers()
+    with schema_context(council_a.schema_name):
+        webhooks.create_endpoint("tester", url=receiver.url, event_types=[TYPE])
+        _emit_many(300)
+        relay_pending()
+        webhooks.deliver_due()  # 300 delivered events and deliveries, then pending ones:
+        _emit_many(150, start=1000)
+        relay_pending(limit=150)  # 150 pending deliveries
+        _emit_many(150, start=2000)  # 150 pending events
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE events_outboxevent; ANALYZE events_webhookdelivery")
+            # Tables this small are read whole; the question is which index a large one uses.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        outbox_plan = (
+            relay._claimable().select_for_update(skip_locked=True)[:100].explain(analyze=True)
+        )
+        claim = webhooks._claimable().select_related("endpoint", "event")
+        delivery_plan = claim.select_for_update(skip_locked=True, of=("self",))[:100].explain(
+            analyze=True
+        )
+    for plan in (outbox_plan, delivery_plan):
+        removed = [int(n) for n in re.findall(r"Rows Removed by Filter: (\d+)", plan)]
+        assert all(n < 100 for n in removed), plan  # no walk past the 300 delivered rows
