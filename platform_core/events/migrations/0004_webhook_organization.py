@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_webhooks'),
+        ('events', '0003_pending_indexes'),
     ]
 
     operations = [
