@@ -36,12 +36,12 @@ def register() -> None:
         provisioning.declare_group(group, admin_access=True, permissions=EDIT_DIRECTORY)
     provisioning.register("providers.demo", seed_demo, phase=provisioning.DEMO, order=50)
     provisioning.register("providers.lgsl", _load_lgsl, phase=provisioning.DEMO, order=51)
+    from . import access
+
+    subject_access.register("providers", "Providers directory", access.subject_access, order=50)
 
 
 def _load_lgsl(council) -> None:
     from commissioning.providers.lgsl import load_lgsl
 
     load_lgsl(actor="seed_demo")
-    from . import access
-
-    subject_access.register("providers", "Providers directory", access.subject_access, order=50)

@@ -253,13 +253,16 @@ def subject_access_detail(request, pk: int):
 def subject_access_download(request, pk: int):
     """The export as a ZIP (audited as an export and as a read of the person)."""
     from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
 
     _require_people(request)
     sar = access.access_subject_access_request(request.user, pk)
     access.audit_people_read(request.user, [sar.golden_id], how="admin-subject-access-export")
     body = actions.subject_access_archive(sar, actor=request.user)
     response = HttpResponse(body, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.zip"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"subject-access-{sar.pk}.zip"
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -99,6 +99,17 @@ def _upload(page, text, name):
         page.click("button:text('Check the file')")
 
 
+def _metric_pk(metric_id):
+    from django_tenants.utils import schema_context
+
+    from intelligence.warehouse.models import Metric
+
+    from .conftest import BROWSER_COUNCIL
+
+    with schema_context(f"c_{BROWSER_COUNCIL['slug']}"):
+        return Metric.objects.get(metric_id=metric_id).pk
+
+
 def test_analyst_maps_imports_exports_and_reviews_the_publication(
     browser_site, analyst_accounts, browser, page, screenshots_dir
 ):
@@ -134,7 +145,12 @@ def test_analyst_maps_imports_exports_and_reviews_the_publication(
         page.click("button:text('Import 3 rows')")
     assert "3 rows (3 new, 0 replaced)" in page.locator(".messages").text_content()
     # Observations: filter by the metric, download exactly those rows.
-    page.goto(f"{base}/admin/warehouse_observations/?area_code=E06000978")
+    # (By the metric and the area: other tests on this browser council may hold observations
+    # for the same area.)
+    page.goto(
+        f"{base}/admin/warehouse_observations/?metric={_metric_pk('recycled-share')}"
+        "&area_code=E06000978"
+    )
     assert page.locator("table.listing tbody tr").count() == 2
     page.screenshot(path=str(screenshots_dir / "analyst-observations.png"), full_page=True)
     with page.expect_download() as download:
