@@ -8,7 +8,15 @@ pytestmark = pytest.mark.django_db
 def test_records_manager_sees_dashboard_list_and_record(
     records_client_a, council_a, file_plan_a, declare
 ):
+    from django_tenants.utils import schema_context
+
+    from platform_core.events.relay import relay_pending
+
     record = declare(council_a, file_plan_a["minutes"], title=f"{MARKER} minutes")
+    # Search indexing is an outbox handler after the commit, which the test's transaction never
+    # reaches on its own: relay it.
+    with schema_context(council_a.schema_name):
+        relay_pending()
     dashboard = records_client_a.get("/admin/records/")
     assert dashboard.status_code == 200 and b"audit chain verifies" in dashboard.content
     listing = records_client_a.get("/admin/records/records/", {"q": "minutes"})

@@ -120,9 +120,15 @@ def _sign_in(page, base, username):
 
 
 def _axe_at_both_widths(page, screenshots_dir, name):
+    # Once the admin's messages have faded in: axe measures a half-faded message's contrast as
+    # it is drawn (the records journey waits the same way).
+    from .test_records_manager import SETTLED
+
+    page.wait_for_function(SETTLED)
     page.screenshot(path=str(screenshots_dir / f"{name}-1280.png"), full_page=True)
     assert _axe_violations(page) == []
     page.set_viewport_size({"width": 320, "height": 800})
+    page.wait_for_function(SETTLED)
     page.screenshot(path=str(screenshots_dir / f"{name}-320.png"), full_page=True)
     assert _axe_violations(page) == []
     page.set_viewport_size({"width": 1280, "height": 900})
