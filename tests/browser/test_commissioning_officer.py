@@ -127,11 +127,16 @@ class Journey:
         self.base, self.shots, self.who = base, shots, who
 
     def check(self, name):
-        """axe at 1280 px and 320 px, a screenshot at each."""
+        """axe at 1280 px and 320 px, a screenshot at each, once the admin's messages have faded
+        in (axe measures a half-faded message's contrast as it is drawn)."""
+        from .test_records_manager import SETTLED
+
         page = self.page
+        page.wait_for_function(SETTLED)
         page.screenshot(path=str(self.shots / f"commission-{name}-1280.png"), full_page=True)
         assert _axe_violations(page) == [], f"{name} at 1280 px"
         page.set_viewport_size({"width": 320, "height": 800})
+        page.wait_for_function(SETTLED)
         page.screenshot(path=str(self.shots / f"commission-{name}-320.png"), full_page=True)
         assert _axe_violations(page) == [], f"{name} at 320 px"
         page.set_viewport_size({"width": 1280, "height": 900})
