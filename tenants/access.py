@@ -36,6 +36,19 @@ def each_active_council(queryset=None) -> Iterator[Council]:
             yield council
 
 
+def council_for_command(slug: str) -> Council:
+    """The council a management command's ``--council SLUG`` names (never the platform's own
+    tenant), or a CommandError naming the slug."""
+    from django.core.management.base import CommandError
+
+    council = (
+        Council.objects.exclude(schema_name=get_public_schema_name()).filter(slug=slug).first()
+    )
+    if council is None:
+        raise CommandError(f"There is no council {slug!r}.")
+    return council
+
+
 def current_council_code() -> str | None:
     """The GSS code of the current council (None in the public schema)."""
     council = current_council()

@@ -84,6 +84,39 @@ def _rows(text: str, expected: list[str]) -> list[tuple[int, dict]]:
     ]
 
 
+def _new_batch(model, clean: list[dict], actor, filename: str):
+    return model.objects.create(
+        created_by=getattr(actor, "username", "") or "", filename=filename[:200], rows=len(clean)
+    )
+
+
+def _markets_named(clean: list[dict]) -> dict[tuple, Market]:
+    """The markets the rows name by (term, area), creating those that do not exist yet (area
+    name = its GSS code until renamed)."""
+    markets = {(m.term_id, m.area_code): m for m in Market.objects.all()}
+    for row in clean:
+        key = (row["term_id"], row["area_code"])
+        if key not in markets:
+            markets[key] = Market.objects.create(
+                term_id=row["term_id"], area_code=row["area_code"], area_name=row["area_code"]
+            )
+    return markets
+
+
+def _common_problems(row: dict, orgs: dict, terms: dict) -> tuple[list[str], object, dict | None]:
+    """The checks every market CSV makes of its provider, category and area columns."""
+    problems = []
+    org_id = orgs.get(row["provider"].casefold())
+    if org_id is None:
+        problems.append(f"provider {row['provider']!r} is not in the directory")
+    term = terms.get(row["category"]) or terms.get(row["category"].casefold())
+    if term is None:
+        problems.append(f"category {row['category']!r} is not a directory term")
+    if not _GSS_RE.match(row["area"]):
+        problems.append(f"area {row['area']!r} is not a GSS code")
+    return problems, org_id, term
+
+
 def validate_spend(data) -> list[dict]:
     """The spend CSV ``provider,category,area,period,amount`` checked whole: a provider named in
     the directory, a category that is a term (code or name), an area GSS code, a period label
@@ -94,15 +127,7 @@ def validate_spend(data) -> list[dict]:
     terms = directory.terms_by_key()
     errors, clean, seen = [], [], {}
     for line, row in rows:
-        problems = []
-        org_id = orgs.get(row["provider"].casefold())
-        if org_id is None:
-            problems.append(f"provider {row['provider']!r} is not in the directory")
-        term = terms.get(row["category"]) or terms.get(row["category"].casefold())
-        if term is None:
-            problems.append(f"category {row['category']!r} is not a directory term")
-        if not _GSS_RE.match(row["area"]):
-            problems.append(f"area {row['area']!r} is not a GSS code")
+        problems, org_id, term = _common_problems(row, orgs, terms)
         try:
             period = parse_period(row["period"])
         except PeriodError as exc:
@@ -142,18 +167,10 @@ def validate_spend(data) -> list[dict]:
 @transaction.atomic
 def import_spend(data, *, actor=None, filename: str = "") -> SpendImport:
     """Validate, then replace the spend of every (market, period) the file covers. Markets the
-    file names that do not exist yet are created (area name = its GSS code until renamed)."""
+    file names that do not exist yet are created."""
     clean = validate_spend(data)
-    batch = SpendImport.objects.create(
-        created_by=getattr(actor, "username", "") or "", filename=filename[:200], rows=len(clean)
-    )
-    markets = {(m.term_id, m.area_code): m for m in Market.objects.all()}
-    for row in clean:
-        key = (row["term_id"], row["area_code"])
-        if key not in markets:
-            markets[key] = Market.objects.create(
-                term_id=row["term_id"], area_code=row["area_code"], area_name=row["area_code"]
-            )
+    batch = _new_batch(SpendImport, clean, actor, filename)
+    markets = _markets_named(clean)
     covered = {(markets[(r["term_id"], r["area_code"])].pk, r["period"]) for r in clean}
     for market_id, period in covered:
         Spend.objects.filter(market_id=market_id, period=period).delete()
@@ -188,15 +205,7 @@ def validate_capacity(data) -> list[dict]:
     )
     errors, clean, seen, units = [], [], {}, {}
     for line, row in rows:
-        problems = []
-        org_id = orgs.get(row["provider"].casefold())
-        if org_id is None:
-            problems.append(f"provider {row['provider']!r} is not in the directory")
-        term = terms.get(row["category"]) or terms.get(row["category"].casefold())
-        if term is None:
-            problems.append(f"category {row['category']!r} is not a directory term")
-        if not _GSS_RE.match(row["area"]):
-            problems.append(f"area {row['area']!r} is not a GSS code")
+        problems, org_id, term = _common_problems(row, orgs, terms)
         unit = row["unit"].casefold()
         if unit not in UNITS:
             problems.append(f"unit {row['unit']!r} is not one of: {', '.join(sorted(UNITS))}")
@@ -259,17 +268,10 @@ def import_capacity(data, *, actor=None, filename: str = "") -> CapacityImport:
     """Validate, then replace the provider capacity of every market the file covers (and set
     each such market's unit). Markets it names that do not exist yet are created."""
     clean = validate_capacity(data)
-    batch = CapacityImport.objects.create(
-        created_by=getattr(actor, "username", "") or "", filename=filename[:200], rows=len(clean)
-    )
-    markets = {(m.term_id, m.area_code): m for m in Market.objects.all()}
+    batch = _new_batch(CapacityImport, clean, actor, filename)
+    markets = _markets_named(clean)
     for row in clean:
-        key = (row["term_id"], row["area_code"])
-        if key not in markets:
-            markets[key] = Market.objects.create(
-                term_id=row["term_id"], area_code=row["area_code"], area_name=row["area_code"]
-            )
-        market = markets[key]
+        market = markets[(row["term_id"], row["area_code"])]
         if market.capacity_unit != row["unit"]:
             market.capacity_unit = row["unit"]
             market.save(update_fields=["capacity_unit"])

@@ -58,17 +58,29 @@ class Market(models.Model):
         return self.name
 
 
-class SpendImport(models.Model):
+class ImportBatch(models.Model):
+    """One accepted CSV import: who, when, which file, how many rows (spend or capacity)."""
+
+    label = "Import"
+
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=200, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     rows = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"Spend import {self.pk} ({self.rows} rows)"
+        return f"{self.label} {self.pk} ({self.rows} rows)"
+
+
+class SpendImport(ImportBatch):
+    label = "Spend import"
+
+    class Meta(ImportBatch.Meta):
+        pass
 
 
 class Spend(models.Model):
@@ -90,17 +102,11 @@ class Spend(models.Model):
         return f"{self.market_id} {self.period}: {self.amount}"
 
 
-class CapacityImport(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.CharField(max_length=200, blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    rows = models.PositiveIntegerField(default=0)
+class CapacityImport(ImportBatch):
+    label = "Capacity import"
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"Capacity import {self.pk} ({self.rows} rows)"
+    class Meta(ImportBatch.Meta):
+        pass
 
 
 class Capacity(models.Model):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
 from commissioning.providers.postcodes import PostcodeFileInvalid, import_postcodes
-from tenants.models import Council
+from tenants.access import council_for_command
 
 
 class Command(BaseCommand):
@@ -17,10 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, council, file, **options):
-        try:
-            target = Council.objects.exclude(schema_name="public").get(slug=council)
-        except Council.DoesNotExist:
-            raise CommandError(f"There is no council {council!r}.") from None
+        target = council_for_command(council)
         try:
             with open(file, "rb") as handle, schema_context(target.schema_name):
                 result = import_postcodes(handle, actor="manage.py import_postcodes", filename=file)

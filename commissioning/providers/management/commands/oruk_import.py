@@ -3,7 +3,7 @@ from django_tenants.utils import schema_context
 
 from commissioning.providers.fetch import FetchRefused
 from commissioning.providers.importer import FeedInvalid, import_feed, import_url
-from tenants.models import Council
+from tenants.access import council_for_command
 
 
 class Command(BaseCommand):
@@ -19,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("source", help="a file, or an https:// or http:// URL")
 
     def handle(self, *args, council, source, **options):
-        try:
-            target = Council.objects.exclude(schema_name="public").get(slug=council)
-        except Council.DoesNotExist:
-            raise CommandError(f"There is no council {council!r}.") from None
+        target = council_for_command(council)
         try:
             with schema_context(target.schema_name):
                 if source.startswith(("http://", "https://")):

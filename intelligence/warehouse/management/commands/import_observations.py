@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
 from intelligence.warehouse.actions import ImportErrors, import_observations
-from tenants.models import Council
+from tenants.access import council_for_command
 
 
 class Command(BaseCommand):
@@ -19,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, council, file, **options):
-        try:
-            target = Council.objects.exclude(schema_name="public").get(slug=council)
-        except Council.DoesNotExist:
-            raise CommandError(f"There is no council {council!r}.") from None
+        target = council_for_command(council)
         started = time.perf_counter()
         try:
             with open(file, "rb") as handle, schema_context(target.schema_name):
