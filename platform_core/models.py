@@ -48,3 +48,37 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.last_success_at.isoformat()}"
+
+
+# Imported here, not at the top: the events app's models module defines its council tables too.
+from platform_core.events.models import OutboxEventBase, ProcessedEventBase  # noqa: E402
+
+
+class PlatformOutboxEvent(OutboxEventBase):
+    """A platform event (a council provisioned, suspended, reactivated, scheduled for deletion,
+    deleted; a benchmark publication), written in the public schema in the transaction of the
+    change, about one council (``council``: its schema name, kept after the council is gone).
+    Relayed by the same relay as the councils' outboxes (``platform_core.events.relay`` picks
+    this table in the public schema) to internal handlers only: no webhook subscribes to it."""
+
+    council = models.CharField(max_length=63)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="platform_outbox_due"),
+            models.Index(fields=["subject", "id"], name="platform_outbox_subject"),
+            models.Index(fields=["council", "id"], name="platform_outbox_council"),
+            models.Index(
+                fields=["id"], condition=models.Q(status="pending"), name="platform_outbox_pending"
+            ),
+        ]
+
+
+class PlatformProcessedEvent(ProcessedEventBase):
+    """A handler has processed a platform event (as ``events.ProcessedEvent`` in a council)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["handler", "event_id"], name="platform_processed_once")
+        ]

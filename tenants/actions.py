@@ -316,7 +316,7 @@ def record_event(
     """Add a step to the council's history. ``actor`` is a platform user, a string naming the
     command or task, or None (the system)."""
     name, user = actor_name(actor)
-    return CouncilEvent.objects.create(
+    event = CouncilEvent.objects.create(
         council=council,
         council_slug=council.slug,
         council_name=council.name,
@@ -325,6 +325,54 @@ def record_event(
         actor_name=name,
         reason=(reason or "")[:500],
         detail=detail,
+    )
+    if kind in PLATFORM_EVENTS:
+        _emit_platform_event(council, kind, event)
+    return event
+
+
+# Steps of a council's history that are also platform events (public schema's outbox, in the
+# step's transaction; docs/events.md, "Platform events").
+PLATFORM_EVENTS: dict[str, str] = {
+    CouncilEvent.Kind.PROVISIONED: "tenants.council.provisioned",
+    CouncilEvent.Kind.RESTORED: "tenants.council.restored",
+    CouncilEvent.Kind.SUSPENDED: "tenants.council.suspended",
+    CouncilEvent.Kind.REACTIVATED: "tenants.council.reactivated",
+    CouncilEvent.Kind.DELETION_SCHEDULED: "tenants.council.deletion_scheduled",
+    CouncilEvent.Kind.DELETION_CANCELLED: "tenants.council.deletion_cancelled",
+    CouncilEvent.Kind.DELETED: "tenants.council.deleted",
+}
+
+
+def _emit_platform_event(council: Council, kind: str, event: CouncilEvent) -> None:
+    from platform_core.events import emit_platform
+
+    detail = event.detail or {}
+    data: dict[str, Any] = {
+        "council": council.schema_name,
+        "slug": council.slug,
+        "name": council.name,
+        "actor": event.actor_name,
+        "reason": event.reason,
+    }
+    if kind in (CouncilEvent.Kind.PROVISIONED, CouncilEvent.Kind.RESTORED):
+        domain = council.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+        data["domain"] = domain or ""
+    if kind == CouncilEvent.Kind.PROVISIONED:
+        data.update(
+            method=str(detail.get("method", "")), gss_code=council.gss_code or "", tier=council.tier
+        )
+    elif kind == CouncilEvent.Kind.RESTORED:
+        data["source"] = detail.get("source")
+    elif kind == CouncilEvent.Kind.DELETION_SCHEDULED:
+        data.update(due=str(detail["due"]), export=int(detail["export"]))
+    elif kind == CouncilEvent.Kind.DELETED:
+        data["export"] = int(detail["export"])
+    emit_platform(
+        PLATFORM_EVENTS[kind],
+        council=council.schema_name,
+        subject=f"councils/{council.schema_name}",
+        data=data,
     )
 
 

@@ -385,6 +385,22 @@ def award(actor, commission: Commission, *, organization, reasons: str) -> Commi
         detail={"bid": bid.pk, "value": str(bid.price), "commitment": commitment.pk},
     )
     ocds.store_release(commission, "award")
+    # Each bidding organisation hears of its own bid only (x-audience: organization).
+    for each in commission.bids.order_by("id"):
+        emit(
+            "commissioning.bid.decided",
+            subject=f"commissioning/bid/{each.pk}",
+            data={
+                "commission": commission.pk,
+                "title": commission.title,
+                "bid": each.pk,
+                "organization": str(each.organization_id),
+                "outcome": "awarded" if each.pk == bid.pk else "unsuccessful",
+                "price": f"{each.price:.2f}",
+                "decided_at": commission.awarded_at.isoformat(),
+                "url": "/provider/opportunities/",
+            },
+        )
     return commission
 
 

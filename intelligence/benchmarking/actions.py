@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from platform_core.errors import Refused
+from platform_core.events import emit_platform
 from platform_core.periods import PeriodError, parse_period
 from tenants.models import Council
 
@@ -171,12 +172,28 @@ def publish_values(
             ],
         )
         bump_version()
-    result = PublishResult(
-        metrics=len({r.metric.pk for r in rows}),
-        values=len(rows),
-        suppressed=sum(1 for r in rows if r.suppressed),
-        withdrawn=len(stale),
-    )
+        result = PublishResult(
+            metrics=len({r.metric.pk for r in rows}),
+            values=len(rows),
+            suppressed=sum(1 for r in rows if r.suppressed),
+            withdrawn=len(stale),
+        )
+        # A platform event in the publication's transaction (public schema's outbox).
+        emit_platform(
+            "benchmarking.pool.published",
+            council=council.schema_name,
+            subject=f"councils/{council.schema_name}",
+            data={
+                "council": council.schema_name,
+                "slug": council.slug,
+                "gss_code": council.gss_code,
+                "metrics": result.metrics,
+                "values": result.values,
+                "suppressed": result.suppressed,
+                "withdrawn": result.withdrawn,
+                "embargo_until": embargo_until.isoformat() if embargo_until else None,
+            },
+        )
     log.info("benchmarking.published", council=council.slug, **result.__dict__)
     return result
 

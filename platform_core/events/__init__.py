@@ -1,4 +1,5 @@
-"""Events: a transactional outbox in each council's schema, a relay to internal handlers, and a
+"""Events: a transactional outbox in each council's schema (and one in the public schema for
+platform events about a council, ``emit_platform``), a relay to internal handlers, and a
 catalogue of versioned event types (docs/events.md).
 
     from platform_core.events import emit, handler
@@ -24,4 +25,12 @@ def emit(type: str, subject: str, data: dict) -> dict:  # noqa: A002 - CloudEven
     return _emit(type, subject, data)
 
 
-__all__ = ["catalogue", "emit", "event_type", "handler"]
+def emit_platform(type: str, council: str, subject: str, data: dict) -> dict:  # noqa: A002
+    """Write one platform event about ``council`` (its schema name) to the public schema's
+    outbox, in the current transaction (from any schema); returns the event."""
+    from .outbox import emit_platform as _emit_platform
+
+    return _emit_platform(type, council, subject, data)
+
+
+__all__ = ["catalogue", "emit", "emit_platform", "event_type", "handler"]

@@ -31,7 +31,8 @@ def can_view(user) -> bool:
 
 
 def _type_choices():
-    return [(name, name) for name in sorted({t.type for t in catalogue()})]
+    # Platform events (public schema) are not a council's to subscribe to.
+    return [(name, name) for name in sorted({t.type for t in catalogue() if t.scope == "council"})]
 
 
 class EndpointForm(forms.Form):

@@ -3,9 +3,9 @@ import uuid
 from django.db import models
 
 
-class OutboxEvent(models.Model):
-    """One CloudEvents 1.0 event, written in the transaction of the change that caused it.
-    Delivered by the relay (``platform_core.events.relay``) in ``id`` order per subject."""
+class OutboxEventBase(models.Model):
+    """The columns of an outbox row: a council's ``OutboxEvent`` (its schema) and the platform's
+    ``PlatformOutboxEvent`` (public schema, ``platform_core.models``) share them and the relay."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -25,6 +25,18 @@ class OutboxEvent(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.type} {self.subject} ({self.status})"
+
+
+class OutboxEvent(OutboxEventBase):
+    """One CloudEvents 1.0 event, written in the transaction of the change that caused it.
+    Delivered by the relay (``platform_core.events.relay``) in ``id`` order per subject."""
+
+    class Meta:
         ordering = ["id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="events_outbox_due"),
@@ -37,24 +49,26 @@ class OutboxEvent(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.type} {self.subject} ({self.status})"
 
-
-class ProcessedEvent(models.Model):
-    """A handler has processed an event: the relay never runs it again for that event id."""
-
+class ProcessedEventBase(models.Model):
     handler = models.CharField(max_length=200)
     event_id = models.UUIDField()
     processed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["handler", "event_id"], name="events_processed_once")
-        ]
+        abstract = True
 
     def __str__(self):
         return f"{self.handler} {self.event_id}"
+
+
+class ProcessedEvent(ProcessedEventBase):
+    """A handler has processed an event: the relay never runs it again for that event id."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["handler", "event_id"], name="events_processed_once")
+        ]
 
 
 class WebhookEndpoint(models.Model):

@@ -2,6 +2,7 @@
 after the commit."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -50,13 +51,18 @@ ENVELOPE_SCHEMA = {
 }
 
 
+PLATFORM_SOURCE = "/platform"
+_SCHEMA_RE = re.compile(r"^[a-z0-9_]{1,63}$")
+
+
 def source_for(schema: str) -> str:
     return f"/councils/{schema}"
 
 
 def as_cloudevent(event: OutboxEvent) -> dict:
-    """The CloudEvents 1.0 JSON form of an outbox row (``council`` is an extension attribute)."""
-    council = event.source.rsplit("/", 1)[-1]
+    """The CloudEvents 1.0 JSON form of an outbox row (``council`` is an extension attribute:
+    the emitting council, or for a platform event the council it is about)."""
+    council = getattr(event, "council", None) or event.source.rsplit("/", 1)[-1]
     return {
         "specversion": SPECVERSION,
         "id": str(event.event_id),
@@ -84,8 +90,11 @@ def validate(cloudevent: dict) -> None:
 def emit(type_name: str, subject: str, data: dict) -> dict:
     schema = connection.schema_name
     if schema == get_public_schema_name():
-        raise RuntimeError("Events are emitted in a council's schema; platform events are planned.")
-    event_type(type_name)  # LookupError for a type that is not catalogued
+        raise RuntimeError(
+            "Council events are emitted in a council's schema; platform events with emit_platform."
+        )
+    if event_type(type_name).scope != "council":  # LookupError for an uncatalogued type
+        raise ValueError(f"{type_name!r} is a platform event: emit it with emit_platform.")
     now = timezone.now()
     row = OutboxEvent.objects.create(
         type=type_name,
@@ -99,6 +108,36 @@ def emit(type_name: str, subject: str, data: dict) -> dict:
     if getattr(settings, "EVENTS_VALIDATE", False):
         validate(cloudevent)
     _wake_on_commit(schema)
+    return cloudevent
+
+
+def emit_platform(type_name: str, council: str, subject: str, data: dict) -> dict:
+    """Write one platform event about ``council`` (its schema name) to the public schema's
+    outbox (``platform_core.models.PlatformOutboxEvent``), in the current transaction, and wake
+    the public schema's relay after the commit. Callable from any schema: the table is in
+    public, which is on every council's search path, so the row joins the caller's
+    transaction whichever schema is current."""
+    from platform_core.models import PlatformOutboxEvent
+
+    if event_type(type_name).scope != "platform":  # LookupError for an uncatalogued type
+        raise ValueError(f"{type_name!r} is a council event: emit it with emit in its schema.")
+    public = get_public_schema_name()
+    if not isinstance(council, str) or council == public or not _SCHEMA_RE.match(council):
+        raise ValueError(f"A platform event is about one council's schema, not {council!r}.")
+    now = timezone.now()
+    row = PlatformOutboxEvent.objects.create(
+        type=type_name,
+        subject=subject,
+        source=PLATFORM_SOURCE,
+        council=council,
+        time=now,
+        data=data,
+        next_attempt_at=now,
+    )
+    cloudevent = as_cloudevent(row)
+    if getattr(settings, "EVENTS_VALIDATE", False):
+        validate(cloudevent)
+    _wake_on_commit(public)
     return cloudevent
 
 

@@ -40,9 +40,16 @@ class EventType:
         account) or "organization" (the provider organisation named by ``data.organization``)."""
         return self.schema.get("x-audience", "")
 
+    @property
+    def scope(self) -> str:
+        """"council" (emitted in a council's schema, ``emit``) or "platform" (emitted in the
+        public schema about one council, ``emit_platform``; ``x-scope`` in the schema)."""
+        return self.schema.get("x-scope", "council")
+
     def as_dict(self) -> dict:
         return {
             "type": self.type,
+            "scope": self.scope,
             "version": self.version,
             "description": self.description,
             "subject": self.schema.get("x-subject", ""),
@@ -62,6 +69,10 @@ def _load() -> dict[str, list[EventType]]:
         schema = json.loads(path.read_text())
         if not schema.get("$id") or not schema.get("description"):
             raise ImproperlyConfigured(f"Event schema {path.name} needs $id and description")
+        if schema.get("x-scope", "council") not in ("council", "platform"):
+            raise ImproperlyConfigured(f"Event schema {path.name}: x-scope is council or platform")
+        if schema.get("x-scope") == "platform" and schema.get("x-audience"):
+            raise ImproperlyConfigured(f"Event schema {path.name}: platform events have no audience")
         found.setdefault(match["type"], []).append(
             EventType(match["type"], int(match["version"]), schema)
         )

@@ -12,6 +12,9 @@
   idempotent (a missing object counts as deleted).
 - Failure: a handler that raises is rolled back to its savepoint; the event is retried with
   exponential backoff and jitter; after ``EVENTS_MAX_ATTEMPTS`` it is dead-lettered.
+- Platform events: in the public schema the same code relays the platform outbox
+  (``platform_core.models.PlatformOutboxEvent``, ``PlatformProcessedEvent``) to internal
+  handlers; there is no webhook fan-out there (no endpoint subscribes to platform events).
 """
 
 import logging
@@ -22,6 +25,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
+
+from platform_core.db import connection
 
 from .models import OutboxEvent, ProcessedEvent
 from .outbox import as_cloudevent
@@ -43,13 +49,28 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))  # noqa: S311 - jitter
 
 
+def _platform() -> bool:
+    return connection.schema_name == get_public_schema_name()
+
+
+def _tables():
+    """The outbox and processed-event tables of the current schema: a council's, or in the
+    public schema the platform's."""
+    if _platform():
+        from platform_core.models import PlatformOutboxEvent, PlatformProcessedEvent
+
+        return PlatformOutboxEvent, PlatformProcessedEvent
+    return OutboxEvent, ProcessedEvent
+
+
 def _claimable():
     now = timezone.now()
-    earlier_pending = OutboxEvent.objects.filter(
+    outbox = _tables()[0]
+    earlier_pending = outbox.objects.filter(
         subject=OuterRef("subject"), id__lt=OuterRef("id"), status=OutboxEvent.Status.PENDING
     )
     return (
-        OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING, next_attempt_at__lte=now)
+        outbox.objects.filter(status=OutboxEvent.Status.PENDING, next_attempt_at__lte=now)
         .exclude(Exists(earlier_pending))
         .order_by("id")
     )
@@ -71,7 +92,8 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
     the batch and, per event and handler, the handler's savepoint and its ``ProcessedEvent``
     row (platform_core/events/tests/test_relay_statements.py holds these counts)."""
     errors: dict[int, list[str]] = {event.pk: [] for event in batch}
-    endpoints = subscribed_endpoints()
+    outbox, processed = _tables()
+    endpoints = [] if _platform() else subscribed_endpoints()
     fanned = [e for e in batch if any(e.type in ep.event_types for ep in endpoints)]
     if fanned:
         try:
@@ -89,7 +111,7 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
     with_handlers = [e for e in batch if handled[e.pk]]
     done: dict = {}
     if with_handlers:
-        rows = ProcessedEvent.objects.filter(
+        rows = processed.objects.filter(
             event_id__in=[e.event_id for e in with_handlers]
         ).values_list("event_id", "handler")
         for event_id, name in rows:
@@ -102,7 +124,7 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
             try:
                 with transaction.atomic():
                     func(cloudevent)
-                    ProcessedEvent.objects.create(handler=name, event_id=event.event_id)
+                    processed.objects.create(handler=name, event_id=event.event_id)
             except Exception as exc:  # a handler's failure is the event's retry, never the relay's
                 log.warning("events: %s failed on %s %s: %r", name, event.type, event.event_id, exc)
                 errors[event.pk].append(f"{name}: {type(exc).__name__}: {exc}")
@@ -111,7 +133,7 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
     for event in batch:
         event.attempts += 1
     if delivered:
-        OutboxEvent.objects.filter(pk__in=[e.pk for e in delivered]).update(
+        outbox.objects.filter(pk__in=[e.pk for e in delivered]).update(
             status=OutboxEvent.Status.DELIVERED,
             attempts=F("attempts") + 1,
             delivered_at=now,
@@ -144,7 +166,7 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
 
 
 def relay_pending(limit: int | None = None) -> dict:
-    """Deliver the current council's due events, one batch per transaction, until none is left
+    """Deliver the current council's (in the public schema: the platform's) due events, one batch per transaction, until none is left
     (or ``limit`` events were tried). Returns counts."""
     batch_size = int(getattr(settings, "EVENTS_RELAY_BATCH", 100))
     counts = {"delivered": 0, "failed": 0}
@@ -174,7 +196,7 @@ def relay_pending(limit: int | None = None) -> dict:
 
 def replay(event: OutboxEvent) -> OutboxEvent:
     """Put a dead-lettered event back in the queue (its handlers that succeeded stay done)."""
-    OutboxEvent.objects.filter(pk=event.pk, status=OutboxEvent.Status.DEAD).update(
+    type(event).objects.filter(pk=event.pk, status=OutboxEvent.Status.DEAD).update(
         status=OutboxEvent.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
     event.refresh_from_db()

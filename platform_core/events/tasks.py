@@ -5,6 +5,7 @@ import logging
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 
 from platform_core.celery import app
+from platform_core.db import connection
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,15 @@ def _relay_here() -> dict:
 
     release_wake()  # before reading: a commit from now on queues a run of its own
     batch = int(getattr(settings, "EVENTS_RELAY_BATCH", 100))
+    if connection.schema_name == get_public_schema_name():
+        # The platform outbox: internal handlers only (no webhook endpoint in public).
+        totals = {"delivered": 0, "failed": 0}
+        while True:
+            outbox = relay_pending(limit=batch)
+            for key in ("delivered", "failed"):
+                totals[key] += outbox[key]
+            if not any(outbox.values()):
+                return totals
     totals = {"delivered": 0, "failed": 0}
     webhooks = {"delivered": 0, "failed": 0}
     while True:
@@ -35,9 +45,8 @@ def _relay_here() -> dict:
 
 @app.task(name="events.relay_council")
 def relay_council(schema: str) -> dict:
-    """Deliver one council's due events (woken by ``emit`` after the commit)."""
-    if schema == get_public_schema_name():
-        return {}
+    """Deliver one council's due events (woken by ``emit`` after the commit); with the public
+    schema's name, the platform's events (woken by ``emit_platform``)."""
     with schema_context(schema):
         return _relay_here()
 
@@ -45,11 +54,13 @@ def relay_council(schema: str) -> dict:
 @app.task(name="events.relay_all")
 def relay_all() -> dict:
     """Beat safety net: deliver every council's due events (a lost wake-up, a retry whose
-    backoff has passed, a worker that died mid-delivery). Every council, suspended ones too:
-    nothing committed is left undelivered."""
+    backoff has passed, a worker that died mid-delivery). The platform outbox (public schema)
+    first, then every council, suspended ones too: nothing committed is left undelivered."""
     results = {}
-    councils = get_tenant_model().objects.exclude(schema_name=get_public_schema_name())
-    for schema in councils.order_by("schema_name").values_list("schema_name", flat=True):
+    public = get_public_schema_name()
+    councils = get_tenant_model().objects.exclude(schema_name=public)
+    schemas = [public, *councils.order_by("schema_name").values_list("schema_name", flat=True)]
+    for schema in schemas:
         try:
             with schema_context(schema):
                 results[schema] = _relay_here()

@@ -61,6 +61,10 @@ def _clean_types(event_types, organization: str = "") -> list[str]:
             found = event_type(str(name))
         except LookupError:
             raise ValueError(f"{name!r} is not an event type in the catalogue.") from None
+        if found.scope != "council":
+            raise ValueError(
+                f"{name!r} is a platform event: no council or provider endpoint can subscribe."
+            )
         if organization and not found.audience:
             raise ValueError(f"{name!r} is not an event type providers can subscribe to.")
         if name not in cleaned:

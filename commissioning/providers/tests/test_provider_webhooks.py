@@ -187,3 +187,124 @@ def test_the_catalogue_names_each_type_s_audience(council_a):
     assert audiences[PUBLISHED] == "providers"
     assert audiences[DECIDED] == "organization"
     assert audiences["records.record.destroyed"] == ""
+
+
+BID_DECIDED = "commissioning.bid.decided"
+
+
+def _commission_with_bids(council, *organizations):
+    """A commission of ``council`` published, bid on by each organisation, and closed."""
+    from datetime import timedelta
+
+    from commissioning.commissions import actions as commissions
+    from commissioning.commissions.models import Commission
+    from commissioning.ledgers import actions as ledger
+
+    with schema_context(council.schema_name):
+        commissioner = ledger.create_commissioner("test", name="Care", kind="council_service")
+        budget = ledger.create_budget("test", commissioner, name="Care", financial_year="2026-27")
+        ledger.allocate("test", budget, "100000.00")
+        commission = commissions.create_commission(
+            "test",
+            commissioner=commissioner,
+            budget=budget,
+            title="Befriending",
+            need="Older people are lonely.",
+            estimated_value="30000",
+        )
+        commissions.set_criteria("test", commission, [{"name": "Quality", "weight": 100}])
+        commission = commissions.publish_opportunity(
+            "test", commission, deadline=timezone.now() + timedelta(days=7)
+        )
+        for n, org in enumerate(organizations):
+            commissions.submit_bid(
+                "test", commission, organization=org, price=f"{20000 + n}.50", proposal="We visit."
+            )
+        Commission.objects.filter(pk=commission.pk).update(
+            tender_deadline=timezone.now() - timedelta(seconds=1)
+        )
+        commission.refresh_from_db()
+        return commissions.close_bidding("test", commission)
+
+
+def _award(council, commission, organization):
+    from commissioning.commissions import actions as commissions
+
+    with schema_context(council.schema_name):
+        return commissions.award("test", commission, organization=organization, reasons="Best")
+
+
+def test_each_bidder_hears_only_of_its_own_bid_s_outcome(council_a, council_b, receivers):
+    """Provider X never receives Y's outcome (nor council B's); each event is about the
+    receiving organisation's own bid and names no other bidder or price."""
+    from platform_core.events.outbox import validate
+
+    x, org_x, _ = _provider(council_a, "Xenon")
+    y, org_y, _ = _provider(council_a, "Yarrow")
+    b, org_b, _ = _provider(council_b, "Bramble")
+    rx, ry, rb = receivers(), receivers(), receivers()
+    for client, r in ((x, rx), (y, ry), (b, rb)):
+        assert _subscribe(client, r.url, types=[BID_DECIDED]).status_code == 201
+    # X's endpoint widened in the database to every provider type: still only its own bids.
+    with schema_context(council_a.schema_name):
+        WebhookEndpoint.objects.filter(organization=str(org_x.pk)).update(
+            event_types=[BID_DECIDED, DECIDED, PUBLISHED]
+        )
+        zed = Organization.objects.create(name="Zed", description="Zed")  # bids, no account
+    commission_a = _commission_with_bids(council_a, org_x, org_y, zed)
+    commission_b = _commission_with_bids(council_b, org_b)
+    _award(council_a, commission_a, org_x)
+    _award(council_b, commission_b, org_b)
+    _relay(council_a)
+    _relay(council_b)
+
+    def outcomes(r):
+        return [e["event"] for e in r.requests if e["event"]["type"] == BID_DECIDED]
+
+    with schema_context(council_a.schema_name):
+        bids = {str(bid.organization_id): bid for bid in commission_a.bids.all()}
+    [to_x] = outcomes(rx)
+    [to_y] = outcomes(ry)
+    [to_b] = outcomes(rb)
+    for event in (to_x, to_y, to_b):
+        validate(event)  # envelope and data schema
+    assert (to_x["data"]["organization"], to_x["data"]["outcome"]) == (str(org_x.pk), "awarded")
+    assert to_x["data"]["bid"] == bids[str(org_x.pk)].pk and to_x["data"]["price"] == "20000.50"
+    assert (to_y["data"]["organization"], to_y["data"]["outcome"]) == (
+        str(org_y.pk),
+        "unsuccessful",
+    )
+    assert to_y["data"]["bid"] == bids[str(org_y.pk)].pk and to_y["data"]["price"] == "20001.50"
+    # Nothing of the other bidders in what each receives: not their ids, bids or prices.
+    body_x = b"".join(r["body"] for r in rx.requests)
+    body_y = b"".join(r["body"] for r in ry.requests)
+    for other in (str(org_y.pk), str(zed.pk), "20001.50", "20002.50"):
+        assert other.encode() not in body_x
+    for other in (str(org_x.pk), str(zed.pk), "20000.50", "20002.50"):
+        assert other.encode() not in body_y
+    # Council B's bidder got its own award and nothing of council A's.
+    assert to_b["council"] == council_b.schema_name
+    assert (to_b["data"]["organization"], to_b["data"]["outcome"]) == (str(org_b.pk), "awarded")
+    assert {e["event"]["council"] for e in rb.requests} == {council_b.schema_name}
+    assert {e["event"]["council"] for e in rx.requests + ry.requests} == {council_a.schema_name}
+    # The council's outbox has one event per bid (Zed's too, for the council's own endpoints).
+    with schema_context(council_a.schema_name):
+        from platform_core.events.models import OutboxEvent
+
+        emitted = OutboxEvent.objects.filter(type=BID_DECIDED)
+        assert sorted(e.data["outcome"] for e in emitted) == ["awarded"] + ["unsuccessful"] * 2
+
+
+def test_a_rolled_back_award_tells_no_bidder(council_a, receivers):
+    from platform_core.events.models import OutboxEvent
+
+    _, org_x, _ = _provider(council_a, "Xenon")
+    commission = _commission_with_bids(council_a, org_x)
+    from commissioning.commissions import actions as commissions
+
+    with schema_context(council_a.schema_name):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            commissions.award("test", commission, organization=org_x, reasons="Best")
+            assert OutboxEvent.objects.filter(type=BID_DECIDED).count() == 1
+            raise RuntimeError("a later step failed")
+        assert not OutboxEvent.objects.filter(type=BID_DECIDED).exists()
