@@ -11,7 +11,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from platform_core.db import connection
 
-from .models import OutboxEvent
+from .models import OutboxEvent, OutboxEventBase
 from .registry import event_type
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def source_for(schema: str) -> str:
     return f"/councils/{schema}"
 
 
-def as_cloudevent(event: OutboxEvent) -> dict:
+def as_cloudevent(event: OutboxEventBase) -> dict:
     """The CloudEvents 1.0 JSON form of an outbox row (``council`` is an extension attribute:
     the emitting council, or for a platform event the council it is about)."""
     council = getattr(event, "council", None) or event.source.rsplit("/", 1)[-1]

@@ -42,7 +42,7 @@ class EventType:
 
     @property
     def scope(self) -> str:
-        """"council" (emitted in a council's schema, ``emit``) or "platform" (emitted in the
+        """Either "council" (emitted in a council's schema, ``emit``) or "platform" (emitted in the
         public schema about one council, ``emit_platform``; ``x-scope`` in the schema)."""
         return self.schema.get("x-scope", "council")
 
@@ -72,7 +72,9 @@ def _load() -> dict[str, list[EventType]]:
         if schema.get("x-scope", "council") not in ("council", "platform"):
             raise ImproperlyConfigured(f"Event schema {path.name}: x-scope is council or platform")
         if schema.get("x-scope") == "platform" and schema.get("x-audience"):
-            raise ImproperlyConfigured(f"Event schema {path.name}: platform events have no audience")
+            raise ImproperlyConfigured(
+                f"Event schema {path.name}: platform events have no audience"
+            )
         found.setdefault(match["type"], []).append(
             EventType(match["type"], int(match["version"]), schema)
         )

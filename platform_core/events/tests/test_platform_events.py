@@ -81,7 +81,10 @@ def test_suspend_and_reactivate_write_platform_events_about_the_council(
         actions.suspend_council(council_a, "Unpaid invoice", actor="ops")
         actions.reactivate_council(council_a, actor="ops", reason="Paid")
     events = cloudevents(council_a)[before:]
-    assert [e["type"] for e in events] == ["tenants.council.suspended", "tenants.council.reactivated"]
+    assert [e["type"] for e in events] == [
+        "tenants.council.suspended",
+        "tenants.council.reactivated",
+    ]
     for event in events:
         validate(event)  # the envelope and the type's data schema
         assert event["council"] == council_a.schema_name
