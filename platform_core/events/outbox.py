@@ -141,15 +141,45 @@ def emit_platform(type_name: str, council: str, subject: str, data: dict) -> dic
     return cloudevent
 
 
+def analyze_after() -> int:
+    """Events in one transaction (per schema) from which the commit refreshes the outbox's
+    planner statistics (``EVENTS_ANALYZE_AFTER``; 0: never)."""
+    return int(getattr(settings, "EVENTS_ANALYZE_AFTER", 500))
+
+
+def analyze_outbox() -> None:
+    """``ANALYZE`` the current schema's outbox table (the platform's in public). After a burst
+    the statistics still say almost nothing is pending, and PostgreSQL runs the relay claim's
+    "no earlier pending event of this subject" check as a nested loop over every pending row
+    (quadratic in the burst: docs/benchmarks.md, "Events"); fresh statistics give the indexed
+    plan. Autovacuum catches up with slow growth, not with one commit of thousands."""
+    if connection.schema_name == get_public_schema_name():
+        from platform_core.models import PlatformOutboxEvent
+
+        table = PlatformOutboxEvent._meta.db_table
+    else:
+        table = OutboxEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{table}"')
+
+
 class _Wake:
     """The after-commit wake-up for one council's relay (one per transaction and council)."""
 
     def __init__(self, schema: str):
         self.schema = schema
+        self.count = 0  # events emitted at this callback's savepoint level
 
     def __call__(self) -> None:
         from .tasks import relay_council
 
+        threshold = analyze_after()
+        if threshold and self.count >= threshold:
+            try:  # before the wake-up: the relay's first claim plans with fresh statistics
+                with schema_context(self.schema):
+                    analyze_outbox()
+            except Exception:  # statistics are an optimisation; the commit stands
+                log.exception("events: could not analyze the outbox of %s", self.schema)
         try:
             with schema_context(self.schema):
                 if not claim_wake():
@@ -204,9 +234,10 @@ def _wake_on_commit(schema: str) -> None:
     # capture them), and a duplicate only costs an idle relay run.
     pending = getattr(connection, "run_on_commit", [])
     level = set(connection.savepoint_ids)
-    if any(
-        isinstance(func, _Wake) and func.schema == schema and set(sids) == level
-        for sids, func, _ in pending
-    ):
-        return
-    transaction.on_commit(_Wake(schema), robust=True)
+    for sids, func, _ in pending:
+        if isinstance(func, _Wake) and func.schema == schema and set(sids) == level:
+            func.count += 1
+            return
+    wake = _Wake(schema)
+    wake.count = 1
+    transaction.on_commit(wake, robust=True)

@@ -705,6 +705,10 @@ EVENTS_MAX_ATTEMPTS = int(env("EVENTS_MAX_ATTEMPTS", "8"))
 EVENTS_RETRY_BASE_SECONDS = float(env("EVENTS_RETRY_BASE_SECONDS", "5"))
 EVENTS_RETRY_MAX_SECONDS = float(env("EVENTS_RETRY_MAX_SECONDS", "3600"))
 EVENTS_RELAY_BATCH = int(env("EVENTS_RELAY_BATCH", "100"))
+# A commit that emitted this many events in one schema refreshes the outbox's planner statistics
+# (ANALYZE) before waking the relay: stale statistics made the relay's claims quadratic in the
+# burst (docs/benchmarks.md, "Events"). 0: never.
+EVENTS_ANALYZE_AFTER = int(env("EVENTS_ANALYZE_AFTER", "500"))
 # Validate every emitted event against the catalogue's schema (on in tests).
 EVENTS_VALIDATE = env_bool("EVENTS_VALIDATE", False)
 # Webhooks (docs/events.md): per-attempt timeout, retry backoff and window, disabling endpoints

@@ -1,0 +1,77 @@
+"""A burst of events in one commit refreshes the outbox's planner statistics before the relay
+runs (``EVENTS_ANALYZE_AFTER``): with the statistics of a table that had nothing pending,
+PostgreSQL checked "no earlier pending event of this subject" as a nested loop over every
+pending row, so each claim of a 2,000-event burst compared millions of rows (docs/benchmarks.md,
+"Events")."""
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from platform_core.events import emit
+from platform_core.events.models import OutboxEvent
+from platform_core.events.relay import _claimable
+
+pytestmark = pytest.mark.django_db
+
+TYPE = "funding.grant.awarded"
+
+
+def _grant(n: int) -> dict:
+    return {
+        "grant": n,
+        "identifier": f"360G-test-{n}",
+        "title": "Grant",
+        "recipient": "Org",
+        "amount": "10.00",
+        "currency": "GBP",
+        "awarded_on": "2026-11-30",
+    }
+
+
+def _claim_plan() -> str:
+    sql, params = _claimable().select_for_update(skip_locked=True)[:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("analyze_after", [50, 0])
+def test_a_burst_in_one_commit_gets_a_claim_plan_that_is_not_quadratic(
+    council_a, settings, django_capture_on_commit_callbacks, monkeypatch, analyze_after
+):
+    from platform_core.events import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.relay_council, "apply_async", lambda kwargs: queued.append(kwargs))
+    settings.EVENTS_ANALYZE_AFTER = analyze_after
+    settings.EVENTS_VALIDATE = False
+    with schema_context(council_a.schema_name):
+        now = timezone.now()
+        OutboxEvent.objects.bulk_create(
+            OutboxEvent(
+                type=TYPE,
+                subject=f"old/{i}",
+                source="s",
+                time=now,
+                data={},
+                next_attempt_at=now,
+                status=OutboxEvent.Status.DELIVERED,
+            )
+            for i in range(5000)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE events_outboxevent")  # what the statistics knew: none pending
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            for i in range(300):
+                emit(TYPE, subject=f"funding/grant/{i}", data=_grant(i))
+        plan = _claim_plan()
+    assert queued == [{"schema": council_a.schema_name}]  # analysed, then woken once
+    # The old plan: a nested loop whose inner side scans every pending row (the partial index
+    # of pending events) for each candidate, quadratic in the burst. With fresh statistics the
+    # planner hashes the pending rows once or probes (subject, id).
+    quadratic = (
+        "Nested Loop Anti Join" in plan and "events_outbox_pending on events_outboxevent u0" in plan
+    )
+    assert quadratic == (not analyze_after), plan
