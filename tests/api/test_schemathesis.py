@@ -73,6 +73,23 @@ def platform_token(db):
     return Token.objects.create(user=user).key
 
 
+@pytest.fixture
+def provider_token(council_a, in_council):
+    """A provider account (not staff): the provider API's real user, not its 403 path."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from commissioning.providers.models import Organization, ProviderAccount
+
+    with in_council(council_a):
+        org = Organization.objects.create(name="Fuzz Care Ltd", description="Fuzz Care Ltd")
+        user = get_user_model().objects.create_user(
+            "provider-fuzz@alphaford.example", email="provider-fuzz@alphaford.example"
+        )
+        ProviderAccount.objects.create(user=user, organization=org)
+        return Token.objects.create(user=user).key
+
+
 def _report(failures, stats) -> str:
     lines = [f"{len(failures)} failures in {stats['cases']} cases (statuses {stats['statuses']}):"]
     lines += [str(f) for f in failures]
@@ -92,6 +109,23 @@ def test_council_api_conforms_to_its_document(council_a, council_token):
     )
     # Not vacuous: real answers came back (a wrong Host would make every one a 404).
     assert OPERATIONS or sum(n for code, n in stats["statuses"].items() if code < 300) > 20, stats
+    assert not failures and not stats["errors"], _report(failures, stats)
+
+
+def test_provider_api_conforms_to_its_document_as_a_provider_account(council_a, provider_token):
+    """The provider operations as a provider account would call them (the staff run above only
+    reaches their refusal)."""
+    schema = _schema(council_a.primary_domain)
+    failures, stats = run(
+        schema,
+        base_url=f"http://{council_a.primary_domain}",
+        headers={"Authorization": f"Token {provider_token}"},
+        max_examples=MAX_EXAMPLES,
+        operations=OPERATIONS or r"/api/v1/provider/",
+        max_time=MAX_TIME,
+    )
+    # Not vacuous: the provider's own operations answered (list, create, read).
+    assert sum(n for code, n in stats["statuses"].items() if code < 300) > 20, stats
     assert not failures and not stats["errors"], _report(failures, stats)
 
 
