@@ -21,6 +21,7 @@ BENCHMARKS = [
     "commissioning",
     "ocds_extensions",
     "events",
+    "febrl",
 ]
 
 
