@@ -1,4 +1,5 @@
-"""The kernel's council-domain routes (health, media, whoami, API schema) for the isolation probe.
+"""The kernel's council-domain routes (health, media, whoami, API schema) for the isolation probe,
+and the console's platform-events page (platform domain, read-only for everyone).
 
 Media: council B's staff and an anonymous visitor on B's domain ask for council A's public file
 (an image rendition, the only thing /media/ serves) by name; the answer must be the one for a
@@ -6,11 +7,81 @@ file that exists nowhere. Private files and the traversal matrix (``..%5C``, ``%
 ...) are in tests/isolation/test_media.py.
 """
 
-from tests.isolation.probe import Seed
+from tests.isolation.probe import MARKER, Seed
+
+
+def probe_objects(w) -> None:
+    """A platform event about council A (public schema), marked."""
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from platform_core.models import PlatformOutboxEvent
+
+    with schema_context("public"):
+        now = timezone.now()
+        w.platform_event = PlatformOutboxEvent.objects.create(
+            type="tenants.council.suspended",
+            subject=f"councils/{w.council.schema_name}",
+            source="/platform",
+            council=w.council.schema_name,
+            time=now,
+            next_attempt_at=now,
+            status=PlatformOutboxEvent.Status.DELIVERED,
+            data={"reason": MARKER},
+        )
+
+
+def _platform_events() -> list[Seed]:
+    model = "platform_core_platformoutboxevent"
+    kwargs = lambda w: {"object_id": w.platform_event.pk}  # noqa: E731
+    reason = "platform events are records of what happened: read-only for everyone"
+    return [
+        Seed(f"admin:{model}_history", kwargs=kwargs, urlconf="public"),
+        Seed(
+            f"admin:{model}_change",
+            kwargs=kwargs,
+            urlconf="public",
+            body={"POST": {}},
+            control={"POST": 403},
+            reason=reason,
+        ),
+        Seed(
+            f"admin:{model}_delete",
+            kwargs=kwargs,
+            urlconf="public",
+            body={"POST": {"post": "yes"}},
+            control={"GET": 403, "POST": 403},
+            reason=reason,
+        ),
+        Seed(
+            f"admin:{model}_add",
+            urlconf="public",
+            body={"POST": {}},
+            control={"GET": 403, "POST": 403},
+            reason=reason,
+        ),
+        Seed(
+            f"admin:{model}_changelist",
+            urlconf="public",
+            body={"POST": {"action": "", "index": "0"}},
+            control_writes=False,
+            reason=reason + "; a POST without an action changes nothing (replay is tested in "
+            "platform_core/events/tests/test_platform_events.py)",
+        ),
+        Seed(
+            "console/platform_core/platformoutboxevent/<path:object_id>/",
+            kwargs=kwargs,
+            urlconf="public",
+            methods=("GET",),
+            reason="Django admin's redirect to the change page; every method gets the same "
+            "redirect, so GET stands for all",
+        ),
+    ]
 
 
 def probe_seeds() -> list[Seed]:
     return [
+        *_platform_events(),
         Seed(
             "media",
             kwargs=lambda w: {"name": w.rendition.file.name},  # public media: renditions only

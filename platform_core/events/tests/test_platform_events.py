@@ -317,3 +317,31 @@ def test_the_catalogue_api_lists_the_platform_types(client, platform_host):
     for name in PLATFORM_TYPES:
         assert listed[name]["scope"] == "platform"
     assert listed["records.record.destroyed"]["scope"] == "council"
+
+
+def test_platform_staff_see_platform_events_in_the_console_and_replay_dead_ones(
+    council_a, platform_handler, django_capture_on_commit_callbacks
+):
+    from tenants.tests.consolehelpers import console_client, platform_user
+
+    actions.suspend_council(council_a, "console")
+    event = platform_events(council_a)[-1]
+    PlatformOutboxEvent.objects.filter(pk=event.pk).update(status="dead", last_error="Boom")
+    viewer = console_client(
+        platform_user("viewer@platform.example", perms=["platform_core.view_platformoutboxevent"])
+    )
+    listing = viewer.get("/console/platform_core/platformoutboxevent/")
+    assert listing.status_code == 200
+    assert council_a.schema_name in listing.content.decode()
+    url = "/console/platform_core/platformoutboxevent/"
+    form = {"action": "replay_dead", "_selected_action": [event.pk]}
+    viewer.post(url, form)  # a viewer cannot replay: the action is not offered
+    event.refresh_from_db()
+    assert event.status == "dead"
+    root = console_client(platform_user("root@platform.example", superuser=True))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = root.post(url, form)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == "pending" and event.attempts == 0
+    assert [c.schema for c in callbacks if hasattr(c, "schema")] == ["public"]
