@@ -37,6 +37,7 @@ class PlatformOutboxEventAdmin(admin.ModelAdmin):
         dead = list(queryset.filter(status=PlatformOutboxEvent.Status.DEAD))
         for event in dead:
             replay(event)
+            self.log_change(request, event, "Replayed (dead letter put back in the queue)")
         if dead:
             from django_tenants.utils import get_public_schema_name
 

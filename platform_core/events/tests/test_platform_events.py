@@ -345,3 +345,5 @@ def test_platform_staff_see_platform_events_in_the_console_and_replay_dead_ones(
     event.refresh_from_db()
     assert event.status == "pending" and event.attempts == 0
     assert [c.schema for c in callbacks if hasattr(c, "schema")] == ["public"]
+    history = root.get(f"{url}{event.pk}/history/").content.decode()
+    assert "Replayed" in history
