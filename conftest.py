@@ -165,6 +165,10 @@ def _public_schema_between_tests():
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
+    # A feature switched in the test's (rolled back) transaction must not stay in the cache.
+    from platform_core import features
+
+    features.forget_uncommitted()
 
 
 def worker_database_url() -> str:

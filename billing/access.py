@@ -17,6 +17,18 @@ def subscription_for(council) -> Subscription | None:
     return Subscription.objects.select_related("plan").filter(council=council).first()
 
 
+def feature_defaults(schema_name: str) -> dict[str, tuple[bool, str]]:
+    """The council's plan's defaults of optional features (platform_core.features): only the
+    features the plan names, each with the plan's name as where the default comes from."""
+    subscription = (
+        Subscription.objects.select_related("plan").filter(council__schema_name=schema_name).first()
+    )
+    if subscription is None:
+        return {}
+    plan = subscription.plan
+    return {key: (bool(on), f"{plan.name} plan") for key, on in (plan.features or {}).items()}
+
+
 def usage_for(council, period: date | None = None) -> list[dict]:
     """This month's (or ``period``'s) use of each metric against the plan's quota:
     ``[{"metric", "label", "used", "quota", "percent"}]`` (quota and percent None without a

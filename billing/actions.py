@@ -19,6 +19,8 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from platform_core import features
+
 from . import metering, money
 from .models import (
     COUNTED,
@@ -70,6 +72,8 @@ def subscribe(council, plan: Plan | None = None, *, started_on: date | None = No
     if changed:
         subscription.save(update_fields=[*changed, "updated_at"])
     transaction.on_commit(lambda: metering.publish_limits(council))
+    if created or "plan" in changed:  # the plan gives the defaults of its optional features
+        transaction.on_commit(lambda: features.forget(council.schema_name))
     return subscription
 
 
@@ -377,4 +381,5 @@ def save_plan(plan: Plan) -> Plan:
         councils = [s.council for s in plan.subscriptions.select_related("council")]
     for council in councils:
         metering.publish_limits(council)
+        features.forget(council.schema_name)
     return plan

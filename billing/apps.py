@@ -17,3 +17,7 @@ class Config(AppConfig):
 
         # The console's council page shows this month's usage against the plan.
         panels.register_usage(access.usage_for, links=access.console_links)
+        # A council's plan gives the defaults of its optional features.
+        from platform_core import features
+
+        features.register_defaults(access.feature_defaults)

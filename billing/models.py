@@ -51,6 +51,13 @@ class Plan(models.Model):
         default=False, help_text="New councils are subscribed to the default plan."
     )
     is_active = models.BooleanField(default=True, help_text="Offered to councils.")
+    features = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Defaults of optional features for councils on this plan, e.g. {"markets": '
+        "false}; a feature not named here follows the platform's default "
+        "(platform_core.features). Platform staff may still switch a feature per council.",
+    )
 
     class Meta:
         ordering = ["monthly_price", "name"]
@@ -64,6 +71,24 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from platform_core import features
+
+        if not isinstance(self.features, dict):
+            raise ValidationError({"features": ['Give an object, e.g. {"markets": false}.']})
+        errors = []
+        for key, value in self.features.items():
+            try:
+                features.get(key)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            if not isinstance(value, bool):
+                errors.append(f"“{key}” must be true or false, not {value!r}.")
+        if errors:
+            raise ValidationError({"features": errors})
 
     def quota(self, metric: str) -> int:
         return int(getattr(self, f"{metric}_quota"))

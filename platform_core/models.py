@@ -82,3 +82,26 @@ class PlatformProcessedEvent(ProcessedEventBase):
         constraints = [
             models.UniqueConstraint(fields=["handler", "event_id"], name="platform_processed_once")
         ]
+
+
+class CouncilFeature(models.Model):
+    """A council's own setting of one optional feature (``platform_core.features``), made by
+    platform staff in the console. No row: the feature follows its default (the council's plan,
+    else the platform's). Keyed by the council's schema, like ``AuditCheckpoint`` (the kernel
+    knows no council model). Written only by ``platform_core.features.set_state``."""
+
+    schema_name = models.CharField(max_length=63)
+    feature = models.CharField(max_length=40)
+    enabled = models.BooleanField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["schema_name", "feature"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name", "feature"], name="platform_core_feature_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.schema_name}: {self.feature} {'on' if self.enabled else 'off'}"

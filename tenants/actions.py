@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context, schema_exists
 
-from platform_core import provisioning
+from platform_core import features, provisioning
 
 from . import cloning, pool
 from .models import Council, CouncilEvent, CouncilRequest, Domain, Tier, council_url
@@ -435,6 +435,37 @@ def set_org_id(council: Council, org_id: str, actor=None) -> Council:
             org_id=org_id,
         )
     return council
+
+
+def set_council_feature(
+    council: Council, feature: str, state: str, actor=None, reason: str = ""
+) -> bool:
+    """Switch one optional feature (platform_core.features) ``on`` or ``off`` for the council, or
+    back to its ``default`` (the plan's, else the platform's). Recorded in the council's history
+    with the setting before and after. Answers whether anything changed."""
+    if council.is_public:
+        raise ValidationError({"feature": ["The platform's own tenant has no council features."]})
+    known = features.get(feature)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        was, now = features.set_state(council.schema_name, feature, state)
+        if was == now:
+            return False
+        label = {None: "default", True: "on", False: "off"}
+        effective = features.resolve(council.schema_name)[feature]
+        summary = f"{known.label}: {label[was]} → {label[now]}"
+        record_event(
+            council,
+            CouncilEvent.Kind.FEATURE_CHANGED,
+            actor,
+            f"{summary}: {reason}" if reason else summary,
+            feature=feature,
+            was=label[was],
+            now=label[now],
+            enabled=effective,
+        )
+    log.info("council.feature_changed", council=council.slug, feature=feature, state=state)
+    return True
 
 
 def suspend_council(council: Council, reason: str = "", actor=None) -> Council:

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from platform_core import councilfigures
+from platform_core import councilfigures, features
 
 from . import export as council_export
 from .actions import _clean_reason, record_event
@@ -109,6 +109,7 @@ def delete_council(council: Council, actor=None) -> bool:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         council.delete()
     delete_files(schema)
+    features.delete_council(schema)
     clear_cache(schema)
     log.info("council.deleted", council=council.slug, schema=schema, export=export.pk)
     return True

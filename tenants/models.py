@@ -199,6 +199,7 @@ class CouncilEvent(models.Model):
         DELETED = "deleted", "Deleted"
         EXPORT_DOWNLOADED = "export-downloaded", "Export downloaded"
         DETAILS_CHANGED = "details-changed", "Details changed"
+        FEATURE_CHANGED = "feature-changed", "Feature switched"
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"

@@ -11,3 +11,16 @@ class Config(AppConfig):
         from commissioning.markets import provisioning
 
         provisioning.register()
+        # An optional capability platform staff switch per council (platform_core.features).
+        from platform_core import features
+
+        features.register(
+            features.Feature(
+                key="markets",
+                label="Market shaping",
+                description="Market position statements, spend, ratings and capacity per "
+                "market: the markets API and the admin's Markets dashboard.",
+                paths=("/api/v1/markets/", "/admin/markets/"),
+                admin_menu=("markets",),
+            )
+        )

@@ -12,3 +12,23 @@ class Config(AppConfig):
 
         provisioning.register()
         sharing.connect()
+        # An optional capability platform staff switch per council (platform_core.features).
+        # The directory itself (Open Referral UK feed, admin Directory) is not optional.
+        from platform_core import features
+
+        features.register(
+            features.Feature(
+                key="provider_portal",
+                label="Provider portal",
+                description="Provider accounts sign in at /provider/ to keep their services up "
+                "to date and bid for opportunities; their webhooks; the admin's provider "
+                "accounts and changes from providers.",
+                paths=(
+                    "/provider/",
+                    "/api/v1/provider/",
+                    "/admin/directory/accounts/",
+                    "/admin/directory/changes/",
+                ),
+                admin_menu=("provider-accounts", "changes-from-providers"),
+            )
+        )

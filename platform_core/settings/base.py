@@ -182,6 +182,8 @@ MIDDLEWARE = [
     "platform_core.middleware.RequestContextMiddleware",
     # NUL and control characters in the path, query string or form body: a 400 before any view.
     "platform_core.middleware.BadInputMiddleware",
+    # A council's switched-off optional feature answers 404 on its paths (platform_core.features).
+    "platform_core.features.FeatureGateMiddleware",
     # Council API calls, page views and uploads metered; 429 past the plan's quota (billing).
     "billing.middleware.UsageMiddleware",
     "django.middleware.security.SecurityMiddleware",

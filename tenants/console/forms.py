@@ -141,3 +141,44 @@ class FailedTaskFilterForm(forms.Form):
         if data.get("council"):
             queryset = queryset.filter(council_slug=data["council"])
         return queryset
+
+
+class FeatureForm(forms.Form):
+    """Switch one optional feature (platform_core.features) for a council."""
+
+    STATES = [
+        ("on", "On for this council"),
+        ("off", "Off for this council"),
+        ("default", "Follow the default"),
+    ]
+
+    feature = forms.ChoiceField(
+        label="Feature",
+        error_messages={
+            "required": "Choose a feature",
+            "invalid_choice": "There is no feature called “%(value)s”; choose one from the list",
+        },
+    )
+    state = forms.ChoiceField(
+        label="Setting",
+        choices=STATES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose on, off or follow the default",
+            "invalid_choice": "“%(value)s” is not a setting; choose on, off or follow the default",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=500,
+        required=False,
+        help_text="Recorded in the council's history. One line, up to 500 characters.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from platform_core import features
+
+        super().__init__(*args, **kwargs)
+        self.fields["feature"].choices = [("", "Choose a feature")] + [  # type: ignore[attr-defined]
+            (f.key, f.label) for f in features.features()
+        ]

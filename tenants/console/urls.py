@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import exports, lifecycle, otp, tasks, views
+from . import exports, features, lifecycle, otp, tasks, views
 
 urlpatterns = [
     path("", views.council_overview, name="console-overview"),
@@ -33,6 +33,7 @@ urlpatterns = [
     path("exports/<int:pk>/status/", exports.export_status, name="console-export-status"),
     path("exports/<int:pk>/download/", exports.export_download, name="console-export-download"),
     path("exports/<int:pk>/restore/", exports.export_restore, name="console-export-restore"),
+    path("councils/<slug:slug>/features/", features.council_features, name="console-features"),
     path("councils/<slug:slug>/org-id/", views.council_org_id, name="console-council-org-id"),
     path("requests/", views.council_requests, name="console-requests"),
     path("requests/<int:pk>/decide/", views.council_request_decide, name="console-request-decide"),

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from platform_core import features
+
 from .. import actions
 from ..models import Council, CouncilEvent, CouncilRequest
 from . import overview, panels
@@ -68,8 +70,14 @@ def _detail(
         "can_export": request.user.has_perm("tenants.add_councilexport"),
         "can_delete": request.user.has_perm("tenants.delete_council"),
         "cancel_form": ReasonForm(prefix="cancel"),
+        **_features_summary(council),
     }
     return render(request, "console/council.html", context, status=status)
+
+
+def _features_summary(council) -> dict:
+    state = features.states(council.schema_name)
+    return {"features_on": sum(state.values()), "features_total": len(state)}
 
 
 def _usage(council):

@@ -379,6 +379,12 @@ def console_seeds() -> list[Seed]:
             body={"POST": {"suspend-reason": "Probe"}},
         ),
         Seed(
+            "console-features",
+            kwargs=slug,
+            urlconf="public",
+            body={"POST": {"feature-feature": "markets", "feature-state": "off"}},
+        ),
+        Seed(
             "console-council-org-id",
             kwargs=slug,
             urlconf="public",
