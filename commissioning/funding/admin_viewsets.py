@@ -195,7 +195,7 @@ def search_matches_view(request, pk):
     if search is None:
         raise Http404
     calls = access.search_calls(access.Criteria.of(search))
-    ranked = {str(m.call.pk): m for m in matching.rank_calls()}
+    ranked = matching.rank_calls().find(call.pk for call in calls)  # only these calls' rows
     rows = [(call, ranked.get(str(call.pk))) for call in calls]
     rows.sort(key=lambda r: (-(r[1].score if r[1] else -1), str(r[0].programme)))
     return TemplateResponse(

@@ -18,8 +18,10 @@ import datetime
 import hashlib
 import math
 import re
+import struct
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -189,7 +191,7 @@ def rank_calls(
     today: datetime.date | None = None,
     weights: dict[str, float] | None = None,
     needs_only: bool = False,
-) -> list[Match]:
+) -> "Ranking | list[Match]":
     """Every open call the council can use, best first (score, then soonest deadline). Needs
     are weighted by ``weights`` ({metric id: weight}) or, by default, by the members'
     priorities (a need no priority measures weighs 1).
@@ -199,9 +201,13 @@ def rank_calls(
     registers, the priorities, the warehouse's needs data), so it is computed again as soon as
     any of them changes; ``CACHE_SECONDS`` bounds it for changes none of those tokens see.
     Kept in two places: this process (the newest ``MEMO_SIZE``), and the shared cache (Redis in
-    production) as plain rows, so one computation serves every web process and worker; the
-    ``funding.precompute_matches`` task computes it as soon as a call changes (and beat's
-    ``funding.precompute_matches_all`` for the other changes), before a request asks."""
+    production) in a compact stored form (``Ranking``: each call's id, score, days to its
+    deadline and which needs it meets, 32 bytes a call), so one computation serves every web
+    process and worker; the ``funding.precompute_matches`` task computes it as soon as a call
+    changes (and beat's ``funding.precompute_matches_all`` for the other changes), before a
+    request asks. The default ranking comes back as a ``Ranking``, a sequence that builds
+    matches (the calls read by id, the reasons) only for the rows asked for: a page of 50 reads
+    50 calls, not every open one."""
     if calls is None and today is None and weights is None:
         key = _cache_key(needs_only)
         now = time.monotonic()
@@ -209,18 +215,17 @@ def rank_calls(
             hit = _MEMO.get(key)
             if hit is not None and now - hit[0] < CACHE_SECONDS:
                 _MEMO.move_to_end(key)
-                return list(hit[1])
-        rows = _shared_cache().get(key)
-        if rows is not None:
-            ranked = _from_rows(rows)
-        else:
+                return hit[1]
+        ranking = Ranking.load(_shared_cache().get(key))
+        if ranking is None:
             ranked = _rank(None, today=None, weights=None, needs_only=needs_only)
-            _shared_cache().set(key, _to_rows(ranked), CACHE_SECONDS)
+            ranking = Ranking.of(ranked)
+            _shared_cache().set(key, ranking.stored(), CACHE_SECONDS)
         with _MEMO_LOCK:
-            _MEMO[key] = (now, ranked)
+            _MEMO[key] = (now, ranking)
             while len(_MEMO) > MEMO_SIZE:
                 _MEMO.popitem(last=False)
-        return list(ranked)
+        return ranking
     return _rank(calls, today=today, weights=weights, needs_only=needs_only)
 
 
@@ -231,12 +236,11 @@ def warm() -> int:
 
 
 # The precomputed rankings: the newest MEMO_SIZE in this process, each at most CACHE_SECONDS
-# old, and the same in the shared cache as plain rows (a call's values, score, reasons, needs,
-# days to its deadline: unpickling plain tuples is a fraction of building the ranking). The key
-# names the council's schema and everything the ranking depends on.
+# old, and the same in the shared cache in the stored form of ``Ranking``. The key names the
+# council's schema and everything the ranking depends on.
 CACHE_SECONDS = 600
 MEMO_SIZE = 32
-_MEMO: "OrderedDict[str, tuple[float, list]]" = OrderedDict()
+_MEMO: "OrderedDict[str, tuple[float, Ranking]]" = OrderedDict()
 _MEMO_LOCK = threading.Lock()
 
 
@@ -246,32 +250,161 @@ def _shared_cache():
     return caches["default"]
 
 
-def _to_rows(ranked: list[Match]) -> list[tuple]:
-    return [
-        (
-            m.call.scope,
-            tuple(getattr(m.call, name) for name in access.CALL_VALUES),
-            m.score,
-            m.reasons,
-            m.needs,
-            m.closes_in_days,
-        )
-        for m in ranked
-    ]
+# One ranked call in the stored form: the call's id (16 bytes), its score, days to its deadline
+# (NO_DAYS: none), which set of needs it meets (an index into the stored needs parts), whether
+# it names the council's areas, and its register (0 platform, 1 council).
+ROW = struct.Struct("<16sdiHBB")
+NO_DAYS = -(2**31)
+SCOPES = ("platform", "council")
+STORED_VERSION = 1
 
 
-def _from_rows(rows: list[tuple]) -> list[Match]:
-    view = access.CallView
-    return [
-        Match(
-            call=view(scope, values),
-            score=score,
-            reasons=reasons,
-            needs=needs,
-            closes_in_days=days,
+class Ranking:
+    """A precomputed ranking: a sequence of ``Match`` (``len``, indexes, slices, iteration), best
+    first, that keeps only the compact rows and builds a match when it is asked for: the rows'
+    calls are read by id from both registers (two queries however many rows), their reasons put
+    together from the stored needs parts and the call (``_Scorer.tail``, the code scoring uses,
+    so the reasons are the ones computing gives). Built matches are kept (a ranking never
+    changes: a change to its inputs gives a new key and a new ranking).
+
+    Stored in the shared cache as ``stored()``: the schema it was computed in (checked when it
+    is loaded: a ranking of another schema is never used), the rows packed with ``ROW``, and
+    the needs parts (score, reasons, needs) of the distinct sets of needs met."""
+
+    def __init__(self, schema: str, rows: bytes, parts: list, built: dict | None = None):
+        self.schema = schema
+        self.rows = rows
+        self.parts = parts
+        self._built: dict[int, Match] = built or {}
+        self._index: dict[bytes, int] | None = None
+
+    @classmethod
+    def of(cls, ranked: list[Match]) -> "Ranking":
+        """The stored form of a computed ranking (its matches kept as built)."""
+        from platform_core.db import connection
+
+        part_of: dict[tuple, int] = {}  # the metric ids of the needs met -> part index
+        parts: list = []
+        out = bytearray()
+        for match in ranked:
+            needs = match.needs
+            met = tuple(n["metric_id"] for n in needs)
+            part = part_of.get(met)
+            if part is None:
+                part = part_of[met] = len(parts)
+                # One reason per need met, first (``_Scorer.needs_part``).
+                parts.append((list(match.reasons[: len(needs)]), needs))
+            call = match.call
+            days = match.closes_in_days
+            out += ROW.pack(
+                _uuid_bytes(call.pk),
+                match.score,
+                NO_DAYS if days is None else days,
+                part,
+                1 if "for this area" in match.reasons else 0,
+                SCOPES.index(call.scope),
+            )
+        return cls(connection.schema_name, bytes(out), parts, dict(enumerate(ranked)))
+
+    def stored(self) -> tuple:
+        return (STORED_VERSION, self.schema, self.rows, self.parts)
+
+    @classmethod
+    def load(cls, stored) -> "Ranking | None":
+        """A ranking from the shared cache; None when there is none, it is of an older form, or
+        it was computed in another schema (another council's ranking is never read)."""
+        from platform_core.db import connection
+
+        if not isinstance(stored, tuple) or len(stored) != 4 or stored[0] != STORED_VERSION:
+            return None
+        _, schema, rows, parts = stored
+        if schema != connection.schema_name:
+            return None
+        return cls(schema, rows, parts)
+
+    def __len__(self) -> int:
+        return len(self.rows) // ROW.size
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return self._matches(range(*item.indices(len(self))))
+        n = len(self)
+        index = item + n if item < 0 else item
+        if not 0 <= index < n:
+            raise IndexError("ranking index out of range")
+        return self._matches([index])[0]
+
+    def __iter__(self):
+        n = len(self)
+        for start in range(0, n, 500):
+            yield from self._matches(range(start, min(start + 500, n)))
+
+    def find(self, call_ids) -> dict[str, Match]:
+        """The matches of these calls ({str(id): match}), building only theirs."""
+        if self._index is None:
+            size, rows = ROW.size, self.rows
+            self._index = {rows[i * size : i * size + 16]: i for i in range(len(self))}
+        wanted = sorted(
+            i for i in (self._index.get(_uuid_bytes(c)) for c in call_ids) if i is not None
         )
-        for scope, values, score, reasons, needs, days in rows
-    ]
+        return {str(m.call.pk): m for m in self._matches(wanted)}
+
+    def _matches(self, indexes) -> list[Match]:
+        missing = [i for i in indexes if i not in self._built]
+        if missing:
+            self._build(missing)
+        # A call deleted between the ranking's key and this read is left out (the next request
+        # has a new key: the calls' version changed).
+        return [self._built[i] for i in indexes if i in self._built]
+
+    def _build(self, indexes: list[int]) -> None:
+        from contextlib import nullcontext
+
+        from django_tenants.utils import schema_context
+
+        from platform_core.db import connection
+
+        # The council's own calls are read in the schema the ranking was made in, wherever the
+        # sequence is read (a ranking taken in one council's context and read after it).
+        same = connection.schema_name == self.schema
+        with nullcontext() if same else schema_context(self.schema):
+            self._build_here(indexes)
+
+    def _build_here(self, indexes: list[int]) -> None:
+        from commissioning.fundingregister import access as register
+
+        from .models import CouncilCall
+
+        rows = {i: ROW.unpack_from(self.rows, i * ROW.size) for i in indexes}
+        wanted: tuple[list, list] = ([], [])
+        for call_id, _, _, _, _, scope in rows.values():
+            wanted[scope].append(uuid.UUID(bytes=call_id))
+        values: dict[bytes, tuple] = {}
+        for scope, qs in enumerate((register.platform_calls(), CouncilCall.objects.all())):
+            if wanted[scope]:
+                for row in qs.filter(id__in=wanted[scope]).values_list(*access.CALL_VALUES):
+                    values[row[0].bytes] = row
+        for i, (call_id, score, days, part, in_area, scope) in rows.items():
+            row = values.get(call_id)
+            if row is None:
+                continue
+            call = access.CallView(SCOPES[scope], row)
+            need_reasons, needs = self.parts[part]
+            days = None if days == NO_DAYS else days
+            self._built[i] = Match(
+                call=call,
+                score=score,
+                reasons=need_reasons + _Scorer.tail(bool(in_area), days, call.amount_max),
+                needs=needs,
+                closes_in_days=days,
+            )
+
+
+def _uuid_bytes(value) -> bytes:
+    return (value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))).bytes
 
 
 def _cache_key(needs_only: bool) -> str:
@@ -295,7 +428,8 @@ def _cache_key(needs_only: bool) -> str:
 class _Scorer:
     """Scores many calls against one context: the part that depends on the needs a call meets
     (their share of the score, the reasons, the needs as the API shows them) is worked out once
-    per distinct set of word roots, not once per call; amounts' wording once per amount."""
+    per distinct set of word roots, not once per call; amounts' points and wording once per
+    amount (``_money_part``)."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -319,7 +453,6 @@ class _Scorer:
                 }
             )
         self.by_roots: dict[frozenset, tuple[float, list[str], list[dict]]] = {}
-        self.by_amount: dict = {}
 
     def needs_part(self, call_roots: frozenset) -> tuple[float, list[str], list[dict]]:
         hit = self.by_roots.get(call_roots)
@@ -338,43 +471,48 @@ class _Scorer:
             self.by_roots[call_roots] = hit
         return hit
 
-    def money_part(self, amount) -> tuple[float, str]:
-        hit = self.by_amount.get(amount)
-        if hit is None:
-            hit = (
-                min(15.0, 15 * math.log10(max(float(amount), 1)) / 6),
-                f"up to {_money(amount)}",
-            )
-            self.by_amount[amount] = hit
-        return hit
-
     def score(self, call) -> Match:
         ctx = self.ctx
         score, need_reasons, needs = self.needs_part(
             roots(" ".join([*call.themes, call.programme]))
         )
-        reasons = list(need_reasons)
-        if any(g in ctx.areas for g in call.geography):
-            score += 15
-            reasons.append("for this area")
-        else:
-            score += 8
+        in_area = any(g in ctx.areas for g in call.geography)
+        score += 15 if in_area else 8
         days = (call.closes_on - ctx.today).days if call.closes_on else None
         if days is None:
             score += 10
-            reasons.append("open all year")
         else:
             score += 20 if 14 <= days <= 56 else (12 if days > 56 else 6)
+        if call.amount_max is not None:
+            score += _money_part(call.amount_max)[0]
+        return Match(
+            call=call,
+            score=round(score, 1),
+            reasons=need_reasons + self.tail(in_area, days, call.amount_max),
+            needs=needs,
+            closes_in_days=days,
+        )
+
+    @staticmethod
+    def tail(in_area: bool, days: int | None, amount_max) -> list[str]:
+        """The reasons after the needs met: place, deadline, money (also what a stored
+        ranking's rows are given back, so both give the same words)."""
+        reasons = ["for this area"] if in_area else []
+        if days is None:
+            reasons.append("open all year")
+        else:
             reasons.append(
                 "closes today" if days == 0 else f"closes in {days} day{'s' if days != 1 else ''}"
             )
-        if call.amount_max is not None:
-            points, words = self.money_part(call.amount_max)
-            score += points
-            reasons.append(words)
-        return Match(
-            call=call, score=round(score, 1), reasons=reasons, needs=needs, closes_in_days=days
-        )
+        if amount_max is not None:
+            reasons.append(_money_part(amount_max)[1])
+        return reasons
+
+
+@lru_cache(maxsize=4096)
+def _money_part(amount) -> tuple[float, str]:
+    """An amount's points (up to 15, on a log scale) and its words ("up to £50k")."""
+    return min(15.0, 15 * math.log10(max(float(amount), 1)) / 6), f"up to {_money(amount)}"
 
 
 def _rank(calls, *, today, weights, needs_only: bool) -> list[Match]:
