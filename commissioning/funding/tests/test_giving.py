@@ -232,3 +232,19 @@ def test_a_council_without_an_org_id_publishes_no_made_up_funder_id(
     assert response.json()["error"]["code"] == "no_org_id"
     assert response["Access-Control-Allow-Origin"] == "*"
     assert b"GB-GSS" not in response.content
+
+
+def test_the_openapi_document_gives_the_feed_s_409_no_org_id_and_404_no_grants():
+    """The council API's OpenAPI document (drf-spectacular) says what the feed answers besides
+    the package: 409 ``no_org_id`` and 404 ``no_grants``, each in the error envelope."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator(urlconf="platform_core.urls_tenant").get_schema(
+        request=None, public=True
+    )
+    responses = schema["paths"]["/api/v1/360giving/grants.json"]["get"]["responses"]
+    envelope = {"$ref": "#/components/schemas/ErrorResponse"}
+    for code, error in (("409", "no_org_id"), ("404", "no_grants")):
+        assert error in responses[code]["description"], (code, responses[code])
+        assert responses[code]["content"]["application/json"]["schema"] == envelope
+    assert "application/json" in responses["200"]["content"]
