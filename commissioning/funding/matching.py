@@ -202,7 +202,7 @@ def rank_calls(
     any of them changes; ``CACHE_SECONDS`` bounds it for changes none of those tokens see.
     Kept in two places: this process (the newest ``MEMO_SIZE``), and the shared cache (Redis in
     production) in a compact stored form (``Ranking``: each call's id, score, days to its
-    deadline and which needs it meets, 32 bytes a call), so one computation serves every web
+    deadline and which needs it meets, 34 bytes a call), so one computation serves every web
     process and worker; the ``funding.precompute_matches`` task computes it as soon as a call
     changes (and beat's ``funding.precompute_matches_all`` for the other changes), before a
     request asks. The default ranking comes back as a ``Ranking``, a sequence that builds
@@ -253,7 +253,7 @@ def _shared_cache():
 # One ranked call in the stored form: the call's id (16 bytes), its score, days to its deadline
 # (NO_DAYS: none), which set of needs it meets (an index into the stored needs parts), whether
 # it names the council's areas, and its register (0 platform, 1 council).
-ROW = struct.Struct("<16sdiHBB")
+ROW = struct.Struct("<16sdiIBB")
 NO_DAYS = -(2**31)
 SCOPES = ("platform", "council")
 STORED_VERSION = 1
