@@ -2,6 +2,8 @@
 the user may see. Another council's object, a missing one and one the user may not see all
 give the same 404."""
 
+import re
+
 from django.http import Http404
 
 from .models import Classification, Record, RecordVersion
@@ -64,26 +66,53 @@ def published_decision(decision_id):
 SUBJECT_ACCESS_LIMIT = 200
 
 
+def _names_person(term: str, how: str) -> re.Pattern:
+    """The term as whole words of the text: a name's words in order (any white space between,
+    not inside a longer or hyphenated name: "Ann Lee" is not "Joanne Lee", "Mary-Ann Lee" nor
+    "Ann Lee-Jones"), or the whole email address (not the end of a longer one)."""
+    if how == "email":
+        return re.compile(r"(?<![\w.+-])" + re.escape(term) + r"(?![\w-]|\.\w)", re.IGNORECASE)
+    words = r"\s+".join(re.escape(word) for word in term.split())
+    return re.compile(r"(?<![\w-])" + words + r"(?![\w-])", re.IGNORECASE)
+
+
 def subject_access(subject) -> list[dict]:
-    """Records whose title, description or extracted text name the person (a full name as a
-    phrase, or an email address), found by the council's PostgreSQL full-text index. Listed by
-    reference, not content: the records manager reviews each before anything is disclosed
-    (classification and third parties). Destroyed records' stubs are left out."""
+    """Records whose title, description or extracted text name the person (a full name, first
+    name and surname, as a phrase, or an email address). The council's PostgreSQL full-text
+    index finds candidates; each is then checked against the text itself, because the index
+    stems words ("Lees" finds "Lee") and runs the title into the description (a title ending
+    "Ann" and a description starting "Lee" read as "Ann Lee"). A surname alone names too many
+    people and is not searched. Listed by reference, not content: the records manager reviews
+    each before anything is disclosed (classification and third parties). Destroyed records'
+    stubs are left out."""
     from django.contrib.postgres.search import SearchQuery
 
-    terms = [(name, "name") for name in subject.full_names()]
+    terms = [
+        (f"{first} {surname}".strip(), "name")
+        for first, surname in sorted(set(subject.names))
+        if first.strip() and surname.strip()
+    ]
     terms += [(email, "email") for email in subject.emails]
     found: dict[int, tuple[Record, list[str]]] = {}
-    for term, how in terms:
+    for term, how in dict.fromkeys(terms):
+        pattern = _names_person(term, how)
         phrase = '"' + term.replace('"', " ") + '"'
         query = SearchQuery(phrase, config="english", search_type="websearch")
+        matched = 0
         for record in (
             Record.objects.filter(search_vector=query)
             .exclude(status=Record.Status.DESTROYED)
             .select_related("file_class")
-            .order_by("-id")[:SUBJECT_ACCESS_LIMIT]
+            .order_by("-id")
+            .iterator(chunk_size=100)
         ):
+            texts = (record.title, record.description or "", record.extracted_text or "")
+            if not any(pattern.search(text) for text in texts):
+                continue
             found.setdefault(record.pk, (record, []))[1].append(f"{how}: {term}")
+            matched += 1
+            if matched >= SUBJECT_ACCESS_LIMIT:
+                break
     return [
         {
             "kind": "record",

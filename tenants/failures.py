@@ -2,15 +2,15 @@
 
 Every failure (after its retries, or a task without retries) becomes a ``FailedTask`` row in the
 public schema: the task's name and id, the council (from tenant-schemas-celery's schema header),
-its arguments (values under names that look secret are withheld, and such a task cannot be sent
-again from the console), the exception, a shortened traceback, the retries, the time. Platform
-staff retry (the same task, arguments and council, as a new task) or dismiss it in the console;
-each is recorded on the row (who, when) and, for a council's task, in the council's audit log.
+its arguments (values under names that look secret, at any depth, and credential-looking values
+are withheld, and such a task cannot be sent again from the console), the exception, a shortened
+traceback, the retries, the time. Platform staff retry (the same task, arguments and council, as
+a new task) or dismiss it in the console; each is recorded on the row (who, when) and, for a
+council's task, in the council's audit log.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import traceback as tb
 from typing import Any
@@ -30,23 +30,62 @@ SECRET = re.compile(r"pass|secret|token|key|sign|auth|credential|cookie", re.IGN
 WITHHELD = "[withheld]"
 
 
-def _jsonable(value: Any) -> Any:
-    try:
-        json.dumps(value)
-        return value
-    except (TypeError, ValueError):
-        return repr(value)[:200]
+# A string value that carries a credential whatever its name: an HTTP authorisation header's
+# value, or a URL with a password in it (scheme://user:password@host).
+SECRET_VALUE = re.compile(
+    r"^\s*(bearer|token|basic|digest)\s+\S|^[a-z][a-z0-9+.-]*://[^/\s@:]*:[^/\s@]*@",
+    re.IGNORECASE,
+)
+
+
+_SECRET_IN_TEXT = re.compile(
+    r"(?P<url>\b[a-z][a-z0-9+.-]*://[^/\s@:]*:)[^/\s@]*@"
+    r"|(?P<auth>\b(?:bearer|token|basic|digest) )(?=[\w.~+/=-]{12})\S+",
+    re.IGNORECASE,
+)
+
+
+def scrub(text: str) -> str:
+    """An exception's text or traceback with credentials in it withheld: URLs' passwords and
+    authorisation headers' values (a driver's error often quotes its connection URL)."""
+    return _SECRET_IN_TEXT.sub(
+        lambda m: f"{m['url']}{WITHHELD}@" if m["url"] else f"{m['auth']}{WITHHELD}", text
+    )
+
+
+def _safe(value: Any, depth: int = 0) -> tuple[Any, bool]:
+    """``value`` made JSON-ready with every secret inside it withheld, at any depth: values
+    under secret-looking names in dicts, credential-looking strings, objects whose repr names a
+    secret. Returns (the safe value, whether anything was withheld)."""
+    if depth > 20:
+        return WITHHELD, True
+    if isinstance(value, dict):
+        out, withheld = {}, False
+        for name, item in value.items():
+            if SECRET.search(str(name)):
+                out[str(name)] = WITHHELD
+                withheld = True
+            else:
+                out[str(name)], hidden = _safe(item, depth + 1)
+                withheld = withheld or hidden
+        return out, withheld
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_safe(item, depth + 1) for item in value]
+        return [item for item, _ in items], any(hidden for _, hidden in items)
+    if isinstance(value, str):
+        return (WITHHELD, True) if SECRET_VALUE.search(value) else (value, False)
+    if value is None or isinstance(value, bool | int | float):
+        return value, False
+    text = repr(value)[:200]  # not JSON: its repr, unless that names a secret
+    return (WITHHELD, True) if SECRET.search(text) or SECRET_VALUE.search(text) else (text, False)
 
 
 def _clean(args, kwargs) -> tuple[list, dict, bool]:
-    safe_kwargs, retryable = {}, True
-    for name, value in (kwargs or {}).items():
-        if SECRET.search(str(name)):
-            safe_kwargs[str(name)] = WITHHELD
-            retryable = False
-        else:
-            safe_kwargs[str(name)] = _jsonable(value)
-    return [_jsonable(a) for a in (args or [])], safe_kwargs, retryable
+    """Arguments fit to keep: a task with anything withheld cannot be sent again (it would
+    receive the placeholder instead of the secret)."""
+    safe_args, args_hidden = _safe(list(args or []))
+    safe_kwargs, kwargs_hidden = _safe(dict(kwargs or {}))
+    return safe_args, safe_kwargs, not (args_hidden or kwargs_hidden)
 
 
 def summary(args: list, kwargs: dict) -> str:
@@ -69,8 +108,8 @@ def record_failure(*, task_id, task_name, schema, args, kwargs, exception, einfo
             kwargs=kwargs,
             args_summary=summary(args, kwargs),
             retryable=retryable,
-            exception=f"{type(exception).__name__}: {exception}"[:1000],
-            traceback=text[-5000:],
+            exception=scrub(f"{type(exception).__name__}: {exception}")[:1000],
+            traceback=scrub(text)[-5000:],
             retries=retries or 0,
         )
 

@@ -96,3 +96,83 @@ def test_only_staff_with_the_permission_may_retry(council_a):
     failed.refresh_from_db()
     assert failed.status == "failed"
     assert viewer.post("/console/tasks/987654/dismiss/").status_code == 403
+
+
+SECRET_VALUE = "s3cret-Zq81"
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        ((), {"password": SECRET_VALUE}),
+        ((), {"Authorization": f"Bearer {SECRET_VALUE}"}),
+        ((), {"client_secret": SECRET_VALUE}),
+        ((), {"signing_key": SECRET_VALUE}),
+        ((), {"options": {"nested": {"token": SECRET_VALUE}}}),
+        ((), {"rows": [{"id": 1, "api_key": SECRET_VALUE}]}),
+        (({"password": SECRET_VALUE},), {}),
+        (([{"headers": {"authorization": SECRET_VALUE}}],), {}),
+        ((f"Bearer {SECRET_VALUE}",), {}),
+        ((f"Token {SECRET_VALUE}",), {}),
+        ((f"https://user:{SECRET_VALUE}@feeds.example/data",), {}),
+        ((), {"feed_url": f"redis://:{SECRET_VALUE}@127.0.0.1:6379/0"}),
+    ],
+    ids=lambda value: str(value)[:40],
+)
+def test_no_secret_reaches_the_record_at_any_depth(args, kwargs):
+    """Secrets in kwargs by name, nested in dicts and lists, in positional arguments, and
+    credential-looking values (authorisation headers, URLs with a password): never stored,
+    never summarised, and the task is not offered for a retry (it would get the placeholder)."""
+    from tenants import failures
+
+    failed = failures.record_failure(
+        task_id="t-1",
+        task_name="tenants.tests.flaky",
+        schema=None,
+        args=list(args),
+        kwargs=kwargs,
+        exception=RuntimeError("boom"),
+    )
+    stored = f"{failed.args} {failed.kwargs} {failed.args_summary}"
+    assert SECRET_VALUE not in stored
+    assert failures.WITHHELD in stored
+    assert not failed.retryable
+
+
+def test_harmless_arguments_are_kept_and_retryable():
+    from tenants import failures
+
+    failed = failures.record_failure(
+        task_id="t-2",
+        task_name="tenants.tests.flaky",
+        schema=None,
+        args=[41, "https://feeds.example/data", {"ids": [1, 2]}],
+        kwargs={"fail": True, "page": {"size": 10}},
+        exception=RuntimeError("boom"),
+    )
+    assert failed.args == [41, "https://feeds.example/data", {"ids": [1, 2]}]
+    assert failed.kwargs == {"fail": True, "page": {"size": 10}}
+    assert failed.retryable
+
+
+def test_credentials_quoted_in_the_exception_are_withheld():
+    """A driver's error often quotes its connection URL, an HTTP client's the header it sent."""
+    from tenants import failures
+
+    try:
+        raise ConnectionError(
+            f"Error connecting to redis://:{SECRET_VALUE}@10.0.0.1:6379/0 "
+            f"(Authorization: Bearer {SECRET_VALUE}abcdef)"
+        )
+    except ConnectionError as exc:
+        error = exc
+    failed = failures.record_failure(
+        task_id="t-3",
+        task_name="tenants.tests.flaky",
+        schema=None,
+        args=[],
+        kwargs={},
+        exception=error,
+    )
+    assert SECRET_VALUE not in failed.exception and SECRET_VALUE not in failed.traceback
+    assert "redis://:[withheld]@10.0.0.1:6379/0" in failed.exception

@@ -10,6 +10,7 @@ import json
 import zipfile
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from .conftest import people_csv
@@ -200,3 +201,56 @@ def test_admin_lists_requests_with_due_dates_and_downloads_the_export_for_the_ro
         } <= actions_logged
     assert "Overdue" not in md.get("/admin/masterdata/subject-access/").content.decode()
     assert md.get("/admin/masterdata/subject-access/999999/").status_code == 404
+
+
+NOT_ANN_LEE = [
+    ("Complaint from Joanne Lee", ""),  # a longer first name ending in the subject's
+    ("Letter from Mary-Ann Lee", ""),  # a hyphenated first name
+    ("Letter from Ann Lee-Jones", ""),  # a hyphenated surname
+    ("Letter from Ann Lees", ""),  # another surname the stemmer folds into Lee
+    ("Letter to Ann", "Lee Road resurfacing"),  # a title running into the description
+    ("Letter from Ann Leeson", ""),
+    ("Email from jo.ann.lee@example.org", ""),  # an address ending in the subject's
+    ("Email from ann.lee@example.org.uk", ""),  # an address beginning with the subject's
+    ("Note about Mr Lee", ""),  # the surname alone
+]
+ANN_LEE = [
+    ("Complaint from Ann Lee", ""),
+    ("Ann Lee's complaint", ""),
+    ("Letter", "Received from ANN  LEE on Monday"),
+    ("Email from ann.lee@example.org about bins", ""),
+]
+
+
+def _records_found(council_a, in_council, title, description, names):
+    from platform_core.subject_access import Subject
+    from records import access
+    from records.actions.common import refresh_search
+    from records.models import FilePlanClass, Record
+
+    with in_council(council_a):
+        record = Record.objects.create(
+            title=title,
+            description=description,
+            file_class=FilePlanClass.objects.order_by("id").first(),
+        )
+        refresh_search(record.pk)
+        subject = Subject(golden_id=1, names=names, emails=("ann.lee@example.org",))
+        return [item["uid"] for item in access.subject_access(subject)], str(record.uid)
+
+
+@pytest.mark.parametrize("title, description", NOT_ANN_LEE)
+def test_records_naming_someone_else_are_not_listed(council_a, in_council, title, description):
+    """Records are found by the whole name or the whole address, never by a part of another
+    person's: "Ann Lee" (ann.lee@example.org) is not Joanne Lee, Ann Lee-Jones, Ann Lees or
+    jo.ann.lee@example.org; a person known only by surname is not searched by it."""
+    found, uid = _records_found(
+        council_a, in_council, title, description, (("Ann", "Lee"), ("", "Lee"))
+    )
+    assert uid not in found
+
+
+@pytest.mark.parametrize("title, description", ANN_LEE)
+def test_records_naming_the_person_are_listed(council_a, in_council, title, description):
+    found, uid = _records_found(council_a, in_council, title, description, (("Ann", "Lee"),))
+    assert found == [uid]
