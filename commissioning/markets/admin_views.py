@@ -88,19 +88,25 @@ def _import(request, *, perm, title, help_text, run):
     )
 
 
+def _lines(request, action, noun: str):
+    """An import that makes a batch of lines: its message counts them."""
+
+    def run(data, name):
+        batch = action(data, actor=request.user, filename=name)
+        return f"Imported {batch.rows} {noun} lines."
+
+    return run
+
+
 @require_http_methods(["GET", "POST"])
 def import_spend(request):
-    def run(data, name):
-        batch = actions.import_spend(data, actor=request.user, filename=name)
-        return f"Imported {batch.rows} spend lines."
-
     return _import(
         request,
         perm="markets.add_spend",
         title="Import spend",
         help_text="Columns: provider,category,area,period,amount. Nothing is imported if any "
         "line is wrong.",
-        run=run,
+        run=_lines(request, actions.import_spend, "spend"),
     )
 
 
@@ -122,10 +128,6 @@ def import_ratings(request):
 
 @require_http_methods(["GET", "POST"])
 def import_capacity(request):
-    def run(data, name):
-        batch = actions.import_capacity(data, actor=request.user, filename=name)
-        return f"Imported {batch.rows} capacity lines."
-
     return _import(
         request,
         perm="markets.add_capacity",
@@ -134,7 +136,7 @@ def import_capacity(request):
         "capacity a whole number), and optionally service and location (the provider's own, by "
         "id or name). A file replaces the capacity of every market it names. Nothing is "
         "imported if any line is wrong.",
-        run=run,
+        run=_lines(request, actions.import_capacity, "capacity"),
     )
 
 
