@@ -56,19 +56,14 @@ def _positive_int(params, name: str, default: int, maximum: int | None = None) -
     return value
 
 
-def paginate(request, queryset, render) -> dict:
-    """One query for the page and the total: ``COUNT(*) OVER ()`` is computed over every
-    matching row before LIMIT/OFFSET, so the filters run once rather than once for a count and
-    again for the page. Only a page past the end (no row to carry the total) counts apart."""
+def _page_args(request) -> tuple[int, int]:
+    """The page asked for and its size (``page``, ``per_page``), checked."""
     page = _positive_int(request.GET, "page", 1)
-    per_page = _positive_int(request.GET, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    start = (page - 1) * per_page
-    rows = list(queryset.annotate(_oruk_total=Window(Count("*")))[start : start + per_page])
-    if rows:
-        total = rows[0]._oruk_total
-    else:
-        total = queryset.count() if start else 0
-    contents = [render(obj) for obj in rows]
+    return page, _positive_int(request.GET, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+
+
+def _page(page: int, per_page: int, total: int, contents: list) -> dict:
+    """ORUK's page envelope."""
     total_pages = math.ceil(total / per_page)
     return {
         "total_items": total,
@@ -80,6 +75,21 @@ def paginate(request, queryset, render) -> dict:
         "empty": len(contents) == 0,
         "contents": contents,
     }
+
+
+def paginate(request, queryset, render) -> dict:
+    """One query for the page and the total: ``COUNT(*) OVER ()`` is computed over every
+    matching row before LIMIT/OFFSET, so the filters run once rather than once for a count and
+    again for the page. Only a page past the end (no row to carry the total) counts apart."""
+    page, per_page = _page_args(request)
+    start = (page - 1) * per_page
+    rows = list(queryset.annotate(_oruk_total=Window(Count("*")))[start : start + per_page])
+    if rows:
+        total = rows[0]._oruk_total
+    else:
+        total = queryset.count() if start else 0
+    contents = [render(obj) for obj in rows]
+    return _page(page, per_page, total, contents)
 
 
 def _drop_empty(data: dict) -> dict:
@@ -297,24 +307,13 @@ def services(request):
 def paginate_with_shared(request, queryset, render, shared: list[dict]) -> dict:
     """``paginate``, with services neighbouring councils share with this one after the
     council's own (already rendered public copies)."""
-    page = _positive_int(request.GET, "page", 1)
-    per_page = _positive_int(request.GET, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    page, per_page = _page_args(request)
     own = queryset.count()
     total = own + len(shared)
     start, end = (page - 1) * per_page, page * per_page
     contents = [render(obj) for obj in queryset[start:end]] if start < own else []
     contents += shared[max(start - own, 0) : max(end - own, 0)]
-    total_pages = math.ceil(total / per_page)
-    return {
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": page,
-        "size": len(contents),
-        "first_page": page == 1,
-        "last_page": page >= total_pages,
-        "empty": len(contents) == 0,
-        "contents": contents,
-    }
+    return _page(page, per_page, total, contents)
 
 
 @oruk_view
