@@ -179,67 +179,30 @@ class _PermMenuItem(MenuItem):
         return request.user.has_perm(self.perm)
 
 
-@hooks.register("register_admin_menu_item")
-def provider_accounts_menu_item():
-    return _PermMenuItem(
-        "Provider accounts",
-        reverse("providers_admin:accounts"),
-        icon_name="user",
-        order=310,
-        perm="providers.view_provideraccount",
-    )
+# The directory's own screens in the admin menus, by hook: (label, URL name in providers_admin,
+# icon, order, the permission that shows it).
+MENU_ITEMS = {
+    "register_admin_menu_item": [
+        ("Provider accounts", "accounts", "user", 310, "providers.view_provideraccount"),
+        ("Changes from providers", "changes", "edit", 311, "providers.change_service"),
+    ],
+    "register_directory_menu_item": [
+        ("Import a feed", "imports", "download", 900, "providers.view_feedimport"),
+        ("Share with neighbours", "shares", "group", 910, "providers.view_service"),
+        ("Shared with us", "shared", "view", 920, "providers.view_service"),
+        ("Postcodes", "postcodes-import", "site", 930, "providers.add_postcode"),
+    ],
+}
 
 
-@hooks.register("register_admin_menu_item")
-def provider_changes_menu_item():
-    return _PermMenuItem(
-        "Changes from providers",
-        reverse("providers_admin:changes"),
-        icon_name="edit",
-        order=311,
-        perm="providers.change_service",
-    )
+def _menu_item(label: str, url_name: str, icon: str, order: int, perm: str):
+    def item():
+        url = reverse(f"providers_admin:{url_name}")
+        return _PermMenuItem(label, url, icon_name=icon, order=order, perm=perm)
+
+    return item
 
 
-@hooks.register("register_directory_menu_item")
-def feed_imports_menu_item():
-    return _PermMenuItem(
-        "Import a feed",
-        reverse("providers_admin:imports"),
-        icon_name="download",
-        order=900,
-        perm="providers.view_feedimport",
-    )
-
-
-@hooks.register("register_directory_menu_item")
-def shares_menu_item():
-    return _PermMenuItem(
-        "Share with neighbours",
-        reverse("providers_admin:shares"),
-        icon_name="group",
-        order=910,
-        perm="providers.view_service",
-    )
-
-
-@hooks.register("register_directory_menu_item")
-def shared_with_us_menu_item():
-    return _PermMenuItem(
-        "Shared with us",
-        reverse("providers_admin:shared"),
-        icon_name="view",
-        order=920,
-        perm="providers.view_service",
-    )
-
-
-@hooks.register("register_directory_menu_item")
-def postcodes_import_menu_item():
-    return _PermMenuItem(
-        "Postcodes",
-        reverse("providers_admin:postcodes-import"),
-        icon_name="site",
-        order=930,
-        perm="providers.add_postcode",
-    )
+for _hook, _items in MENU_ITEMS.items():
+    for _item in _items:
+        hooks.register(_hook, _menu_item(*_item))
