@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from platform_core.events import views as events_views
 from tenants import views as tenant_views
 from tenants.admin import console_urls
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("platform/api/v1/funding/", include("commissioning.fundingregister.api.urls")),
     path("api/v1/", include("platform_core.api.urls_public")),
     path("benchmarks/", include("intelligence.benchmarking.urls_site")),
+    path("events/", events_views.catalogue_page, name="events-catalogue-page"),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(urlconf="platform_core.urls_public"),

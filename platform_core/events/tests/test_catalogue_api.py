@@ -48,3 +48,24 @@ def test_council_domains_do_not_serve_it_and_it_carries_no_council_data(
     assert client_b.get(BASE).status_code == 404
     body = Client(HTTP_HOST=platform_host).get(BASE).content.decode()
     assert "ISOLATION-MARK" not in body and council_a.schema_name not in body
+
+
+def test_the_catalogue_page_lists_every_type_and_version(platform_host, council_a, anon_client_a):
+    from platform_core.events import catalogue
+
+    response = Client(HTTP_HOST=platform_host).get("/events/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1" in page and "Event catalogue" in page
+    for t in catalogue():
+        assert f'id="{t.type.replace(".", "-")}-v{t.version}"' in page, t.type
+        assert t.dataschema in page
+    council_part, platform_part = page.split('id="platform-events"', 1)
+    assert "tenants.council.suspended" in platform_part and "benchmarking.pool.published" in (
+        platform_part
+    )
+    assert "tenants.council.suspended" not in council_part.split('id="council-events"', 1)[1]
+    assert "commissioning.bid.decided" in council_part
+    assert "Internal handlers only (platform event)" in platform_part
+    # Council domains do not serve it (their /events/ is the council site's own page, if any).
+    assert "tenants.council.suspended" not in anon_client_a.get("/events/").content.decode()
