@@ -2,7 +2,7 @@
 incremental placement latency.
 
 ``python -m bench.run masterdata [--records N] [--db-records N] [--placements N] [--quick]
-[--engine duckdb|spark|both]`` (DJANGO_SETTINGS_MODULE=platform_core.settings.test;
+[--engine duckdb|spark|both] [--reuse-db]`` (DJANGO_SETTINGS_MODULE=platform_core.settings.test;
 ``make bench BENCH_ARGS="masterdata ..."``). ``--engine`` (default duckdb) picks Splink's backend
 for the engine figures and the platform path's full run; ``spark`` is a local session
 (MASTERDATA_SPARK_MASTER, MASTERDATA_SPARK_MEMORY: set the driver memory for large sizes), and
@@ -15,7 +15,7 @@ its peak memory adds the JVM's own (VmHWM of the Java process).
    threshold. Pairwise precision, recall and F1 of the clusters against the truth; wall time and
    peak RSS (VmHWM). Baseline in the same child: exact matching on (first name or nickname,
    surname, date of birth) -- what a council would do without a model.
-2. Platform path (its own database ``bench_masterdata``): the same kind of sources imported
+2. Platform path (its own database, ``bench_masterdata`` or ``$MASTERDATA_BENCH_DB``): the same kind of sources imported
    through ``import_source`` (CSV validation, COPY, upsert), ``resolve_people`` (PostgreSQL ->
    DuckDB, Splink, clustering, stable golden ids, survivorship, review queue), then single
    records placed incrementally (half new sightings of known people, half new people): the
@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "bench_masterdata"
+BENCH_DB = os.environ.get("MASTERDATA_BENCH_DB", "bench_masterdata")
 SLUG = "mdbench"
 
 
@@ -210,6 +210,35 @@ def _fresh_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
+def _emptied_database(url: str) -> bool:
+    """``--reuse-db``: keep an already migrated bench database and empty the bench council's
+    master data (saves the minutes a fresh migration takes on a loaded machine). False when
+    there is no such database or council yet."""
+    import psycopg
+
+    try:
+        conn = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError:
+        return False
+    with conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s "
+                "AND tablename LIKE 'masterdata%%'",
+                [f"c_{SLUG}"],
+            )
+        ]
+        if not tables:
+            return False
+        conn.execute(
+            "TRUNCATE "
+            + ", ".join(f'"c_{SLUG}"."{t}"' for t in tables)
+            + " RESTART IDENTITY CASCADE"
+        )
+    return True
+
+
 def _pct(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -243,16 +272,30 @@ def platform_path(n_records: int, n_placements: int, engine_name: str = "duckdb"
             notify=False,
         )
     council = Council.objects.get(slug=SLUG)
+    t0 = time.perf_counter()
     files, truth = people_files(n_records // 2, seed=21)
-    out = {}
+    out = {"generate_s": round(time.perf_counter() - t0, 2)}
     with schema_context(council.schema_name):
         t0 = time.perf_counter()
         import_people(files, place=False)
         out["import_s"] = round(time.perf_counter() - t0, 2)
         out["records"] = PersonRecord.objects.count()
-        t0 = time.perf_counter()
-        stats = actions.resolve_people(actor="bench", engine_name=engine_name)
+        stages: dict[str, float] = {}
+        last = [time.perf_counter()]
+
+        def progress(stage, done, total):
+            now = time.perf_counter()
+            stages[stage] = stages.get(stage, 0) + now - last[0]
+            last[0] = now
+
+        out["load_average_before_resolve"] = [round(x, 1) for x in os.getloadavg()]
+        t0 = last[0] = time.perf_counter()
+        stats = actions.resolve_people(actor="bench", engine_name=engine_name, progress=progress)
         out["resolve_s"] = round(time.perf_counter() - t0, 2)
+        # "golden" is golden ids, lineage and survivorship; the rest after it is the review
+        # queue's explanations, the warehouse count and the commit.
+        stages["reviews_and_commit"] = time.perf_counter() - last[0]
+        out["resolve_stages_s"] = {k: round(v, 1) for k, v in stages.items()}
         out["resolve_stats"] = {k: v for k, v in stats.items() if k != "warehouse"}
         assigned = {
             (s, ref): g
@@ -318,6 +361,7 @@ def platform_path(n_records: int, n_placements: int, engine_name: str = "duckdb"
         out["place_only_p50_ms"] = round(statistics.median(place_only) * 1000, 1)
         out["place_only_p95_ms"] = round(_pct(place_only, 95) * 1000, 1)
         out["python_peak_rss_mb"] = round(_peak_rss_mb(), 1)
+        out["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
     return out
 
 
@@ -346,7 +390,8 @@ def main(argv):
             print(json.dumps(_run_child(n, engine_name), indent=1))
     if db_records:
         url = _database_url()
-        _fresh_database(url)
+        if "--reuse-db" not in argv or not _emptied_database(url):
+            _fresh_database(url)
         os.environ["DATABASE_URL"] = url
         print(
             f"-- platform path ({engines[0]}), {db_records:,} source records, "

@@ -155,12 +155,15 @@ def resolve_people(
         )
         old = dict(PersonRecord.objects.values_list("id", "golden_id"))
         labels = {rid: label for rid, label in labels.items() if rid in old}
-        stats = golden.assign("people", labels, old, run)
+        # Golden ids and link probabilities go to the records in one statement that rewrites
+        # only the records whose values change.
+        stats = golden.assign(
+            "people", labels, old, run, probabilities=_best_probabilities(prediction.pairs, labels)
+        )
         golden.survive("people")
         if progress:
             progress("golden", 1, 1)
         stats["review_pairs"] = _queue_people_reviews(con, stored, review)
-        _write_probabilities(prediction.pairs, labels)
         stats.update(
             records=count,
             pairs_scored=len(prediction.pairs),
@@ -178,8 +181,8 @@ def resolve_people(
     return stats
 
 
-def _write_probabilities(pairs, labels) -> None:
-    """Each record's strongest link inside its own cluster (None for a record on its own)."""
+def _best_probabilities(pairs, labels) -> dict[int, float]:
+    """Each record's strongest link inside its own cluster (absent for a record on its own)."""
     best: dict[int, float] = {}
     for a, b, _w, p, parts in pairs:
         if parts[-1]:
@@ -189,22 +192,7 @@ def _write_probabilities(pairs, labels) -> None:
                 best[a] = p
             if p > best.get(b, -1):
                 best[b] = p
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE masterdata_personrecord SET match_probability = NULL WHERE match_probability IS NOT NULL"
-        )
-        if not best:
-            return
-        cursor.execute(
-            "CREATE TEMPORARY TABLE md_prob (id bigint, p double precision) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy("COPY md_prob (id, p) FROM STDIN") as copy:
-            for row in best.items():
-                copy.write_row(row)
-        cursor.execute(
-            "UPDATE masterdata_personrecord r SET match_probability = x.p FROM md_prob x WHERE r.id = x.id"
-        )
-        cursor.execute("DROP TABLE md_prob")
+    return best
 
 
 def _queue_people_reviews(con, stored: MatchModel, review: list[tuple]) -> int:

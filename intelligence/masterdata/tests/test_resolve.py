@@ -214,3 +214,65 @@ def test_an_unknown_engine_is_refused_by_name(md_a, settings):
     settings.MASTERDATA_ENGINE = "hadoop"
     with md_a() as actions, pytest.raises(ValueError, match="duckdb, spark"):
         actions.resolve_people()
+
+
+def test_a_full_run_writes_golden_ids_and_link_probabilities_exactly_and_repairs_them(
+    md_a, monkeypatch
+):
+    """Each record's match_probability is its strongest scored link inside its golden person
+    (None on its own), written with the golden ids in one pass that rewrites only the records
+    whose values change: a re-run puts back a probability or a golden id changed since."""
+    from intelligence.masterdata.matching import engine
+
+    predictions = []
+    predict = engine.predict
+
+    def capture(*args, **kwargs):
+        predictions.append(predict(*args, **kwargs))
+        return predictions[-1]
+
+    monkeypatch.setattr(engine, "predict", capture)
+    files, _truth = people_files(150)
+    with md_a() as actions:
+        from intelligence.masterdata.models import GoldenPerson, Lineage, PersonRecord
+
+        import_people(files)
+        first = actions.resolve_people()
+        match_p, _review_p = actions.thresholds()
+
+        def expected():
+            golden = dict(PersonRecord.objects.values_list("id", "golden_id"))
+            best = {}
+            for a, b, _w, p, parts in predictions[-1].pairs:
+                if not parts[-1] and golden[a] == golden[b]:
+                    best[a] = max(best.get(a, -1), p)
+                    best[b] = max(best.get(b, -1), p)
+            return {rid: best.get(rid) for rid in golden}
+
+        state = dict(PersonRecord.objects.values_list("id", "match_probability"))
+        assert state == expected()
+        sizes = {g.pk: g.record_count for g in GoldenPerson.objects.filter(status="active")}
+        linked = [rid for rid, p in state.items() if p is not None]
+        assert linked and all(state[rid] >= match_p for rid in linked)
+        assert len(linked) == sum(n for n in sizes.values() if n > 1)
+        assert first["new_golden"] == len(sizes) == first["clusters"]
+        assert sorted(sizes) == list(range(min(sizes), min(sizes) + len(sizes)))
+        before = dict(PersonRecord.objects.values_list("id", "golden_id"))
+        # Change things a re-run must put back: probabilities, and one record of a golden
+        # person of three or more moved into a person of its own.
+        big = next(g for g, n in sorted(sizes.items()) if n >= 3)
+        moved = PersonRecord.objects.filter(golden_id=big).order_by("id").first()
+        alone = GoldenPerson.objects.create()
+        PersonRecord.objects.filter(pk=moved.pk).update(golden=alone, match_probability=0.01)
+        single = next(rid for rid, p in state.items() if p is None)
+        PersonRecord.objects.filter(pk=single).update(match_probability=0.77)
+        PersonRecord.objects.filter(pk=linked[-1]).update(match_probability=0.5)
+        second = actions.resolve_people(train=False)
+        assert dict(PersonRecord.objects.values_list("id", "golden_id")) == before
+        assert dict(PersonRecord.objects.values_list("id", "match_probability")) == state
+        assert second["new_golden"] == 0 and second["records_moved"] == 1
+        assert second["merged"] == 1
+        alone.refresh_from_db()
+        assert (alone.status, alone.merged_into_id, alone.record_count) == ("retired", big, 0)
+        assert Lineage.objects.filter(event="merged", from_id=alone.pk, to_id=big).exists()
+        assert GoldenPerson.objects.get(pk=big).record_count == sizes[big]
