@@ -390,3 +390,121 @@ def import_postcodes(request):
         },
         status=status,
     )
+
+
+class PostcodeForm(forms.Form):
+    latitude = forms.DecimalField(
+        label="Latitude",
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        help_text="Decimal degrees (WGS84), from -90 to 90, at most 6 decimal places.",
+        error_messages={"invalid": "Enter the latitude as a number, like 51.501009."},
+    )
+    longitude = forms.DecimalField(
+        label="Longitude",
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        help_text="Decimal degrees (WGS84), from -180 to 180, at most 6 decimal places.",
+        error_messages={"invalid": "Enter the longitude as a number, like -0.141588."},
+    )
+    gss_codes = forms.CharField(
+        label="GSS codes of its areas",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Separated by commas, spaces or new lines (e.g. E06000023, E05010862).",
+    )
+
+    def clean_gss_codes(self):
+        from .postcodes import parse_gss_codes
+
+        try:
+            return parse_gss_codes(self.cleaned_data["gss_codes"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+def _postcode_error(request, message: str, status: int):
+    return TemplateResponse(
+        request,
+        "providers/admin/postcode_error.html",
+        {"message": message, "page_title": "Postcode"},
+        status=status,
+    )
+
+
+def _find_postcode(request, code: str):
+    """(postcode, None) or (None, the response: a clear error page or the canonical URL)."""
+    from .models import Postcode
+    from .postcodes import BadPostcode, parse_postcode, url_form
+
+    try:
+        postcode = parse_postcode(code)
+    except BadPostcode as exc:
+        return None, _postcode_error(request, str(exc), 400)
+    if code != url_form(postcode) and request.method in ("GET", "HEAD"):
+        # dm11na, DM1 1NA (a space in the URL), ... → /postcodes/DM11NA/
+        return None, redirect("providers_admin:postcode", code=url_form(postcode))
+    found = Postcode.objects.filter(postcode=postcode).first()
+    if found is None:
+        # the platform's 404, the same as for any missing object (and another council's postcode)
+        from django.http import Http404
+
+        raise Http404("No such postcode in this council's lookup.")
+    return found, None
+
+
+@require_http_methods(["GET", "POST"])
+def postcode(request, code):
+    """One postcode of the lookup: its centroid and GSS codes, changed on screen (audited)."""
+    from .postcodes import change_postcode
+
+    _require(request, "providers.view_postcode")
+    found, response = _find_postcode(request, code)
+    if response is not None:
+        return response
+    initial = {
+        "latitude": found.latitude,
+        "longitude": found.longitude,
+        "gss_codes": ", ".join(c for c in found.gss_codes.split(",") if c),
+    }
+    form = PostcodeForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        _require(request, "providers.change_postcode")
+        if form.is_valid():
+            changed = change_postcode(found, actor=request.user, **form.cleaned_data)
+            messages.success(
+                request, f"{found.postcode} saved." if changed else "Nothing was changed."
+            )
+            return redirect("providers_admin:postcode", code=found.postcode.replace(" ", ""))
+        status = 400
+    return TemplateResponse(
+        request,
+        "providers/admin/postcode.html",
+        {
+            "postcode": found,
+            "form": form,
+            "can_change": request.user.has_perm("providers.change_postcode"),
+            "can_delete": request.user.has_perm("providers.delete_postcode"),
+            "page_title": f"Postcode {found.postcode}",
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+def delete_postcode(request, code):
+    from .postcodes import delete_postcode as run_delete
+
+    _require(request, "providers.delete_postcode")
+    found, response = _find_postcode(request, code)
+    if response is not None:
+        return response
+    run_delete(found, actor=request.user)
+    messages.success(request, f"{found.postcode} is no longer in the postcode lookup.")
+    return redirect("providers_admin:postcodes-import")

@@ -180,3 +180,107 @@ def import_postcodes(data, *, actor=None, filename: str = "") -> PostcodeImport:
             detail={"file": filename, **result.__dict__},
         )
     return result
+
+
+# --- one postcode at a time (the admin's postcode screen) ---------------------------------------
+
+MAX_URL_POSTCODE = 20  # longer than any postcode with spaces; anything longer is refused unread
+
+
+class BadPostcode(ValueError):
+    """A postcode in the wrong format: the message says what was wrong."""
+
+
+def parse_postcode(raw: str) -> str:
+    """``raw`` (any case and spacing: ``dm11na``, ``DM1 1NA``, `` dm1  1na``) as the lookup
+    keeps it (``DM1 1NA``), or ``BadPostcode`` naming what is wrong."""
+    if len(raw) > MAX_URL_POSTCODE:
+        raise BadPostcode(f"A postcode is at most 8 characters; this is {len(raw)} long.")
+    if not raw.strip():
+        raise BadPostcode("Enter a postcode.")
+    shown = "".join(ch if ch.isprintable() else "?" for ch in raw)
+    if not all(ch.isascii() and (ch.isalnum() or ch.isspace()) for ch in raw):
+        raise BadPostcode(
+            f"“{shown}” is not a postcode: only letters, digits and a space (like SW1A 1AA)."
+        )
+    postcode = Postcode.normalise(" ".join(raw.split()).upper())
+    if not POSTCODE_RE.match(postcode):
+        raise BadPostcode(f"“{shown}” is not a postcode in the UK format (like SW1A 1AA).")
+    return postcode
+
+
+def url_form(postcode: str) -> str:
+    """How a postcode appears in the admin's URLs: upper case without its space (``DM11NA``),
+    nothing that needs escaping."""
+    return postcode.replace(" ", "")
+
+
+def parse_gss_codes(raw: str) -> str:
+    """GSS codes typed as a list (commas, spaces or new lines between them) → the lookup's
+    comma-separated form, each checked; ``BadPostcode``-style ``ValueError`` naming the bad
+    ones."""
+    codes: list[str] = []
+    bad = []
+    for value in raw.replace(",", " ").split():
+        value = value.strip().upper()
+        if not GSS_RE.match(value):
+            bad.append(value)
+        elif value not in codes:
+            codes.append(value)
+    if bad:
+        shown = ", ".join(bad[:5]) + (f" (and {len(bad) - 5} more)" if len(bad) > 5 else "")
+        raise ValueError(
+            f"Not GSS codes: {shown}. A GSS code is a letter (E, K, N, S or W) and eight "
+            "digits, e.g. E06000023."
+        )
+    joined = ",".join(codes)
+    if len(joined) > 200:
+        raise ValueError("More GSS codes than the directory keeps (200 characters).")
+    return joined
+
+
+@transaction.atomic
+def change_postcode(postcode: Postcode, *, latitude, longitude, gss_codes: str, actor=None) -> bool:
+    """Set one postcode's centroid and GSS codes; audited (``providers.postcode_changed``, with
+    what it was and what it is now). Returns False (and writes nothing) when nothing changed."""
+    before = {
+        "latitude": str(postcode.latitude),
+        "longitude": str(postcode.longitude),
+        "gss_codes": postcode.gss_codes,
+    }
+    latitude = Decimal(latitude).quantize(Decimal("0.000001"))
+    longitude = Decimal(longitude).quantize(Decimal("0.000001"))
+    after = {"latitude": str(latitude), "longitude": str(longitude), "gss_codes": gss_codes}
+    if before == after:
+        return False
+    Postcode.objects.filter(pk=postcode.pk).update(
+        latitude=latitude, longitude=longitude, gss_codes=gss_codes
+    )
+    audit(
+        "providers.postcode_changed",
+        None,
+        actor=actor,
+        object_type="providers.postcode",
+        object_id=postcode.pk,
+        detail={"before": before, "after": after},
+    )
+    return True
+
+
+@transaction.atomic
+def delete_postcode(postcode: Postcode, *, actor=None) -> None:
+    """Remove one postcode from the lookup; audited (``providers.postcode_deleted``)."""
+    detail = {
+        "latitude": str(postcode.latitude),
+        "longitude": str(postcode.longitude),
+        "gss_codes": postcode.gss_codes,
+    }
+    Postcode.objects.filter(pk=postcode.pk).delete()
+    audit(
+        "providers.postcode_deleted",
+        None,
+        actor=actor,
+        object_type="providers.postcode",
+        object_id=postcode.pk,
+        detail=detail,
+    )

@@ -19,6 +19,7 @@ import uuid
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 from django.db.models.signals import post_delete, post_save
 
 from platform_core.audit.log import append as audit
@@ -282,10 +283,12 @@ def _distance_m(lat1, lon1, lat2, lon2) -> float:
     return math.acos(max(-1.0, min(1.0, cosine))) * access.EARTH_RADIUS_M
 
 
-def shared_summaries(params) -> list[dict]:
-    """Services neighbouring councils share with this one, as ``/services`` lists them, with
-    the ORUK filters applied (one query; ``proximity`` is measured here from the copies'
-    coordinates). Parameters were already validated by ``access.services``."""
+def _shared_rows(params, *fields) -> tuple[list[tuple], tuple[float, float, float] | None]:
+    """The visible copies that pass the ORUK filters, as ``(service_id, *fields)`` rows by
+    name (one query), and the proximity point ``(lat, lon, metres)`` when ``proximity`` was
+    given (measured by the caller: per service or per location). A copy whose id is also one of
+    this council's own services is left out: its own wins (ids are unique in a directory).
+    Parameters were already validated by ``access.services``/``services_at_locations``."""
     qs = _visible()
     text = (params.get("text") or params.get("search") or "").strip()
     if text:
@@ -300,18 +303,86 @@ def shared_summaries(params) -> list[dict]:
     if point is not None and not raw_proximity:
         codes = [c.strip() for c in point.gss_codes.split(",") if c.strip()]
         qs = qs.filter(Q(gss_codes=[]) | Q(gss_codes__overlap=codes))
-    rows = list(qs.order_by("name", "service_id").values_list("service_id", "summary", "points"))
+    rows = list(qs.order_by("name", "service_id").values_list("service_id", *fields))
+    if rows:
+        own = set(Service.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", flat=True))
+        rows = [row for row in rows if row[0] not in own]
+    near = None
     if point is not None and raw_proximity:
-        metres = float(raw_proximity)
-        lat, lon = float(point.latitude), float(point.longitude)
+        near = (float(point.latitude), float(point.longitude), float(raw_proximity))
+    return rows, near
+
+
+def shared_summaries(params) -> list[dict]:
+    """Services neighbouring councils share with this one, as ``/services`` lists them, with
+    the ORUK filters applied (``proximity``: a service with any location that near)."""
+    rows, near = _shared_rows(params, "summary", "points")
+    if near is not None:
+        lat, lon, metres = near
         rows = [
             row for row in rows if any(_distance_m(lat, lon, p[0], p[1]) <= metres for p in row[2])
         ]
-    if rows:
-        # a service of this council's own with the same id wins (ids are unique in a directory)
-        own = set(Service.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", flat=True))
-        rows = [row for row in rows if row[0] not in own]
     return [summary for _id, summary, _points in rows]
+
+
+def _sal_json(sal: dict, summary: dict) -> dict:
+    """A shared service's service-at-location as ``/service_at_locations`` publishes one (the
+    copy's ``/services/{id}`` document has it without its service, with its schedules)."""
+    return {
+        "id": sal["id"],
+        "service_id": sal["service_id"],
+        "location_id": sal["location_id"],
+        "location": sal["location"],
+        "service": summary,
+    }
+
+
+def _near(location: dict, near) -> bool:
+    if near is None:
+        return True
+    lat, lon = location.get("latitude"), location.get("longitude")
+    if lat is None or lon is None:
+        return False
+    return _distance_m(near[0], near[1], lat, lon) <= near[2]
+
+
+def shared_service_at_locations(params) -> list[dict]:
+    """The service-at-locations of services neighbouring councils share with this one, as
+    ``/service_at_locations`` lists them (by service name, then as the owner lists them), with
+    the ORUK filters applied (``proximity`` measured per location). One query on the copies,
+    one for this council's own ids (an own service or service-at-location of the same id wins)."""
+    rows, near = _shared_rows(params, "summary", KeyTransform("service_at_locations", "detail"))
+    items = [
+        _sal_json(sal, summary)
+        for _id, summary, sals in rows
+        for sal in (sals or [])
+        if _near(sal.get("location") or {}, near)
+    ]
+    if items:
+        own = {
+            str(pk)
+            for pk in ServiceAtLocation.objects.filter(
+                pk__in=[uuid.UUID(item["id"]) for item in items]
+            ).values_list("pk", flat=True)
+        }
+        items = [item for item in items if item["id"] not in own]
+    return items
+
+
+def shared_service_at_location(sal_id) -> dict | None:
+    """One service-at-location of a service shared with this council, or None."""
+    found = (
+        _visible()
+        .filter(detail__contains={"service_at_locations": [{"id": str(sal_id)}]})
+        .values_list("summary", KeyTransform("service_at_locations", "detail"))
+        .first()
+    )
+    if found is None:
+        return None
+    summary, sals = found
+    if Service.objects.filter(pk=summary["id"]).exists():
+        return None  # this council's own service of that id wins, as in the lists
+    return next(_sal_json(sal, summary) for sal in sals if sal["id"] == str(sal_id))
 
 
 def shared_detail(service_id) -> dict | None:

@@ -162,6 +162,8 @@ def provider_admin_urls():
         path("imports/", admin_views.imports, name="imports"),
         path("imports/<int:pk>/", admin_views.import_report, name="import"),
         path("postcodes/import/", admin_views.import_postcodes, name="postcodes-import"),
+        path("postcodes/<str:code>/", admin_views.postcode, name="postcode"),
+        path("postcodes/<str:code>/delete/", admin_views.delete_postcode, name="postcode-delete"),
         path("shares/", admin_views.shares, name="shares"),
         path("shares/<int:pk>/unshare/", admin_views.unshare, name="unshare"),
         path("shared/", admin_views.shared_with_us, name="shared"),

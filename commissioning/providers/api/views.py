@@ -305,8 +305,9 @@ def services(request):
 
 
 def paginate_with_shared(request, queryset, render, shared: list[dict]) -> dict:
-    """``paginate``, with services neighbouring councils share with this one after the
-    council's own (already rendered public copies)."""
+    """``paginate``, with entries neighbouring councils share with this one after the
+    council's own (already rendered from the public copies): services or
+    service-at-locations."""
     page, per_page = _page_args(request)
     own = queryset.count()
     total = own + len(shared)
@@ -358,14 +359,22 @@ def service_detail_json(service) -> dict:
 
 @oruk_view
 def service_at_locations(request):
-    return paginate(request, access.services_at_locations(request.GET), service_at_location_json)
+    queryset = access.services_at_locations(request.GET)
+    shared = sharing.shared_service_at_locations(request.GET)
+    if not shared:
+        return paginate(request, queryset, service_at_location_json)
+    return paginate_with_shared(request, queryset, service_at_location_json, shared)
 
 
 @oruk_view
 def service_at_location_detail(request, id):
     sal = access.service_at_location_detail(_object_id(id))
     if sal is None:
-        raise Http404("No such service at location.")
+        # of a service a neighbouring council shares with this one: its public copy, read-only
+        shared = sharing.shared_service_at_location(_object_id(id))
+        if shared is None:
+            raise Http404("No such service at location.")
+        return shared
     return service_at_location_json(sal)
 
 

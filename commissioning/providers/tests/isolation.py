@@ -281,6 +281,19 @@ def probe_seeds() -> list[Seed]:
             reason="an import writes the requester's own council's postcodes; B's must leave "
             "A's as they were",
         ),
+        # one postcode's screen: A's postcode by its URL form; a postcode no council has
+        Seed(
+            "providers_admin:postcode",
+            kwargs=lambda w: {"code": w.oruk_postcode.postcode.replace(" ", "")},
+            missing={"code": "ZZ99ZZ"},
+            body={"POST": Form({"latitude": "53.5", "gss_codes": "E06000001"})},
+        ),
+        Seed(
+            "providers_admin:postcode-delete",
+            kwargs=lambda w: {"code": w.oruk_postcode.postcode.replace(" ", "")},
+            missing={"code": "ZZ99ZZ"},
+            body={"POST": {}},
+        ),
         Seed(
             "providers_admin:shares",
             body={

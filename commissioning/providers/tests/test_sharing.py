@@ -5,7 +5,9 @@ cannot change it; council C (not a neighbour, another region) sees nothing. Chan
 the public copy after commit; unsharing removes it from B."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from commissioning.directoryshare.models import DirectoryShare, SharedService
@@ -246,3 +248,146 @@ def test_the_admin_form_offers_organisations_of_this_council_only(directory_a, c
     with schema_context(council_a.schema_name):
         assert Organization.objects.filter(pk=shared.organization_id).exists()
     assert not DirectoryShare.objects.exists()
+
+
+# --- /service_at_locations: shared services' locations, read-only, like /services ---------------
+
+
+def _sal_listed(council, **params) -> list[str]:
+    response = _oruk(council).get("/openreferral/service_at_locations", {"per_page": 500, **params})
+    assert response.status_code == 200
+    assert_valid_page(response.json(), "service_at_locations")
+    return [item["id"] for item in response.json()["contents"]]
+
+
+def _sal_ids(council, services) -> list[str]:
+    from commissioning.providers.models import ServiceAtLocation
+
+    with schema_context(council.schema_name):
+        return [
+            str(pk)
+            for pk in ServiceAtLocation.objects.filter(service__in=services)
+            .order_by("service__name", "service_id", "id")
+            .values_list("id", flat=True)
+        ]
+
+
+def test_b_sees_a_shared_service_at_locations_and_c_none(directory_a, council_b, council_c):
+    council_a, shared, unshared = directory_a
+    with schema_context(council_a.schema_name):
+        sharing.share("test", kind="service", entry_id=shared.pk, councils=[council_b])
+    expected = _sal_ids(council_a, [shared])
+    hidden = _sal_ids(council_a, [unshared])
+    assert expected and hidden
+    listed = _oruk(council_b).get("/openreferral/service_at_locations").json()
+    assert [item["id"] for item in listed["contents"]] == expected
+    assert listed["total_items"] == len(expected)
+    assert listed["contents"][0]["service"]["id"] == str(shared.pk)
+    assert listed["contents"][0]["service"]["organization"]["name"] == shared.organization.name
+    for sal_id in expected:
+        detail = _oruk(council_b).get(f"/openreferral/service_at_locations/{sal_id}")
+        assert detail.status_code == 200
+        assert_valid(detail.json(), DETAIL_SCHEMAS["service_at_locations"])
+        assert detail.json()["service"]["name"] == shared.name
+        # the same document as the owner publishes
+        owner = _oruk(council_a).get(f"/openreferral/service_at_locations/{sal_id}").json()
+        assert detail.json() == owner
+        # read-only: no write method
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(_oruk(council_b), method)(
+                f"/openreferral/service_at_locations/{sal_id}"
+            )
+            assert response.status_code == 405
+    missing = _oruk(council_b).get(
+        "/openreferral/service_at_locations/00000000-0000-4000-8000-000000000000"
+    )
+    for sal_id in hidden:
+        response = _oruk(council_b).get(f"/openreferral/service_at_locations/{sal_id}")
+        assert response.status_code == 404 and response.json() == missing.json()
+    # C is not a neighbour: none in its list, 404 on the detail
+    assert _sal_listed(council_c) == []
+    for sal_id in expected:
+        response = _oruk(council_c).get(f"/openreferral/service_at_locations/{sal_id}")
+        assert response.status_code == 404 and response.json() == missing.json()
+    # unsharing takes them away at once
+    with schema_context(council_a.schema_name):
+        sharing.unshare("test", DirectoryShare.objects.get().pk)
+    assert _sal_listed(council_b) == []
+    assert _oruk(council_b).get(
+        f"/openreferral/service_at_locations/{expected[0]}"
+    ).status_code == (404)
+
+
+def test_shared_service_at_locations_page_after_b_own_with_correct_totals(
+    directory_a, council_b, django_assert_num_queries
+):
+    council_a, shared, _ = directory_a
+    from commissioning.providers.models import ServiceAtLocation
+
+    with schema_context(council_b.schema_name):
+        seed_demo(council_b)  # the demo's ids are the same in every council
+        org_services = list(shared.organization.services.values_list("pk", flat=True))
+        # B's own copies of A's organisation's services are gone: A's shared ones show instead
+        Service.objects.filter(pk__in=org_services).delete()
+        own = [
+            str(pk)
+            for pk in ServiceAtLocation.objects.order_by("service__name", "id").values_list(
+                "id", flat=True
+            )
+        ]
+    with schema_context(council_a.schema_name):
+        sharing.share(
+            "test", kind="organization", entry_id=shared.organization_id, councils=[council_b]
+        )
+    expected_shared = _sal_ids(council_a, org_services)
+    assert len(expected_shared) >= 2 and len(own) >= 2
+    everything = _sal_listed(council_b)
+    assert everything[: len(own)] == own and sorted(everything[len(own) :]) == sorted(
+        expected_shared
+    )
+    total = len(own) + len(expected_shared)
+    seen = []
+    per_page = len(own) - 1  # a page that holds both the council's own and shared ones
+    pages = -(-total // per_page)
+    for page in range(1, pages + 1):
+        data = (
+            _oruk(council_b)
+            .get("/openreferral/service_at_locations", {"per_page": per_page, "page": page})
+            .json()
+        )
+        assert_valid_page(data, "service_at_locations")
+        assert data["total_items"] == total and data["total_pages"] == pages
+        assert data["last_page"] is (page == pages) and data["first_page"] is (page == 1)
+        seen += [item["id"] for item in data["contents"]]
+    assert seen == everything and len(set(seen)) == total
+    beyond = _oruk(council_b).get("/openreferral/service_at_locations", {"page": 99}).json()
+    assert beyond["empty"] and beyond["total_items"] == total
+    # the queries do not grow with the page (shared entries included)
+    with CaptureQueriesContext(connection) as ctx:
+        _oruk(council_b).get("/openreferral/service_at_locations", {"per_page": 1})
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        _oruk(council_b).get("/openreferral/service_at_locations", {"per_page": 500})
+
+
+def test_filters_apply_to_shared_service_at_locations(directory_a, council_b):
+    council_a, shared, unshared = directory_a
+    from commissioning.providers.models import Postcode
+
+    with schema_context(council_a.schema_name):
+        sharing.share("test", kind="service", entry_id=shared.pk, councils=[council_b])
+        term_id = shared.service_terms.first().term_id
+        location = shared.service_at_locations.first().location
+    with schema_context(council_b.schema_name):
+        # a postcode at A's location, and one far away, in B's own lookup
+        Postcode.objects.create(
+            postcode="AB1 1AA", latitude=location.latitude, longitude=location.longitude
+        )
+        Postcode.objects.create(postcode="AB9 9ZZ", latitude=10, longitude=10)
+    expected = _sal_ids(council_a, [shared])
+    assert _sal_listed(council_b, text=shared.name[:6]) == expected
+    assert _sal_listed(council_b, text="no such words anywhere") == []
+    assert _sal_listed(council_b, taxonomy_term_id=str(term_id)) == expected
+    assert _sal_listed(council_b, postcode="AB1 1AA", proximity="500") == expected
+    assert _sal_listed(council_b, postcode="AB9 9ZZ", proximity="500") == []
+    bad = _oruk(council_b).get("/openreferral/service_at_locations", {"taxonomy_term_id": "x"})
+    assert bad.status_code == 400 and "taxonomy_term_id" in bad.json()["error"]["fields"]
