@@ -24,6 +24,8 @@ import re
 import sys
 import time
 
+from bench.masterdata import exact_key_labels, rounded_scores
+
 DATASETS = ("febrl1", "febrl2", "febrl3", "febrl4")
 _REC_RE = re.compile(r"^rec-(\d+)-")
 
@@ -129,11 +131,7 @@ def evaluate(name: str) -> dict:
         ),
         truth,
     )
-    key_rows = con.execute(
-        "SELECT unique_id, coalesce(first_canon, '') || '|' || coalesce(surname_key, '') || '|' "
-        "|| coalesce(dob, '#' || unique_id) FROM people"
-    ).fetchall()
-    baseline = pairwise_scores(dict(key_rows), truth)
+    baseline = pairwise_scores(exact_key_labels(con), truth)
     con.close()
     return {
         "data_set": name,
@@ -142,15 +140,9 @@ def evaluate(name: str) -> dict:
         "trained": prediction.trained,
         "pairs_scored": len(prediction.pairs),
         "seconds": round(elapsed, 1),
-        "precision": round(scores["precision"], 4),
-        "recall": round(scores["recall"], 4),
-        "f1": round(scores["f1"], 4),
-        "without_conflict_rule_precision": round(unruled["precision"], 4),
-        "without_conflict_rule_recall": round(unruled["recall"], 4),
-        "without_conflict_rule_f1": round(unruled["f1"], 4),
-        "baseline_precision": round(baseline["precision"], 4),
-        "baseline_recall": round(baseline["recall"], 4),
-        "baseline_f1": round(baseline["f1"], 4),
+        **rounded_scores("", scores),
+        **rounded_scores("without_conflict_rule_", unruled),
+        **rounded_scores("baseline_", baseline),
     }
 
 

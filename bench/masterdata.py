@@ -46,6 +46,20 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def exact_key_labels(con) -> dict:
+    """The baseline a council would use without a model: records with the same first name (or
+    nickname), surname and date of birth are one person (DuckDB table ``people``)."""
+    rows = con.execute(
+        "SELECT unique_id, coalesce(first_canon, '') || '|' || coalesce(surname_key, '') || '|' "
+        "|| coalesce(dob, '#' || unique_id) FROM people"
+    ).fetchall()
+    return dict(rows)
+
+
+def rounded_scores(prefix: str, scores: dict) -> dict:
+    return {f"{prefix}{k}": round(scores[k], 4) for k in ("precision", "recall", "f1")}
+
+
 def _features(recs):
     from intelligence.masterdata import normalise as n
 
@@ -138,11 +152,7 @@ def child_engine(n_records: int, engine_name: str = "duckdb") -> dict:
     scores = pairwise_scores(labels, truth)
     # Baseline: exact key (first name or nickname, surname, date of birth).
     t1 = time.perf_counter()
-    key_rows = con.execute(
-        "SELECT unique_id, coalesce(first_canon, '') || '|' || coalesce(surname_key, '') || '|' "
-        "|| coalesce(dob, '#' || unique_id) FROM people"
-    ).fetchall()
-    baseline_labels = {i: key for i, key in key_rows}
+    baseline_labels = exact_key_labels(con)
     baseline_s = time.perf_counter() - t1
     baseline = pairwise_scores(baseline_labels, truth)
     if engine_name == "spark":
@@ -163,12 +173,8 @@ def child_engine(n_records: int, engine_name: str = "duckdb") -> dict:
         "peak_rss_mb": round(_peak_rss_mb(), 1),
         "jvm_peak_rss_mb": round(jvm_peak, 1) if jvm_peak is not None else None,
         "rss_before_engine_mb": round(rss_before, 1),
-        "precision": round(scores["precision"], 4),
-        "recall": round(scores["recall"], 4),
-        "f1": round(scores["f1"], 4),
-        "baseline_precision": round(baseline["precision"], 4),
-        "baseline_recall": round(baseline["recall"], 4),
-        "baseline_f1": round(baseline["f1"], 4),
+        **rounded_scores("", scores),
+        **rounded_scores("baseline_", baseline),
         "baseline_s": round(baseline_s, 2),
     }
 
