@@ -151,6 +151,25 @@ def platform_staff_client(db, platform_host):
 
 
 @pytest.fixture
+def shared_redis(settings):
+    """Both caches on a real Redis (TEST_REDIS_URL), as production configures them: shared by
+    every process (funding's precomputed rankings, council deletion's clean-up)."""
+    import os
+
+    import redis
+
+    from platform_core.settings.base import redis_cache as redis_config
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail(f"Redis is not reachable at {url} (TEST_REDIS_URL)")
+    settings.CACHES = {"default": redis_config(url), "renditions": redis_config(url)}
+    yield url
+
+
+@pytest.fixture
 def in_council():
     """``with in_council(council): ...`` runs ORM code in that council's schema."""
     return lambda council: schema_context(council.schema_name)

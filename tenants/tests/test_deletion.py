@@ -170,47 +170,32 @@ def test_another_councils_schema_files_and_cache_are_untouched(gammaton, council
             storages["default"].delete(kept)
 
 
-@pytest.fixture
-def redis_caches(settings):
-    """Both caches on a real Redis (TEST_REDIS_URL), as production configures them."""
-    import os
-
-    import redis
-
-    from platform_core.settings.base import redis_cache
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail(f"Redis is not reachable at {url} (TEST_REDIS_URL)")
-    settings.CACHES = {"default": redis_cache(url), "renditions": redis_cache(url)}
-    from django.core.cache import caches
-
-    yield caches
-    for alias in ("default", "renditions"):
-        caches[alias].clear()
-
-
 @pytest.mark.parametrize(
     "deleted, neighbour",
     [("gammaton", "gammaton-east"), ("gammaton-east", "gammaton"), ("gam", "gam-a")],
 )
 def test_clearing_a_councils_redis_cache_spares_a_council_whose_slug_it_prefixes(
-    redis_caches, deleted, neighbour
+    shared_redis, deleted, neighbour
 ):
     """The SCAN pattern is the schema followed by the key's separator: deleting c_gammaton's
     entries must not take c_gammaton_east's (nor the other way round)."""
+    from django.core.cache import caches as redis_caches
+
     gone, kept = Council.schema_name_for(deleted), Council.schema_name_for(neighbour)
+    for schema in (gone, kept):
+        lifecycle.clear_cache(schema)  # nothing left from an earlier run
     for schema in (gone, kept):  # both caches share one Redis database and key function
         with schema_context(schema):
             redis_caches["default"].set("page", f"{schema}'s page")
             redis_caches["default"].set(f"{kept}:lookalike", "x")
-    removed = lifecycle.clear_cache(gone)
-    assert removed == 2  # the deleted council's two keys, nothing else
-    for alias in ("default", "renditions"):
-        with schema_context(gone):
-            assert redis_caches[alias].get("page") is None
-        with schema_context(kept):
-            assert redis_caches[alias].get("page") == f"{kept}'s page"
-            assert redis_caches[alias].get(f"{kept}:lookalike") == "x"
+    try:
+        removed = lifecycle.clear_cache(gone)
+        assert removed == 2  # the deleted council's two keys, nothing else
+        for alias in ("default", "renditions"):
+            with schema_context(gone):
+                assert redis_caches[alias].get("page") is None
+            with schema_context(kept):
+                assert redis_caches[alias].get("page") == f"{kept}'s page"
+                assert redis_caches[alias].get(f"{kept}:lookalike") == "x"
+    finally:
+        lifecycle.clear_cache(kept)

@@ -173,24 +173,6 @@ def test_ranking_reads_calls_in_a_fixed_number_of_queries_and_is_kept_until_inpu
         assert "members' priority “Poverty”" in reasons[0]  # a new priority: recomputed
 
 
-@pytest.fixture
-def shared_redis(settings):
-    """The shared cache on a real Redis (TEST_REDIS_URL), as production configures it."""
-    import os
-
-    import redis
-
-    from platform_core.settings.base import redis_cache as redis_config
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail(f"Redis is not reachable at {url} (TEST_REDIS_URL)")
-    settings.CACHES = {"default": redis_config(url), "renditions": redis_config(url)}
-    yield url
-
-
 def _no_computing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the ranking was computed, not read from the shared cache")
