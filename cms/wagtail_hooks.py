@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
@@ -35,6 +37,14 @@ hooks.register("before_delete_page", sites.guard)
 hooks.register("before_move_page", lambda request, page, destination: sites.guard(request, page))
 hooks.register("before_unpublish_page", sites.guard)
 hooks.register("before_bulk_action", sites.guard_bulk)
+
+
+@hooks.register("insert_editor_js")
+def preview_follows_early_edits():
+    """The live preview shows edits made before Wagtail watches the form (cms/static/cms/admin/)."""
+    return format_html(
+        '<script src="{}"></script>', static("cms/admin/preview-follows-early-edits.js")
+    )
 
 
 @hooks.register("before_serve_page")

@@ -17,8 +17,18 @@ _SCRIPTS: dict[tuple, "CloneScript"] = {}
 
 @dataclass(frozen=True)
 class CloneScript:
+    """Three parts, each run with search_path set to the new schema: the tables, the
+    template's rows (with the identity sequences' positions), and the constraints and
+    indexes."""
+
     template: str
-    sql: str  # runs with search_path set to the new schema
+    tables: str
+    rows: str
+    constraints: str
+
+    @property
+    def sql(self) -> str:
+        return "\n".join(part for part in (self.tables, self.rows, self.constraints) if part)
 
 
 def _q(name: str) -> str:
@@ -36,6 +46,8 @@ def template_fingerprint(template: str) -> tuple:
 
 def _build_script(template: str) -> CloneScript:
     statements: list[str] = []
+    row_statements: list[str] = []
+    constraint_statements: list[str] = []
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -81,7 +93,7 @@ def _build_script(template: str) -> CloneScript:
                 [oid],
             )
             cols = ", ".join(_q(r[0]) for r in cursor.fetchall())
-            statements.append(
+            row_statements.append(
                 f"INSERT INTO {_q(table)} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {src}.{_q(table)}"  # noqa: S608
             )
         # Identity sequences continue where the template's stopped.
@@ -98,7 +110,7 @@ def _build_script(template: str) -> CloneScript:
             cursor.execute(f"SELECT last_value, is_called FROM {src}.{_q(seq)}")  # noqa: S608
             last_value, is_called = cursor.fetchone()
             if is_called:
-                statements.append(
+                row_statements.append(
                     f"SELECT setval(pg_get_serial_sequence('{_q(table)}', '{column}'), {int(last_value)}, true)"
                 )
         # Constraints and indexes, with the template's names; definitions are read with the
@@ -114,7 +126,9 @@ def _build_script(template: str) -> CloneScript:
                 [template],
             )
             for table, name, definition, _kind in cursor.fetchall():
-                statements.append(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
+                constraint_statements.append(
+                    f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}"
+                )
             cursor.execute(
                 """SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
                    JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -134,10 +148,19 @@ def _build_script(template: str) -> CloneScript:
                     definition = definition.replace(prefix, prefix.rsplit(" ", 1)[0] + " ", 1)
                 if template in definition:
                     raise RuntimeError(f"cannot re-target index definition: {definition}")
-                statements.append(definition)
+                constraint_statements.append(definition)
         finally:
             _restore_search_path()
-    return CloneScript(template=template, sql=";\n".join(statements) + ";")
+
+    def script(parts: list[str]) -> str:
+        return "".join(f"{statement};\n" for statement in parts)
+
+    return CloneScript(
+        template=template,
+        tables=script(statements),
+        rows=script(row_statements),
+        constraints=script(constraint_statements),
+    )
 
 
 def clone_script(template: str) -> CloneScript:
@@ -149,18 +172,21 @@ def clone_script(template: str) -> CloneScript:
     return script
 
 
-def clone_schema(template: str, new_schema: str) -> None:
+def clone_schema(template: str, new_schema: str, *, rows: bool = True) -> None:
     """Create ``new_schema`` as a copy of ``template`` (tables, rows, sequences, constraints, indexes).
+    ``rows=False`` copies the structure only (empty tables, sequences at their start): a restore
+    loads every table from its archive.
 
     Runs inside the caller's transaction: PostgreSQL DDL is transactional, so a failure later in
     provisioning leaves no schema behind.
     """
     script = clone_script(template)
+    sql = script.sql if rows else script.tables + script.constraints
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {_q(new_schema)}")
         cursor.execute(f"SET search_path TO {_q(new_schema)}")
         try:
-            cursor.execute(script.sql)
+            cursor.execute(sql)
         finally:
             _restore_search_path()
 

@@ -80,6 +80,7 @@ def test_platform_home_page_never_lists_the_platform_itself(council_a):
     assert "Alphaford Council" in body
     councils = body.split("Councils on the platform")[1].split("</ul>")[0]
     assert "Council Platform" not in councils
+    assert "<title>Council Platform</title>" in body  # the platform's name once, not twice
 
 
 def test_suspend_and_reactivate_from_the_detail_page_are_recorded(root, council_a):

@@ -233,3 +233,46 @@ def test_command_restores_and_reports_a_bad_file(archive, tmp_path, cleanup_file
     junk.write_bytes(b"not a zip")
     with pytest.raises(CommandError, match="not a ZIP archive"):
         call_command("restore_council", str(junk), "--slug", "alphaford-junk")
+
+
+def test_a_structure_only_clone_has_every_table_constraint_and_index_but_no_row():
+    """What a restore starts from: the template's tables, constraints and indexes, empty."""
+    from django.db import connection, transaction
+
+    from tenants.cloning import clone_schema
+    from tenants.template import template_schema
+
+    def catalogue(schema):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT count(*) FILTER (WHERE c.relkind = 'r'),
+                          count(*) FILTER (WHERE c.relkind = 'i')
+                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = %s""",
+                [schema],
+            )
+            relations = cursor.fetchone()
+            cursor.execute(
+                """SELECT count(*) FROM pg_constraint con JOIN pg_namespace n
+                   ON n.oid = con.connamespace WHERE n.nspname = %s""",
+                [schema],
+            )
+            return (*relations, cursor.fetchone()[0])
+
+    template = template_schema()
+    with transaction.atomic():
+        clone_schema(template, "c_structure_only", rows=False)
+        assert catalogue("c_structure_only") == catalogue(template)
+        template_rows = sum(_count(template, table) for table in schema_tables(template))
+        assert template_rows > 0  # the template does hold rows (home page, groups...)
+        assert all(_count("c_structure_only", t) == 0 for t in schema_tables("c_structure_only"))
+        transaction.set_rollback(True)
+    assert not schema_exists("c_structure_only")
+
+
+def _count(schema, table):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')  # noqa: S608
+        return cursor.fetchone()[0]
