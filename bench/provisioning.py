@@ -43,12 +43,20 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--runs", type=int)
     parser.add_argument("--migrate-every", type=int)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--database",
+        default=DB_NAME,
+        help="the benchmark's database (dropped and created; two people benchmarking at once "
+        "pick different names)",
+    )
     args = parser.parse_args(argv)
+    if not args.database.replace("_", "").isalnum():
+        raise SystemExit(f"bench.provisioning: --database {args.database!r} is not a plain name")
     present = args.present if args.present is not None else (20 if args.quick else 100)
     runs = args.runs or (6 if args.quick else 20)
     migrate_every = args.migrate_every or (10 if args.quick else 5)
 
-    fresh_database(DB_NAME)
+    fresh_database(args.database)
     import logging
 
     logging.disable(logging.INFO)  # council.provisioned lines would bury the figures
@@ -163,4 +171,4 @@ def main(argv: list[str]) -> None:
         f"clone_over_pool={clone_median / statistics.median(pool_all):.1f}x"
     )
     if not args.keep:
-        drop_database(DB_NAME)
+        drop_database(args.database)
