@@ -78,8 +78,19 @@ def subscribe(council, plan: Plan | None = None, *, started_on: date | None = No
 
 
 def subscribe_new_council(council) -> None:
-    """The COUNCIL provisioning step: every new council starts on the default plan."""
+    """The RESTORE provisioning step (and any council that may already hold a subscription):
+    the council is on the default plan."""
     subscribe(council)
+
+
+def subscribe_provisioned_council(council) -> None:
+    """The COUNCIL provisioning step: a council just created (no subscription can exist yet)
+    starts on the default plan. Two statements in the provisioning request (the plan, the
+    INSERT) instead of ``subscribe``'s get-or-create; its limits are published after the commit
+    from the plan in hand."""
+    plan = default_plan()
+    Subscription.objects.create(council=council, plan=plan, started_on=timezone.localdate())
+    transaction.on_commit(lambda: metering.publish_limits(council, plan=plan))
 
 
 # --- Usage ----------------------------------------------------------------------------------------

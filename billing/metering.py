@@ -54,16 +54,14 @@ def _cache():
     return caches[CACHE_ALIAS]
 
 
-def publish_limits(council) -> dict | None:
-    """Put the council's plan limits where the request path reads them (its schema's key)."""
-    subscription = Subscription.objects.select_related("plan").filter(council=council).first()
+def publish_limits(council, plan=None) -> dict | None:
+    """Put the council's plan limits where the request path reads them (its schema's key).
+    ``plan``: the council's plan when the caller has just subscribed it (saves reading it)."""
+    if plan is None:
+        subscription = Subscription.objects.select_related("plan").filter(council=council).first()
+        plan = subscription.plan if subscription is not None else None
     limits = (
-        None
-        if subscription is None
-        else {
-            "plan": subscription.plan.slug,
-            Metric.API_CALLS.value: subscription.plan.api_calls_quota,
-        }
+        None if plan is None else {"plan": plan.slug, Metric.API_CALLS.value: plan.api_calls_quota}
     )
     with schema_context(council.schema_name):
         if limits is None:

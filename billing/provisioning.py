@@ -8,7 +8,10 @@ def register() -> None:
     from . import actions, demo
 
     provisioning.register(
-        "billing.subscribe", actions.subscribe_new_council, phase=provisioning.COUNCIL, order=50
+        "billing.subscribe",
+        actions.subscribe_provisioned_council,
+        phase=provisioning.COUNCIL,
+        order=50,
     )
     provisioning.register(
         "billing.subscribe_restored",

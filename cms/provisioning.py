@@ -80,7 +80,13 @@ def name_site(council) -> None:
 
     from cms.models import HomePage
 
-    HomePage.objects.filter(depth=2).update(title=council.name, draft_title=council.name)
+    from wagtail.models import Page
+
+    # One UPDATE (HomePage.objects.filter(...).update() of an inherited field first SELECTs the
+    # ids): this runs inside every provisioning request.
+    Page.objects.filter(depth=2, pk__in=HomePage.objects.values("pk")).update(
+        title=council.name, draft_title=council.name
+    )
     Site.objects.filter(is_default_site=True).update(
         hostname=council.primary_domain, site_name=council.name, port=80
     )
@@ -100,8 +106,13 @@ def register() -> None:
     provisioning.register("cms.site", create_site, order=10)
     provisioning.register("cms.starter", build_starter_site, order=20)
     provisioning.register("cms.name_site", name_site, phase=provisioning.COUNCIL, order=10)
+    # After the commit: the council's site is served with the template's generic statement and
+    # notice until then (written for "the council" and "this website").
     provisioning.register(
-        "cms.personalise_starter", personalise_starter_site, phase=provisioning.COUNCIL, order=20
+        "cms.personalise_starter",
+        personalise_starter_site,
+        phase=provisioning.AFTER_COMMIT,
+        order=20,
     )
     provisioning.register("cms.demo", seed_demo, phase=provisioning.DEMO, order=10)
     provisioning.register(

@@ -8,10 +8,12 @@ notice under the home page, and the footer links. Every council copies them with
 so provisioning itself creates no page. Pages are added live without a revision, so the admin
 edits exactly what residents see.
 
-``personalise_starter_site`` (COUNCIL phase, after the copy): writes the accessibility statement
-and the privacy notice from the council's own details (name, website address, the date) and the
-home page's introduction, by plain UPDATEs of the copied rows (a few milliseconds), and only
-while the pages are untouched (no revision yet): a council's own edits are never overwritten.
+``personalise_starter_site`` (AFTER_COMMIT phase: a task after the provisioning commits, so not
+in the provisioning request; until it runs, the copied pages say "the council" and "this
+website"): writes the accessibility statement and the privacy notice from the council's own
+details (name, website address, the date) and the home page's introduction, by plain UPDATEs of
+the copied rows, and only while the pages are untouched (no revision yet): a council's own edits
+are never overwritten, and running it again changes nothing the council wrote.
 
 The demo (``cms.demo``) finds these pages by slug and fills them in.
 """
@@ -119,7 +121,7 @@ def build_starter_site() -> None:
 
 
 def personalise_starter_site(council) -> None:
-    """COUNCIL step: the statement, the notice and the home page's introduction, from the
+    """AFTER_COMMIT step: the statement, the notice and the home page's introduction, from the
     council's details, on the copied pages nobody has edited yet."""
     from cms.models import HomePage, InformationPage
 

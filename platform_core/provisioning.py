@@ -16,6 +16,14 @@ Phases (each step runs in the schema being prepared, inside the caller's transac
               (tenants/template.py) and when a council is provisioned by migrations instead of a
               copy. Must be idempotent (the template is rebuilt after every deploy).
 ``COUNCIL``   ``fn(council)``: rows that differ per council, after the copy (names, hostname).
+              Inside the provisioning request: keep to what a council needs in its first second,
+              in as few statements as possible (a test counts them: tenants/tests/test_pool.py).
+``AFTER_COMMIT`` ``fn(council)``: per-council rows a council can do without for its first
+              seconds (the starter pages' texts, default metrics). Run after the provisioning
+              commits by a Celery task that carries the council (``tenants.personalise_council``,
+              retried with backoff), each in one transaction; until it has run, the council's
+              schema holds the template's generic rows, which are complete and served as they
+              are. Must be idempotent (the task may run more than once, or be run again).
 ``DEMO``      ``fn(council)``: demo content for ``make run`` (``seed_demo``). Idempotent.
 ``RESTORE``   ``fn(council)``: after a council's export is restored into a new schema
               (tenants/restore.py): what names its new address (the site's hostname) and the
@@ -42,9 +50,10 @@ from typing import Any
 
 TEMPLATE = "template"
 COUNCIL = "council"
+AFTER_COMMIT = "after-commit"
 DEMO = "demo"
 RESTORE = "restore"
-PHASES = (TEMPLATE, COUNCIL, DEMO, RESTORE)
+PHASES = (TEMPLATE, COUNCIL, AFTER_COMMIT, DEMO, RESTORE)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -87,17 +89,59 @@ def validate_new_council(
     def reported(holder: Council | None) -> bool:
         return not public_request or (holder is not None and holder.status == Council.Status.ACTIVE)
 
-    if "slug" not in errors:
-        domain = Domain.objects.filter(domain=council_domain(slug)).select_related("tenant").first()
-        holder = Council.objects.filter(slug=slug).first() or (domain.tenant if domain else None)
-        if (holder or domain) and reported(holder):
+    # Every council that holds the slug, its web address, its schema's name or the GSS code, in
+    # one query (this runs in every provisioning request).
+    check_slug = "slug" not in errors
+    check_gss = "gss_code" not in errors and bool(gss_code)
+    holders: list[Council] = []
+    if check_slug or check_gss:
+        match = Q(pk__in=[])
+        if check_slug:
+            match |= (
+                Q(slug=slug)
+                | Q(pk__in=Domain.objects.filter(domain=council_domain(slug)).values("tenant_id"))
+                | Q(schema_name__iexact=council.schema_name)
+            )
+        if check_gss:
+            match |= Q(gss_code=gss_code)
+        # The platform's own row (always there) makes the query return a row to carry whether
+        # the new council's schema name is taken in PostgreSQL (a leftover schema).
+        holders = list(
+            Council.objects.filter(match | Q(schema_name="public"))
+            .annotate(
+                holds_domain=Exists(
+                    Domain.objects.filter(tenant=OuterRef("pk"), domain=council_domain(slug))
+                ),
+                schema_taken=RawSQL(
+                    "EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %s)",
+                    [council.schema_name],
+                ),
+            )
+            .order_by("pk")
+        )
+    # (The platform's row is a holder only where it matches like any other.)
+    schema_taken = holders[0].schema_taken if holders else None
+    if check_slug:
+        holder = next((c for c in holders if c.slug == slug), None) or next(
+            (c for c in holders if c.holds_domain), None
+        )
+        schema_holder = next(
+            (c for c in holders if c.schema_name.lower() == council.schema_name.lower()), None
+        )
+        if holder and reported(holder):
             errors.setdefault("slug", []).append(
                 f"The web address {council_domain(slug)} is already taken; choose another."
             )
-        elif schema_exists(council.schema_name) and not public_request:
+        elif not public_request and (
+            schema_holder
+            or (schema_exists(council.schema_name) if schema_taken is None else schema_taken)
+        ):
             errors.setdefault("slug", []).append(f"A schema for {slug!r} already exists.")
-    if "gss_code" not in errors and gss_code:
-        holder = Council.objects.filter(gss_code=gss_code).first()
+        else:
+            # Checked here: the save need not ask again (django-tenants' case-insensitive check).
+            council.schema_name_checked = schema_holder is None
+    if check_gss:
+        holder = next((c for c in holders if c.gss_code == gss_code), None)
         if holder and reported(holder):
             errors.setdefault("gss_code", []).append(
                 f"{gss_code} already has a workspace on the platform."
@@ -141,9 +185,15 @@ def provision_council(
     council = validate_new_council(
         name=name, slug=slug, gss_code=gss_code, tier=tier, region=region, admin_email=admin_email
     )["council"]
+    if notify:
+        council.admin_invitation = Council.Invitation.PENDING  # in the INSERT, not an UPDATE
     with transaction.atomic():
         council.save()
-        Domain.objects.create(domain=council_domain(slug), tenant=council, is_primary=True)
+        # A new council has no other domain to demote (Domain.save would first UPDATE them all):
+        # one INSERT. The council keeps it as its domains, so naming the site reads no row.
+        domain = Domain(domain=council_domain(slug), tenant=council, is_primary=True)
+        Domain.objects.bulk_create([domain])
+        _known_domains(council, [domain])
         if method == "auto":
             method = "pool" if pool.take_into(council.schema_name) else "clone"
             pool.schedule_refill()  # used one, or found the pool empty
@@ -158,11 +208,12 @@ def provision_council(
         with schema_context(council.schema_name):
             url = personalise_council(council, admin_email)
         record_event(council, CouncilEvent.Kind.PROVISIONED, actor, reason, method=method)
+        schedule_after_commit_steps(council)
     log.info("council.provisioned", council=council.slug, schema=council.schema_name, method=method)
     if notify:
         # Only once the council is committed, and a failure to send never undoes it (or turns the
-        # caller's answer into a 500): it is recorded on the council for the console to show.
-        _set_invitation(council, Council.Invitation.PENDING)
+        # caller's answer into a 500): it is recorded on the council for the console to show
+        # (PENDING was written with the council's row).
         transaction.on_commit(lambda: _send_welcome(council, admin_email, url))
     return ProvisionedCouncil(
         council=council, admin_email=admin_email, set_password_url=url, method=method
@@ -201,26 +252,68 @@ def _tenants_clone_new_schema(schema: str) -> None:
     )
 
 
+def _known_domains(council: Council, domains: list[Domain]) -> None:
+    """Give ``council.domains.all()`` the rows just written, as a prefetch would (no query)."""
+    queryset = Domain.objects.filter(tenant=council)
+    queryset._result_cache = list(domains)
+    queryset._prefetch_done = True
+    council._prefetched_objects_cache = {"domains": queryset}
+
+
 def personalise_council(council: Council, admin_email: str) -> str:
     """Per-council rows after the copy: each app's COUNCIL provisioning steps (site hostname and
     name, home page), then the first administrator. Runs in the council's schema. Returns the
-    first administrator's set-password link."""
-    from django.contrib.auth.models import Group
-
+    first administrator's set-password link. What a council can do without in its first
+    seconds is an AFTER_COMMIT step (``schedule_after_commit_steps``)."""
     provisioning.run(provisioning.COUNCIL, council)
-    return create_council_admin(
-        council, admin_email, groups=[Group.objects.get(name="Council administrators")]
-    )
+    return create_council_admin(council, admin_email, group_names=["Council administrators"])
 
 
-def create_council_admin(council: Council, email: str, groups=()) -> str:
-    """A council administrator with no password yet; returns a link to set one (one use, expires)."""
+def create_council_admin(council: Council, email: str, groups=(), group_names=()) -> str:
+    """A council administrator with no password yet; returns a link to set one (one use, expires).
+    ``groups``: Group rows; ``group_names``: groups by name, joined in the same statement (one
+    round trip; a name with no group is an error, as a missing Group row would be)."""
     User = get_user_model()
     user = User(username=email, email=email, is_staff=True, is_superuser=True)
     user.set_unusable_password()
     user.save()
-    user.groups.add(*groups)
+    if groups:
+        user.groups.add(*groups)
+    if group_names:
+        from django.contrib.auth.models import Group
+
+        through, quote = User.groups.through, connection.ops.quote_name
+        user_column = quote(through._meta.get_field("user").column)
+        group_column = quote(through._meta.get_field("group").column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(through._meta.db_table)} ({user_column}, {group_column}) "  # noqa: S608
+                f"SELECT %s, id FROM {quote(Group._meta.db_table)} WHERE name = ANY(%s)",
+                [user.pk, list(group_names)],
+            )
+            if cursor.rowcount != len(set(group_names)):
+                raise RuntimeError(f"council groups missing from the schema: {list(group_names)}")
     return set_password_url(user, council_domain(council.slug), "/admin/password_reset/confirm")
+
+
+def schedule_after_commit_steps(council: Council) -> None:
+    """After the provisioning commits: a task runs the AFTER_COMMIT steps in the council's
+    schema (``tenants.personalise_council``). A lost enqueue or a failed task leaves the
+    template's generic rows, which are complete; ``run_after_commit_steps`` can run again."""
+    if not provisioning.steps(provisioning.AFTER_COMMIT):
+        return
+    from platform_core.tasks import enqueue_on_commit
+
+    from .tasks import personalise_council as task
+
+    enqueue_on_commit(task, council.pk)
+
+
+def run_after_commit_steps(council: Council) -> None:
+    """Every AFTER_COMMIT step for ``council``, in its schema, in one transaction (idempotent)."""
+    with transaction.atomic(), schema_context(council.schema_name):
+        provisioning.run(provisioning.AFTER_COMMIT, council)
+    log.info("council.personalised", council=council.slug)
 
 
 def set_password_url(user, domain: str, prefix: str) -> str:

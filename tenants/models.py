@@ -101,6 +101,11 @@ class Council(TenantMixin):
     def site_url(self) -> str:
         return council_url(self.primary_domain or "")
 
+    def _check_schema_name_is_unique(self):
+        # ``tenants.actions.validate_new_council`` asked the same question in its one query.
+        if not getattr(self, "schema_name_checked", False):
+            super()._check_schema_name_is_unique()
+
     @staticmethod
     def schema_name_for(slug: str) -> str:
         return "c_" + slug.replace("-", "_")

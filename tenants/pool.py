@@ -73,21 +73,51 @@ def take_into(new_schema: str) -> str | None:
     (the rename and the entry's deletion are undone with it)."""
     if not connection.in_atomic_block:
         raise RuntimeError("take_into must run inside the provisioning transaction")
-    if not pool_size() or not schema_exists(template_schema()):
+    if not pool_size():
         return None
-    state = template_state()
-    entry = (
-        PooledSchema.objects.select_for_update(skip_locked=True)
-        .filter(state=state)
-        .order_by("id")
-        .first()
-    )
-    if entry is None:
-        return None
+    template = template_schema()
+    if template not in _TEMPLATES_SEEN:
+        # The platform never drops the template (build_template only adds to it): once seen,
+        # this process does not ask again.
+        if not schema_exists(template):
+            return None
+        _TEMPLATES_SEEN.add(template)
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER SCHEMA {_q(entry.schema_name)} RENAME TO {_q(new_schema)}")
-    entry.delete()
-    return entry.schema_name
+        # One statement: the template's state (``schema_state``, computed by PostgreSQL), the
+        # oldest entry of that state locked and deleted. Three round trips in every provisioning
+        # request instead of six.
+        cursor.execute(_TAKE_SQL.format(template=_q(template)))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        (pooled,) = row
+        cursor.execute(f"ALTER SCHEMA {_q(pooled)} RENAME TO {_q(new_schema)}")
+    return pooled
+
+
+_TEMPLATES_SEEN: set[str] = set()
+
+# ``schema_state`` in SQL (the same text hashed the same way; a test compares the two).
+_STATE_SQL = (
+    "left(encode(sha256(convert_to("
+    "(SELECT coalesce(max(version), 0) FROM {template}.platform_template_version)::text || '|' || "
+    "(SELECT coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '') "
+    "FROM {template}.django_migrations), 'UTF8')), 'hex'), 32)"
+)
+_TAKE_SQL = (
+    "WITH picked AS (SELECT id FROM tenants_pooledschema WHERE state = "
+    + _STATE_SQL
+    + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "DELETE FROM tenants_pooledschema p USING picked WHERE p.id = picked.id "
+    "RETURNING p.schema_name"
+)
+
+
+def template_state_in_sql() -> str:
+    """``template_state()`` as ``take_into`` computes it (for the test that they agree)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + _STATE_SQL.format(template=_q(template_schema())))
+        return cursor.fetchone()[0]
 
 
 def refill_pool(size: int | None = None) -> dict:

@@ -14,6 +14,28 @@ def refill_warm_pool() -> dict:
         return refill_pool()
 
 
+@app.task(
+    name="tenants.personalise_council",
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def personalise_council(council_id: int) -> str:
+    """A new council's AFTER_COMMIT provisioning steps (starter texts, default metrics), after
+    its provisioning committed (tenants.actions.schedule_after_commit_steps). Idempotent, so a
+    retry or a second delivery changes nothing; a council gone since is left alone."""
+    from .actions import run_after_commit_steps
+    from .models import Council
+
+    with schema_context("public"):
+        council = Council.objects.exclude(schema_name="public").filter(pk=council_id).first()
+        if council is None:
+            return "gone"
+        run_after_commit_steps(council)
+    return "done"
+
+
 @app.task(name="tenants.build_council_export", time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
 def build_council_export(export_id: int) -> str:
     """Build a requested export's archive (idempotent: a built export is left alone)."""

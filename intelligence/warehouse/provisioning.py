@@ -10,8 +10,9 @@ def create_default_metrics(council) -> int:
     """Every non-context metric of the platform's benchmark catalogue, as the new council's own
     metric with the same id, mapped onto the catalogue metric (``pool_metric``) but not shared:
     publishing to the pool stays the council's decision. Context metrics are platform data and
-    are left out. A COUNCIL step (not TEMPLATE) because the catalogue changes after the template
-    is built; idempotent, so a metric the council already has is left as it is."""
+    are left out. Per council (not TEMPLATE) because the catalogue changes after the template is
+    built; an AFTER_COMMIT step (a save per metric, outside the provisioning request); idempotent,
+    so a metric the council already has is left as it is."""
     from intelligence.benchmarking import access as pool_access
     from intelligence.warehouse.actions import save_metric
     from intelligence.warehouse.models import Metric
@@ -48,6 +49,9 @@ def register() -> None:
     for name, permissions in GROUP_PERMISSIONS.items():
         provisioning.declare_group(name, admin_access=True, permissions=permissions)
     provisioning.register(
-        "warehouse.default_metrics", create_default_metrics, phase=provisioning.COUNCIL, order=40
+        "warehouse.default_metrics",
+        create_default_metrics,
+        phase=provisioning.AFTER_COMMIT,
+        order=40,
     )
     provisioning.register("warehouse.demo", seed_demo, phase=provisioning.DEMO, order=30)

@@ -18,7 +18,12 @@ NEW = {
 
 
 def _provision():
-    return provision_council(**NEW, admin_email="chief@deltaham.example", notify=False).council
+    from django.test import TestCase
+
+    # The default metrics are an AFTER_COMMIT step (a task after the provisioning commits):
+    # run the commit's callbacks, as the commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return provision_council(**NEW, admin_email="chief@deltaham.example", notify=False).council
 
 
 @pytest.mark.django_db
