@@ -76,11 +76,9 @@ def create_site() -> None:
 
 def name_site(council) -> None:
     """The copied site and home page take the council's name and hostname."""
-    from wagtail.models import Site
+    from wagtail.models import Page, Site
 
     from cms.models import HomePage
-
-    from wagtail.models import Page
 
     # One UPDATE (HomePage.objects.filter(...).update() of an inherited field first SELECTs the
     # ids): this runs inside every provisioning request.

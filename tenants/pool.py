@@ -104,8 +104,9 @@ _STATE_SQL = (
     "(SELECT coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '') "
     "FROM {template}.django_migrations), 'UTF8')), 'hex'), 32)"
 )
+# (The template's name is quoted by _q where it is filled in.)
 _TAKE_SQL = (
-    "WITH picked AS (SELECT id FROM tenants_pooledschema WHERE state = "
+    "WITH picked AS (SELECT id FROM tenants_pooledschema WHERE state = "  # noqa: S608
     + _STATE_SQL
     + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
     "DELETE FROM tenants_pooledschema p USING picked WHERE p.id = picked.id "

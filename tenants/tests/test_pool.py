@@ -238,7 +238,9 @@ POOL_PATH_STATEMENTS = 16
 def test_provisioning_from_the_pool_keeps_to_its_statement_budget(warm_pool):
     from django.test.utils import CaptureQueriesContext
 
-    _provision(name="Warmup Council", slug="warmup", gss_code="E06000905", admin_email="a@w.example")
+    _provision(
+        name="Warmup Council", slug="warmup", gss_code="E06000905", admin_email="a@w.example"
+    )
     with CaptureQueriesContext(connection) as queries:
         result = _provision()
     assert result.method == "pool"
@@ -307,7 +309,9 @@ def test_after_commit_personalisation_is_a_task_and_its_failure_leaves_a_working
     home = client.get("/")
     assert home.status_code == 200 and "Gammaton Council" in home.content.decode()
     page = client.get("/accessibility/")
-    assert page.status_code == 200 and "This website is run by the council." in page.content.decode()
+    assert (
+        page.status_code == 200 and "This website is run by the council." in page.content.decode()
+    )
 
     monkeypatch.setitem(provisioning._steps, "cms.personalise_starter", step)
     assert tasks.personalise_council(council.pk) == "done"
@@ -328,7 +332,9 @@ def test_after_commit_task_is_enqueued_with_the_council_only_after_the_commit(
 
     sent = []
     monkeypatch.setattr(
-        tasks.personalise_council, "apply_async", lambda args=(), kwargs=None, **_: sent.append(args)
+        tasks.personalise_council,
+        "apply_async",
+        lambda args=(), kwargs=None, **_: sent.append(args),
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = _provision()
