@@ -449,8 +449,8 @@ def _emit_platform_event(council: Council, kind: str, event: CouncilEvent) -> No
         "reason": event.reason,
     }
     if kind in (CouncilEvent.Kind.PROVISIONED, CouncilEvent.Kind.RESTORED):
-        domain = council.domains.filter(is_primary=True).values_list("domain", flat=True).first()
-        data["domain"] = domain or ""
+        # primary_domain reads the domains a provisioning has just written without a query.
+        data["domain"] = council.primary_domain or ""
     if kind == CouncilEvent.Kind.PROVISIONED:
         data.update(
             method=str(detail.get("method", "")), gss_code=council.gss_code or "", tier=council.tier

@@ -231,7 +231,8 @@ def test_refill_trims_a_pool_larger_than_its_size(warm_pool):
 # before it (the count is of the request; work after the commit is a task's). 39 before the
 # pool path was trimmed (issue 16): every statement is a round trip to PostgreSQL, the time a
 # loaded machine spends waiting. Raise it only with a reason and new figures (docs/benchmarks.md).
-POOL_PATH_STATEMENTS = 16
+# 16 when measured; the 17th is the platform event tenants.council.provisioned (the outbox row).
+POOL_PATH_STATEMENTS = 17
 
 
 @pytest.mark.django_db
