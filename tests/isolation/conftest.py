@@ -1,5 +1,5 @@
 """The probe's shared fixture: council A's objects (every app's ``probe_objects``), made once
-per test module, and the clients that ask for them (test_isolation.py, test_odd_input.py)."""
+per test module, and the clients that ask for them (test_isolation.py, test_odd_input_*.py)."""
 
 import pytest
 from django.core.cache import cache
