@@ -78,7 +78,7 @@ def test_export_restore_delete_journey(lifecycle_world, page, screenshots_dir):
     _check(page, screenshots_dir, "export")
 
     page.get_by_label("Web address (slug) of the restored council").fill(COPY)
-    page.get_by_label("GSS code (optional)").fill("E06000977")
+    page.get_by_label("GSS code (optional)").fill("E06000985")
     page.get_by_role("button", name="Restore council").click(timeout=120000)
     page.get_by_text("Restored Browserton Council").wait_for(timeout=120000)
     assert f"/console/councils/{COPY}/" in page.url
