@@ -85,6 +85,7 @@ def test_a_worker_runs_a_task_with_the_request_id_of_the_request_that_sent_it(
 ):
     """A real worker (subprocess, Redis broker): the id travels in the message headers and is
     bound to the task's log context in the worker, in the council's schema."""
+    from celery.result import allow_join_result
     from django_tenants.utils import schema_context
     from tenant_schemas_celery.app import CeleryApp
 
@@ -94,7 +95,8 @@ def test_a_worker_runs_a_task_with_the_request_id_of_the_request_that_sent_it(
         observability.bind_request("req-to-worker-1", "alphaford")
         with schema_context(council_a.schema_name):
             result = producer.send_task("platform_core.ping", queue=queue)
-        answer = result.get(timeout=60)
+        with allow_join_result():  # not inside a task (see test_tenant_safety's same call)
+            answer = result.get(timeout=60)
     finally:
         structlog.contextvars.clear_contextvars()
         output = celery_worker.output()
