@@ -95,14 +95,15 @@ def emit(type_name: str, subject: str, data: dict) -> dict:
         )
     if event_type(type_name).scope != "council":  # LookupError for an uncatalogued type
         raise ValueError(f"{type_name!r} is a platform event: emit it with emit_platform.")
+    return _write(OutboxEvent, schema, type_name, subject, data, source=source_for(schema))
+
+
+def _write(model, schema: str, type_name: str, subject: str, data: dict, **fields) -> dict:
+    """One outbox row (council or platform) in the current transaction, validated as a
+    CloudEvent where EVENTS_VALIDATE is on, and ``schema``'s relay woken after the commit."""
     now = timezone.now()
-    row = OutboxEvent.objects.create(
-        type=type_name,
-        subject=subject,
-        source=source_for(schema),
-        time=now,
-        data=data,
-        next_attempt_at=now,
+    row = model.objects.create(
+        type=type_name, subject=subject, time=now, data=data, next_attempt_at=now, **fields
     )
     cloudevent = as_cloudevent(row)
     if getattr(settings, "EVENTS_VALIDATE", False):
@@ -124,21 +125,15 @@ def emit_platform(type_name: str, council: str, subject: str, data: dict) -> dic
     public = get_public_schema_name()
     if not isinstance(council, str) or council == public or not _SCHEMA_RE.match(council):
         raise ValueError(f"A platform event is about one council's schema, not {council!r}.")
-    now = timezone.now()
-    row = PlatformOutboxEvent.objects.create(
-        type=type_name,
-        subject=subject,
+    return _write(
+        PlatformOutboxEvent,
+        public,
+        type_name,
+        subject,
+        data,
         source=PLATFORM_SOURCE,
         council=council,
-        time=now,
-        data=data,
-        next_attempt_at=now,
     )
-    cloudevent = as_cloudevent(row)
-    if getattr(settings, "EVENTS_VALIDATE", False):
-        validate(cloudevent)
-    _wake_on_commit(public)
-    return cloudevent
 
 
 def analyze_after() -> int:
