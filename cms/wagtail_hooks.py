@@ -47,6 +47,12 @@ def preview_follows_early_edits():
     )
 
 
+@hooks.register("insert_global_admin_css")
+def target_sizes():
+    """Panel toggles and anchors above the 24px minimum target size (cms/static/cms/admin/)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/admin/targets.css"))
+
+
 @hooks.register("before_serve_page")
 def mark_cacheable(page, request, serve_args, serve_kwargs):
     """Only public pages of a cacheable type go into the anonymous page cache."""
