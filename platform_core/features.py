@@ -17,7 +17,8 @@ one council from the console (docs/tenancy.md, "Feature flags").
   (``platform_core.templatetags.features``) asks the same question in templates.
 
 Writes go through ``set_state`` (called by ``tenants.actions.set_council_feature``, which audits
-the change in the council's history).
+the change in the council's history), and ``restore_council`` (a council's export carries its
+own settings, ``export_council``; tenants/export.py and tenants/restore.py).
 """
 
 from __future__ import annotations
@@ -168,6 +169,41 @@ def set_state(schema_name: str, key: str, state: str) -> tuple[bool | None, bool
         _uncommitted.add(schema_name)
         transaction.on_commit(lambda: _committed(schema_name))
     return was, now
+
+
+def restore_council(schema_name: str, settings: dict[str, bool]) -> None:
+    """A restored council's own settings (from its export's manifest, ``export_council``):
+    they replace any the schema name holds, in the current transaction. An unknown feature or a
+    setting that is not true or false is a ValidationError naming it; nothing is written."""
+    from platform_core.models import CouncilFeature
+
+    check_settings(settings)
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        CouncilFeature.objects.filter(schema_name=schema_name).delete()
+        CouncilFeature.objects.bulk_create(
+            CouncilFeature(schema_name=schema_name, feature=key, enabled=enabled)
+            for key, enabled in sorted(settings.items())
+        )
+        _uncommitted.add(schema_name)
+        transaction.on_commit(lambda: _committed(schema_name))
+
+
+def check_settings(settings) -> None:
+    """``settings`` is ``{feature key: true|false}`` of registered features (ValidationError
+    naming the first that is not)."""
+    if not isinstance(settings, dict):
+        raise ValidationError({"features": ["The feature settings are not a mapping."]})
+    for key, enabled in settings.items():
+        get(key)
+        if not isinstance(enabled, bool):
+            raise ValidationError(
+                {"features": [f"The setting of “{key}” is {enabled!r}, not true or false."]}
+            )
+
+
+def export_council(schema_name: str) -> dict[str, bool]:
+    """The council's own settings (not its defaults, which follow its plan), for its export."""
+    return dict(sorted(overrides(schema_name).items()))
 
 
 def _committed(schema_name: str) -> None:

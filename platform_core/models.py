@@ -88,7 +88,8 @@ class CouncilFeature(models.Model):
     """A council's own setting of one optional feature (``platform_core.features``), made by
     platform staff in the console. No row: the feature follows its default (the council's plan,
     else the platform's). Keyed by the council's schema, like ``AuditCheckpoint`` (the kernel
-    knows no council model). Written only by ``platform_core.features.set_state``."""
+    knows no council model). Written only by ``platform_core.features.set_state`` (and
+    ``restore_council``, from a council's export)."""
 
     schema_name = models.CharField(max_length=63)
     feature = models.CharField(max_length=40)

@@ -11,7 +11,8 @@ The archive is a ZIP file::
     files/public/<name>           its public area (image renditions)
 
 ``manifest.json`` names the format (``FORMAT``), the council (slug, name, GSS code, tier, region,
-domains, schema), the schema version (every applied migration and the template fingerprint), and
+domains, schema), its own feature settings (``features``: ``{key: true|false}``, the features
+platform staff switched on or off for it; the rest follow its plan), the schema version (every applied migration and the template fingerprint), and
 for every table its file, columns, row count and SHA-256; for every file its area, name, size and
 SHA-256. A restore (tenants/restore.py) refuses an archive whose manifest, checksums or version do
 not match.
@@ -41,6 +42,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from platform_core import features
 from platform_core.db import connection
 
 from .cloning import template_fingerprint
@@ -162,6 +164,8 @@ def write_archive(
                 "template_fingerprint": list(template_fingerprint(template_schema()))[1:],
             },
             "excluded_tables": EXCLUDED_TABLES,
+            # The council's own feature settings (public schema; its defaults follow its plan).
+            "features": features.export_council(schema),
             "tables": [],
             "files": [],
         }

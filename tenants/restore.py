@@ -9,8 +9,9 @@
    indexes, not its rows), every table loaded from its CSV file (PostgreSQL's COPY, streamed; Django's foreign keys are DEFERRABLE, so the
    load order does not matter and they are checked once, at the end), each table's row count
    checked against the manifest, sequences set past the largest id, the files copied into the
-   new council's storage areas through the storage API, and the apps' RESTORE steps (the site's
-   hostname, the billing subscription).
+   new council's storage areas through the storage API, the apps' RESTORE steps (the site's
+   hostname, the billing subscription), and the council's own feature settings from the
+   manifest (``platform_core.features``, public schema).
 3. On any failure the transaction rolls back (the new schema and rows vanish with it) and the
    files already copied are deleted: nothing is left half-restored.
 """
@@ -29,7 +30,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django_tenants.utils import schema_context, schema_exists
 
-from platform_core import provisioning
+from platform_core import features, provisioning
 from platform_core.db import connection
 
 from . import cloning
@@ -126,6 +127,10 @@ def verify_archive(zf: zipfile.ZipFile) -> dict[str, Any]:
                 f"The file {item.get('name')!r} is in an unknown area {item.get('area')!r}."
             )
         _check_member(zf, names, item, f"file {item.get('name')!r}")
+    try:  # an archive without the key (made before it existed) has no settings of its own
+        features.check_settings(manifest.get("features", {}))
+    except ValidationError as exc:
+        raise ArchiveError(f"The archive's feature settings: {' '.join(exc.messages)}") from None
     return manifest
 
 
@@ -194,6 +199,7 @@ def restore_council(
                 with schema_context(council.schema_name):
                     _copy_files(zf, manifest["files"], written)
                     provisioning.run(provisioning.RESTORE, council)
+                    features.restore_council(council.schema_name, manifest.get("features", {}))
                     with connection.cursor() as cursor:  # foreign keys checked now, not at commit
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 record_event(
@@ -203,6 +209,7 @@ def restore_council(
                     reason,
                     source=exported.get("slug"),
                     exported_at=manifest.get("created_at"),
+                    features=manifest.get("features", {}),
                 )
         except Exception:
             _remove_files(council.schema_name, written)

@@ -276,3 +276,76 @@ def _count(schema, table):
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')  # noqa: S608
         return cursor.fetchone()[0]
+
+
+def test_a_councils_feature_settings_go_with_its_export_and_come_back_on_restore(
+    demo_a, cleanup_files
+):
+    """Its own settings (not its defaults) are in the manifest and restored; council B's are
+    neither exported with A nor touched; the restored council answers 404 on a feature that was
+    off and serves one that was on."""
+    from platform_core import features
+
+    features.set_state(demo_a.schema_name, "markets", "off")
+    features.set_state(demo_a.schema_name, "funding", "on")
+    features.set_state("c_betaby", "participation", "off")
+    buffer = io.BytesIO()
+    manifest = write_archive(demo_a, buffer).manifest
+    assert manifest["features"] == {"funding": True, "markets": False}
+
+    cleanup_files.append("c_alphaford_flags")
+    restored = restore_council(
+        io.BytesIO(buffer.getvalue()), slug="alphaford-flags", gss_code="E06000915"
+    )
+    assert features.overrides(restored.schema_name) == {"funding": True, "markets": False}
+    assert features.resolve(restored.schema_name)["markets"] is False
+    assert features.overrides("c_betaby") == {"participation": False}
+    event = CouncilEvent.objects.get(council=restored, kind="restored")
+    assert event.detail["features"] == {"funding": True, "markets": False}
+    client = Client(HTTP_HOST=restored.primary_domain)
+    assert client.get("/api/v1/markets/").status_code == 404
+    assert client.get("/participate/").status_code != 404
+
+
+def test_restore_replaces_stale_settings_left_under_the_schema_name(archive, cleanup_files):
+    from platform_core import features
+
+    features.set_state("c_alphaford_stale", "provider_portal", "off")  # left by an old council
+    cleanup_files.append("c_alphaford_stale")
+    restored = restore_council(io.BytesIO(archive), slug="alphaford-stale", gss_code="E06000916")
+    assert features.overrides(restored.schema_name) == {}
+    assert features.resolve(restored.schema_name)["provider_portal"] is True
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"teleport": True}, "There is no feature called “teleport”"),
+        ({"markets": "off"}, "“markets” is 'off', not true or false"),
+        (["markets"], "not a mapping"),
+    ],
+)
+def test_bad_feature_settings_in_an_archive_are_refused(archive, settings, message):
+    def change(manifest, members):
+        manifest["features"] = settings
+
+    with pytest.raises(ArchiveError) as refused:
+        restore_council(io.BytesIO(_rewrite(archive, change)), slug="alphaford-bf", gss_code=None)
+    assert "feature settings" in " ".join(refused.value.messages)
+    assert message in " ".join(refused.value.messages)
+    assert not Council.objects.filter(slug="alphaford-bf").exists()
+
+
+def test_an_archive_made_before_feature_settings_were_exported_restores_without_any(
+    archive, cleanup_files
+):
+    from platform_core import features
+
+    def change(manifest, members):
+        del manifest["features"]
+
+    cleanup_files.append("c_alphaford_old")
+    restored = restore_council(
+        io.BytesIO(_rewrite(archive, change)), slug="alphaford-old", gss_code="E06000917"
+    )
+    assert features.overrides(restored.schema_name) == {}
