@@ -298,8 +298,10 @@ def platform_path(n_records: int, n_placements: int, engine_name: str = "duckdb"
         t0 = last[0] = time.perf_counter()
         stats = actions.resolve_people(actor="bench", engine_name=engine_name, progress=progress)
         out["resolve_s"] = round(time.perf_counter() - t0, 2)
-        # "golden" is golden ids, lineage and survivorship; the rest after it is the review
-        # queue's explanations, the warehouse count and the commit.
+        # "golden_ids" is golden ids, lineage and the records' rewrite; "survivorship" the
+        # golden attributes; "indexes" the rebuild of the indexes dropped for a bulk write (0
+        # otherwise); the rest after them is the review queue's explanations, the warehouse
+        # count and the commit. (Before these three stages there was one, "golden".)
         stages["reviews_and_commit"] = time.perf_counter() - last[0]
         out["resolve_stages_s"] = {k: round(v, 1) for k, v in stages.items()}
         out["resolve_stats"] = {k: v for k, v in stats.items() if k != "warehouse"}

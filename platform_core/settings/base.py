@@ -662,6 +662,11 @@ MASTERDATA_PLACE_REVIEW_SCORE = float(env("MASTERDATA_PLACE_REVIEW_SCORE", "0.6"
 # larger ones wait for the next full run (mdm_resolve).
 MASTERDATA_INCREMENTAL_LIMIT = int(env("MASTERDATA_INCREMENTAL_LIMIT", "1000"))
 MASTERDATA_REVIEW_LIMIT = int(env("MASTERDATA_REVIEW_LIMIT", "10000"))
+# A full run that rewrites at least this many people records, and this share of them (a first
+# run rewrites every one), drops the records' and golden people's secondary indexes for the
+# writes and rebuilds them after (matching/golden.py deferred_indexes); fewer are updated in place.
+MASTERDATA_BULK_WRITE_MIN = int(env("MASTERDATA_BULK_WRITE_MIN", "20000"))
+MASTERDATA_BULK_WRITE_FRACTION = float(env("MASTERDATA_BULK_WRITE_FRACTION", "0.2"))
 # Record-linkage engine for full people runs: Splink on DuckDB in process, or on a local Spark
 # session (matching/spark.py: started on first use, no web UI, quiet; each run's files under
 # MASTERDATA_SPARK_DIR/<council schema>/, removed afterwards; needs a Java 17+ runtime).

@@ -4,6 +4,7 @@ import logging
 import os
 import tempfile
 import time
+from contextlib import nullcontext
 from difflib import SequenceMatcher
 
 from django.conf import settings
@@ -153,16 +154,46 @@ def resolve_people(
         stored = MatchModel.objects.create(
             settings=prediction.settings, record_count=count, engine=prediction.engine
         )
-        old = dict(PersonRecord.objects.values_list("id", "golden_id"))
+        state = {
+            rid: (golden_id, p)
+            for rid, golden_id, p in PersonRecord.objects.values_list(
+                "id", "golden_id", "match_probability"
+            )
+        }
+        old = {rid: golden_id for rid, (golden_id, _p) in state.items()}
         labels = {rid: label for rid, label in labels.items() if rid in old}
+        probabilities = _best_probabilities(prediction.pairs, labels)
+        choice = golden.choose(labels, old)
+        moving, changing = golden.rows_to_change(choice, labels, state, probabilities)
         # Golden ids and link probabilities go to the records in one statement that rewrites
-        # only the records whose values change.
-        stats = golden.assign(
-            "people", labels, old, run, probabilities=_best_probabilities(prediction.pairs, labels)
-        )
-        golden.survive("people")
+        # only the records whose values change. When most golden ids change (a first run), the
+        # records' secondary indexes are dropped while those records are rewritten and rebuilt
+        # after; records whose probability alone changes are written after the rebuild.
+        bulk = golden.bulk_write(len(state), moving)
+        with (
+            golden.deferred_indexes(PersonRecord._meta.db_table, keep=("golden_id",))
+            if bulk
+            else nullcontext()
+        ):
+            stats = golden.assign(
+                "people",
+                labels,
+                old,
+                run,
+                probabilities=probabilities,
+                choice=choice,
+                moved_only=bulk,
+            )
+            if progress:
+                progress("golden_ids", 1, 1)
+            golden.survive("people")
+            if progress:
+                progress("survivorship", 1, 1)
+        if bulk:
+            golden.write_remaining_probabilities(PersonRecord._meta.db_table)
         if progress:
-            progress("golden", 1, 1)
+            progress("indexes", 1, 1)
+        stats.update(rows_changed=changing, golden_ids_changed=moving, bulk_write=bulk)
         stats["review_pairs"] = _queue_people_reviews(con, stored, review)
         stats.update(
             records=count,
