@@ -2,13 +2,20 @@
 parallel worker processes, with progress recorded per schema so an interrupted run resumes.
 
 Why not django-tenants' executors as they are: both run Django's whole ``migrate`` command once
-per schema, which loads the migration graph and renders the project state of every applied
-migration (about 300 here) again for each council before applying anything. Every council is at
-the same state, so each worker here renders that state once, keeps it keyed by the set of applied
-migrations, and for each schema only reads what is applied, clones the rendered state and applies
-the plan with Django's own ``MigrationExecutor`` (so atomicity, recording in
-``django_migrations`` and the ``pre_migrate`` signal are Django's). ``post_migrate`` goes to the
-apps the plan migrates (and ``POST_MIGRATE_ALWAYS``), not to every app: see ``_emit_post_migrate``.
+per schema, which loads the migration graph from disk and renders the project state of every
+applied migration (about 300 here) again for each council, then sends ``post_migrate`` to every
+app (about 450 statements) before the next. Every council is at the same state, so each worker
+here does the expensive part once per set of applied migrations (``_plan_for``): the loader's
+graph, the plan, and the rendered project state before and after each operation of the plan.
+For each schema it then reads what is applied (one query), and, in one transaction when every
+migration of the plan is atomic, sends ``pre_migrate``, runs each operation's
+``database_forwards`` with the schema editor in the schema (as Django's ``Migration.apply`` does,
+so RunPython and RunSQL run as they would under ``migrate``), records the migrations in the
+schema's ``django_migrations`` (as ``MigrationExecutor.record_migration``) and sends
+``post_migrate`` to the apps the plan migrates (and ``POST_MIGRATE_ALWAYS``), not to every app:
+see ``_emit_post_migrate``. A test holds the result (tables, columns, indexes, constraints,
+django_migrations, content types, permissions, grants) equal to django-tenants' standard
+executor's.
 
 Each worker process holds one database connection. The outcome of each schema is written to
 ``tenants_fleetmigration`` (public) under the run's *target* (a digest of the code's migration
@@ -19,6 +26,7 @@ up where it stopped. ``manage.py migrate_platform`` (``make migrate``) drives it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import time
@@ -39,8 +47,6 @@ from .models import FleetMigration
 # Held by the process running a fleet migration, so two deploys never migrate at once.
 _FLEET_LOCK = 0x7E1A_0002
 
-# Per worker process: the rendered project state for a set of applied migrations.
-_STATES: dict[frozenset, Any] = {}
 # Connections inherited from the parent over fork: kept referenced (never closed or collected in
 # the child, which would end the parent's session on the shared socket).
 _INHERITED: list = []
@@ -136,6 +142,9 @@ def _run(schemas: list[str], workers: int, target: str):
         for schema in schemas:
             yield _migrate_one(schema, target)
         return
+    # The plan and its rendered states for the first schema's applied migrations, made here
+    # once, are inherited by every worker over fork (instead of each worker making its own).
+    _warm(schemas[0])
     # One connection per worker: the parent's are closed before forking (django-tenants'
     # multiprocessing executor does the same) and each child opens its own.
     connections.close_all()
@@ -143,6 +152,20 @@ def _run(schemas: list[str], workers: int, target: str):
     with context.Pool(processes=workers, initializer=_init_worker) as pool:
         jobs = ((schema, target) for schema in schemas)
         yield from pool.imap_unordered(_migrate_one_star, jobs, chunksize=1)
+
+
+def _warm(schema: str) -> None:
+    """Make the plan for ``schema``'s applied migrations; a failure is left to the schema's own
+    run, where it is reported."""
+    try:
+        connection.set_schema(schema)
+        key = _applied_keys(schema)
+        if key is not None:
+            _plan_for(key)
+    except Exception:
+        _PLANS.clear()
+    finally:
+        connection.set_schema_to_public()
 
 
 def _init_worker() -> None:
@@ -156,15 +179,23 @@ def _migrate_one_star(job):
 
 
 def _record(schema: str, target: str, status: str, applied: int = 0, error: str = "") -> None:
+    """One statement (an upsert on the schema's row): the start of a schema's run sets
+    ``started_at`` and clears ``finished_at``, its end sets ``finished_at``."""
     connection.set_schema_to_public()
     now = timezone.now()
-    defaults = {"target": target, "status": status, "applied": applied, "error": error[:4000]}
-    if status == FleetMigration.Status.RUNNING:
-        defaults["started_at"] = now
-        defaults["finished_at"] = None
-    else:
-        defaults["finished_at"] = now
-    FleetMigration.objects.update_or_create(schema_name=schema, defaults=defaults)
+    running = status == FleetMigration.Status.RUNNING
+    table = FleetMigration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} AS f
+                    (schema_name, target, status, applied, error, started_at, finished_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT (schema_name) DO UPDATE SET target = EXCLUDED.target,
+                    status = EXCLUDED.status, applied = EXCLUDED.applied, error = EXCLUDED.error,
+                    started_at = CASE WHEN %s THEN EXCLUDED.started_at ELSE f.started_at END,
+                    finished_at = EXCLUDED.finished_at""",  # noqa: S608
+            [schema, target, status, applied, error[:4000], now, None if running else now, running],
+        )
 
 
 def _migrate_one(schema: str, target: str) -> tuple[str, int, float, str]:
@@ -191,6 +222,18 @@ def _migrate_one(schema: str, target: str) -> tuple[str, int, float, str]:
 POST_MIGRATE_ALWAYS = ("wagtailsnippets", "wagtailadmin")
 
 
+def _signalled_apps(plan) -> list:
+    """The apps (with models) that the plan migrates, plus ``POST_MIGRATE_ALWAYS``."""
+    from django.apps import apps as global_apps
+
+    labels = {migration.app_label for migration, _backwards in plan} | set(POST_MIGRATE_ALWAYS)
+    return [
+        app_config
+        for app_config in global_apps.get_app_configs()
+        if app_config.models_module is not None and app_config.label in labels
+    ]
+
+
 def _emit_post_migrate(plan) -> None:
     """Django's ``post_migrate``, sent (as ``migrate`` sends it) with the plan, but only to the
     apps the plan migrates plus ``POST_MIGRATE_ALWAYS``. ``migrate`` sends it to every installed
@@ -201,10 +244,7 @@ def _emit_post_migrate(plan) -> None:
     from django.apps import apps as global_apps
     from django.db.models.signals import post_migrate
 
-    labels = {migration.app_label for migration, _backwards in plan} | set(POST_MIGRATE_ALWAYS)
-    for app_config in global_apps.get_app_configs():
-        if app_config.models_module is None or app_config.label not in labels:
-            continue
+    for app_config in _signalled_apps(plan):
         post_migrate.send(
             sender=app_config,
             app_config=app_config,
@@ -216,33 +256,155 @@ def _emit_post_migrate(plan) -> None:
         )
 
 
+# Per worker process: for a set of applied migrations, the plan to the code's leaves with the
+# project state before and after each of its operations, rendered once (see ``_plan_for``).
+_PLANS: dict[frozenset, _Plan | None] = {}
+
+
+@dataclass
+class _Plan:
+    """What applying the code's migrations to a schema at one applied set takes, computed once per
+    worker: the executor (its loader's graph for that set), the plan, and for each migration its
+    operations with the rendered project states before and after each."""
+
+    executor: Any
+    plan: list
+    steps: list  # [(migration, [(operation, from_state, to_state), ...]), ...]
+    start: Any  # the project state before the plan (pre_migrate's apps)
+
+    @property
+    def atomic(self) -> bool:
+        return all(migration.atomic for migration, _ops in self.steps)
+
+
+def _applied_keys(schema: str) -> frozenset | None:
+    """The schema's applied migrations, by one query; ``None`` without a django_migrations."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [f'"{schema}".django_migrations'])
+        if cursor.fetchone()[0] is None:
+            return None
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')  # noqa: S608
+        return frozenset(cursor.fetchall())
+
+
+def _plan_for(key: frozenset) -> _Plan | None:
+    """The plan for a schema whose applied migrations are ``key`` (the connection is in that
+    schema), built once per worker: the loader reads the graph from disk and the project state of
+    every applied migration (about 300) is rendered here, not per council."""
+    from django.core.management.sql import emit_pre_migrate_signal
+
+    if key in _PLANS:
+        return _PLANS[key]
+    if len(_PLANS) > 8:
+        _PLANS.clear()
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        _PLANS[key] = None
+        return None
+    if any(backwards for _migration, backwards in plan):
+        raise RuntimeError("the fleet applies migrations forwards only; this plan goes backwards")
+    state = executor._create_project_state(with_applied_migrations=True)  # type: ignore[attr-defined]
+    state.apps  # noqa: B018 (render once: the expensive part)
+    # Receivers may add operations to the plan's migrations (contenttypes adds a
+    # RenameContentType after each RenameModel): sent once here, on the plan the states are built
+    # from; each council then gets pre_migrate on a copy (see _pre_migrate).
+    emit_pre_migrate_signal(0, False, connection.alias, apps=state.apps, plan=plan)
+    start = state
+    steps = []
+    for migration, _backwards in plan:
+        operations = []
+        for operation in migration.operations:
+            after = state.clone()
+            operation.state_forwards(migration.app_label, after)
+            after.apps  # noqa: B018
+            operations.append((operation, state, after))
+            state = after
+        steps.append((migration, operations))
+    _PLANS[key] = _Plan(executor=executor, plan=plan, steps=steps, start=start)
+    return _PLANS[key]
+
+
+def _pre_migrate(entry: _Plan) -> None:
+    """Django's ``pre_migrate`` for one council, to the apps ``post_migrate`` goes to (see
+    ``_emit_post_migrate``; its receivers here are contenttypes', which edits the plan, and
+    Wagtail's, which disconnects its reference-index handlers until ``post_migrate``), on copies
+    of the plan's migrations: a receiver that edits operations edits the copies (the originals
+    were edited once, in ``_plan_for``, where ``pre_migrate`` went to every app). Sent to all ~50
+    apps, Wagtail's receiver alone took about 0.1 s per council."""
+    import copy
+
+    from django.db.models.signals import pre_migrate
+
+    plan = []
+    for migration, backwards in entry.plan:
+        duplicate = copy.copy(migration)
+        duplicate.operations = list(migration.operations)
+        plan.append((duplicate, backwards))
+    for app_config in _signalled_apps(entry.plan):
+        pre_migrate.send(
+            sender=app_config,
+            app_config=app_config,
+            verbosity=0,
+            interactive=False,
+            using=connection.alias,
+            apps=entry.start.apps,
+            plan=plan,
+        )
+
+
+def _apply_plan(entry: _Plan) -> None:
+    """Run the plan's operations in the current schema with the states rendered once, as
+    Django's ``Migration.apply`` and ``MigrationExecutor.apply_migration`` do (a schema editor per
+    migration, atomic as the migration says; the migration recorded in the schema's
+    django_migrations once its deferred SQL has run)."""
+    from django.db import transaction
+
+    for migration, operations in entry.steps:
+        with connection.schema_editor(atomic=migration.atomic) as editor:
+            for operation, before, after in operations:
+                atomic_operation = operation.atomic or (
+                    migration.atomic and operation.atomic is not False
+                )
+                if not editor.atomic_migration and atomic_operation:
+                    with transaction.atomic(connection.alias):
+                        operation.database_forwards(migration.app_label, editor, before, after)
+                else:
+                    operation.database_forwards(migration.app_label, editor, before, after)
+        entry.executor.record_migration(migration)
+    if entry.executor.loader.replacements:
+        entry.executor.check_replacements()
+
+
 def apply_migrations(schema: str) -> int:
     """Apply the pending migrations of ``schema`` (in this process's connection); return how
-    many were applied."""
-    from django.core.management.sql import emit_pre_migrate_signal
+    many were applied. The plan and its states come from ``_plan_for`` (once per worker for
+    every schema at the same applied set); per schema this is one query for what is applied,
+    the operations' SQL, the django_migrations rows and the signals. When every migration in the
+    plan is atomic (the usual case) the schema's whole migration, signals included, is one
+    transaction: a failure leaves the schema as it was."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
     from django.db.migrations.recorder import MigrationRecorder
 
-    # As django-tenants does: the schema's own django_migrations, never public's.
-    connection.set_schema(schema, include_public=False)
-    MigrationRecorder(connection).ensure_schema()
-    connection.set_schema(schema)
     try:
-        executor = MigrationExecutor(connection)
-        targets = executor.loader.graph.leaf_nodes()
-        plan = executor.migration_plan(targets)
-        if not plan:
+        connection.set_schema(schema)
+        key = _applied_keys(schema)
+        if key is None:
+            # As django-tenants does: the schema's own django_migrations, never public's.
+            connection.set_schema(schema, include_public=False)
+            MigrationRecorder(connection).ensure_schema()
+            connection.set_schema(schema)
+            key = _applied_keys(schema) or frozenset()
+        entry = _plan_for(key)
+        if entry is None:
             return 0
-        key = frozenset(executor.loader.applied_migrations)
-        state = _STATES.get(key)
-        if state is None:
-            _STATES.clear()
-            state = executor._create_project_state(with_applied_migrations=True)  # type: ignore[attr-defined]
-            state.apps  # noqa: B018 (render once: the expensive part)
-            _STATES[key] = state
-        pre_state = state.clone()
-        emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps, plan=plan)
-        executor.migrate(targets, plan=plan, state=pre_state)
-        _emit_post_migrate(plan)
-        return len(plan)
+        ContentType.objects.clear_cache()  # its cache is per database, not per schema
+        with transaction.atomic() if entry.atomic else contextlib.nullcontext():
+            _pre_migrate(entry)
+            _apply_plan(entry)
+            _emit_post_migrate(entry.plan)
+        return len(entry.plan)
     finally:
+        ContentType.objects.clear_cache()
         connection.set_schema_to_public()

@@ -92,6 +92,11 @@ def test_fleet_migrates_in_workers_and_resumes_after_a_failing_council(
         assert rows[one].applied == rows[three].applied == 1
         assert rows[two].status == FleetMigration.Status.FAILED
         assert "already exists" in rows[two].error
+        # The failed council is left as it was: its migration not recorded (one transaction).
+        assert not _sql(
+            f'SELECT 1 FROM "{two}".django_migrations WHERE app = %s AND name = %s',  # noqa: S608
+            [APP, NAME],
+        )
         assert {rows[s].target for s in (one, two, three)} == {target}
         # Councils already at the code's migrations are done with nothing applied.
         assert rows["c_alphaford"].status == FleetMigration.Status.DONE
@@ -181,3 +186,123 @@ def test_fleet_leaves_content_types_permissions_and_grants_as_a_full_migrate_doe
     with schema_context(schema):
         ContentType.objects.clear_cache()
         assert _auth_state() == before
+
+
+def _take_back(schema):
+    """The council one migration behind, as before a release that adds it: its table, its
+    django_migrations row, and what post_migrate made for it (content type, permissions and the
+    groups' grants of them)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    _sql(f'DROP TABLE "{schema}".{TABLE}')
+    _sql(
+        f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s',  # noqa: S608
+        [APP, NAME],
+    )
+    with schema_context(schema):
+        ContentType.objects.filter(app_label=APP, model="pendingauditentry").delete()
+        ContentType.objects.clear_cache()
+
+
+def _catalogue(schema):
+    """The schema's structure from pg_catalog: tables, columns (type, null, default), indexes
+    (definition) and constraints (definition), with the schema's name taken out."""
+
+    def strip(text):
+        return (text or "").replace(f'"{schema}".', "").replace(f"{schema}.", "")
+
+    columns = _sql(
+        """SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                  pg_get_expr(d.adbin, d.adrelid), a.attidentity
+           FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+           WHERE n.nspname = %s AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped""",
+        [schema],
+    )
+    indexes = _sql(
+        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s", [schema]
+    )
+    constraints = _sql(
+        """SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid), k.condeferrable,
+                  k.condeferred
+           FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+           JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = %s""",
+        [schema],
+    )
+    return (
+        {(t, col, typ, nn, strip(default), ident) for t, col, typ, nn, default, ident in columns},
+        {(t, name, strip(definition)) for t, name, definition in indexes},
+        {(t, name, kind, strip(d), x, y) for t, name, kind, d, x, y in constraints},
+    )
+
+
+@pytest.mark.django_db
+def test_fleet_path_gives_the_schema_and_rows_of_django_tenants_standard_migrate(
+    council_a, council_b
+):
+    """Council A migrated by the fleet (the plan and states rendered once, the operations run by
+    the schema editor in the council), council B by django-tenants' standard executor (Django's
+    whole ``migrate`` command in the schema): the same tables, columns, indexes and constraints,
+    the same django_migrations, content types, permissions and group grants."""
+    from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+    from django_tenants.migration_executors import get_executor
+
+    from tenants.fleet import migrate_fleet
+
+    a, b = council_a.schema_name, council_b.schema_name
+    assert _catalogue(a) == _catalogue(b)  # both copies of the template to start with
+    for schema in (a, b):
+        _take_back(schema)
+    assert not _has_table(a) and _catalogue(a) == _catalogue(b)
+
+    result = migrate_fleet([a], workers=0)
+    assert result.ok and result.migrated == {a: 1}
+    parser = MigrateSchemasCommand().create_parser("manage.py", "migrate_schemas")
+    options = vars(parser.parse_args(["--noinput", "--verbosity", "0", "--skip-checks"]))
+    get_executor("standard")([], options).run_migrations(tenants=[b])
+    connection.set_schema_to_public()
+
+    assert _has_table(a) and _has_table(b)
+    assert _catalogue(a) == _catalogue(b)
+    migrations = {}
+    for schema in (a, b):
+        migrations[schema] = set(_sql(f'SELECT app, name FROM "{schema}".django_migrations'))  # noqa: S608
+    assert migrations[a] == migrations[b] and (APP, NAME) in migrations[a]
+    states = {}
+    for schema in (a, b):
+        with schema_context(schema):
+            from django.contrib.contenttypes.models import ContentType
+
+            ContentType.objects.clear_cache()
+            states[schema] = _auth_state()
+    assert (APP, "pendingauditentry") in states[a][0]
+    assert states[a] == states[b]
+
+
+@pytest.mark.django_db
+def test_fleet_renders_the_plan_once_for_councils_at_the_same_migrations(council_a, council_b):
+    """The second council at the same applied migrations reuses the first one's plan and rendered
+    states (no new loader, no new state); each council's failure is its own."""
+    from tenants import fleet
+
+    a, b = council_a.schema_name, council_b.schema_name
+    for schema in (a, b):
+        _take_back(schema)
+    fleet._PLANS.clear()
+    built = []
+    original = fleet.MigrationExecutor
+
+    class Counting(original):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    fleet.MigrationExecutor = Counting
+    try:
+        result = fleet.migrate_fleet([a, b], workers=0)
+    finally:
+        fleet.MigrationExecutor = original
+    assert result.ok and result.migrated == {a: 1, b: 1}
+    assert len(built) == 1 and len(fleet._PLANS) == 1
+    assert _has_table(a) and _has_table(b)
