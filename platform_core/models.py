@@ -51,7 +51,13 @@ class JobRun(models.Model):
 
 
 # Imported here, not at the top: the events app's models module defines its council tables too.
-from platform_core.events.models import OutboxEventBase, ProcessedEventBase  # noqa: E402
+from platform_core.events.models import (  # noqa: E402
+    OutboxEventBase,
+    ProcessedEventBase,
+    WebhookAttemptBase,
+    WebhookDeliveryBase,
+    WebhookEndpointBase,
+)
 
 
 class PlatformOutboxEvent(OutboxEventBase):
@@ -59,7 +65,8 @@ class PlatformOutboxEvent(OutboxEventBase):
     deleted; a benchmark publication), written in the public schema in the transaction of the
     change, about one council (``council``: its schema name, kept after the council is gone).
     Relayed by the same relay as the councils' outboxes (``platform_core.events.relay`` picks
-    this table in the public schema) to internal handlers only: no webhook subscribes to it."""
+    this table in the public schema) to internal handlers and to the platform staff's webhook
+    endpoints (``PlatformWebhookEndpoint``)."""
 
     council = models.CharField(max_length=63)
 
@@ -82,6 +89,54 @@ class PlatformProcessedEvent(ProcessedEventBase):
         constraints = [
             models.UniqueConstraint(fields=["handler", "event_id"], name="platform_processed_once")
         ]
+
+
+class PlatformWebhookEndpoint(WebhookEndpointBase):
+    """An HTTPS endpoint platform staff subscribed (in the console) to platform event types.
+    The columns and the delivery code are the councils' (``events.WebhookEndpoint``); the table
+    is in the public schema, where no council's administrators can reach it."""
+
+    scope = "platform"
+
+    class Meta:
+        ordering = ["id"]
+
+
+class PlatformWebhookDelivery(WebhookDeliveryBase):
+    """One platform event to one platform endpoint (as ``events.WebhookDelivery``)."""
+
+    endpoint = models.ForeignKey(
+        PlatformWebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        PlatformOutboxEvent, on_delete=models.CASCADE, related_name="deliveries"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="platform_delivery_once")
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="platform_delivery_due"),
+            models.Index(fields=["endpoint", "subject", "event"], name="platform_delivery_order"),
+            models.Index(
+                fields=["event", "id"],
+                condition=models.Q(status="pending"),
+                name="platform_delivery_pending",
+            ),
+        ]
+
+
+class PlatformWebhookAttempt(WebhookAttemptBase):
+    """One HTTP attempt of a platform delivery (as ``events.WebhookAttempt``)."""
+
+    delivery = models.ForeignKey(
+        PlatformWebhookDelivery, on_delete=models.CASCADE, related_name="log"
+    )
+
+    class Meta:
+        ordering = ["-id"]
 
 
 class CouncilFeature(models.Model):

@@ -71,9 +71,12 @@ class ProcessedEvent(ProcessedEventBase):
         ]
 
 
-class WebhookEndpoint(models.Model):
-    """An HTTPS endpoint a council administrator subscribed to some event types. Deliveries are
-    signed with ``secret`` (and, during a rotation's overlap window, ``previous_secret`` too)."""
+class WebhookEndpointBase(models.Model):
+    """The columns of an HTTPS endpoint subscribed to some event types: a council's
+    ``WebhookEndpoint`` (its schema) and the platform's ``PlatformWebhookEndpoint`` (public
+    schema, ``platform_core.models``) share them and the delivery code (``webhooks``).
+    Deliveries are signed with ``secret`` (and, during a rotation's overlap window,
+    ``previous_secret`` too)."""
 
     url = models.URLField(max_length=500)
     description = models.CharField(max_length=200, blank=True)
@@ -87,32 +90,23 @@ class WebhookEndpoint(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=150, blank=True)
-    # Blank: the council's own endpoint (its administrators'). Otherwise the id of the provider
-    # organisation (commissioning.providers) whose account subscribed it: it receives only the
-    # event types whose catalogue schema has an ``x-audience`` ("providers": every provider;
-    # "organization": only events whose ``data.organization`` is this organisation).
-    organization = models.CharField(max_length=64, blank=True, default="", db_index=True)
+
+    # The catalogue scope ("council" or "platform") of the types this kind of endpoint takes.
+    scope = "council"
 
     class Meta:
+        abstract = True
         ordering = ["id"]
 
     def __str__(self):
         return self.url
 
     def receives(self, event) -> bool:
-        """Whether this endpoint may receive ``event`` (an OutboxEvent) at all, its types
-        aside: a provider's endpoint only its own organisation's events and those addressed to
-        every provider."""
-        if not self.organization:
-            return True
+        """Whether this endpoint may receive ``event`` at all, its types aside: only events of
+        its own scope."""
         from .registry import event_type
 
-        audience = event_type(event.type).audience
-        if audience == "providers":
-            return True
-        if audience == "organization":
-            return str((event.data or {}).get("organization", "")) == self.organization
-        return False
+        return event_type(event.type).scope == self.scope
 
     def signing_secrets(self, now=None) -> list[str]:
         """The secrets a delivery is signed with now: the current one, and the previous one
@@ -130,19 +124,47 @@ class WebhookEndpoint(models.Model):
         return secrets
 
 
-class WebhookDelivery(models.Model):
+class WebhookEndpoint(WebhookEndpointBase):
+    """An HTTPS endpoint a council administrator (or a provider account) subscribed to some of
+    the council's event types."""
+
+    # Blank: the council's own endpoint (its administrators'). Otherwise the id of the provider
+    # organisation (commissioning.providers) whose account subscribed it: it receives only the
+    # event types whose catalogue schema has an ``x-audience`` ("providers": every provider;
+    # "organization": only events whose ``data.organization`` is this organisation).
+    organization = models.CharField(max_length=64, blank=True, default="", db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def receives(self, event) -> bool:
+        """Whether this endpoint may receive ``event`` (an OutboxEvent) at all, its types
+        aside: council events only, and a provider's endpoint only its own organisation's
+        events and those addressed to every provider."""
+        if not super().receives(event):
+            return False
+        if not self.organization:
+            return True
+        from .registry import event_type
+
+        audience = event_type(event.type).audience
+        if audience == "providers":
+            return True
+        if audience == "organization":
+            return str((event.data or {}).get("organization", "")) == self.organization
+        return False
+
+
+class WebhookDeliveryBase(models.Model):
     """One event to one endpoint: retried with backoff until delivered or, after the retry
-    window (24 hours), dead-lettered; staff can replay it."""
+    window (24 hours), dead-lettered; staff can replay it. Concrete models add ``endpoint``
+    and ``event`` (council: ``WebhookDelivery``; platform: ``PlatformWebhookDelivery``)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         DELIVERED = "delivered", "Delivered"
         DEAD = "dead", "Dead letter"
 
-    endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
     subject = models.CharField(max_length=200)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -152,6 +174,20 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.event_id} -> {self.endpoint_id} ({self.status})"  # type: ignore[attr-defined]
+
+
+class WebhookDelivery(WebhookDeliveryBase):
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
 
     class Meta:
         ordering = ["-id"]
@@ -169,15 +205,11 @@ class WebhookDelivery(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.event_id} -> {self.endpoint_id} ({self.status})"
 
-
-class WebhookAttempt(models.Model):
+class WebhookAttemptBase(models.Model):
     """Every HTTP attempt of a delivery: when, the answer's status (none when no answer came),
-    how long it took and what went wrong."""
+    how long it took and what went wrong. Concrete models add ``delivery``."""
 
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
     attempted_at = models.DateTimeField()
     status_code = models.PositiveIntegerField(null=True, blank=True)
     latency_ms = models.PositiveIntegerField(default=0)
@@ -185,7 +217,15 @@ class WebhookAttempt(models.Model):
     error = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.delivery_id} {self.status_code or self.error}"
+        return f"{self.delivery_id} {self.status_code or self.error}"  # type: ignore[attr-defined]
+
+
+class WebhookAttempt(WebhookAttemptBase):
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
+
+    class Meta:
+        ordering = ["-id"]

@@ -14,7 +14,8 @@
   exponential backoff and jitter; after ``EVENTS_MAX_ATTEMPTS`` it is dead-lettered.
 - Platform events: in the public schema the same code relays the platform outbox
   (``platform_core.models.PlatformOutboxEvent``, ``PlatformProcessedEvent``) to internal
-  handlers; there is no webhook fan-out there (no endpoint subscribes to platform events).
+  handlers and fans out to the platform staff's webhook endpoints (``webhooks.tables``: the
+  public schema's endpoint and delivery tables).
 """
 
 import logging
@@ -93,7 +94,7 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
     row (platform_core/events/tests/test_relay_statements.py holds these counts)."""
     errors: dict[int, list[str]] = {event.pk: [] for event in batch}
     outbox, processed = _tables()
-    endpoints = [] if _platform() else subscribed_endpoints()
+    endpoints = subscribed_endpoints()  # the council's, or in public the platform's
     fanned = [e for e in batch if any(e.type in ep.event_types for ep in endpoints)]
     if fanned:
         try:

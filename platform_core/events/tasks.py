@@ -5,13 +5,13 @@ import logging
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 
 from platform_core.celery import app
-from platform_core.db import connection
 
 log = logging.getLogger(__name__)
 
 
 def _relay_here() -> dict:
-    """The current schema's outbox (internal handlers, webhook fan-out) one batch at a time,
+    """The current schema's outbox (internal handlers, webhook fan-out; in the public schema
+    the platform's outbox and the platform staff's endpoints) one batch at a time,
     each batch's webhook deliveries sent before the next batch is read: an event waits for
     its own batch, not for the whole backlog."""
     from django.conf import settings
@@ -22,15 +22,6 @@ def _relay_here() -> dict:
 
     release_wake()  # before reading: a commit from now on queues a run of its own
     batch = int(getattr(settings, "EVENTS_RELAY_BATCH", 100))
-    if connection.schema_name == get_public_schema_name():
-        # The platform outbox: internal handlers only (no webhook endpoint in public).
-        totals = {"delivered": 0, "failed": 0}
-        while True:
-            outbox = relay_pending(limit=batch)
-            for key in ("delivered", "failed"):
-                totals[key] += outbox[key]
-            if not any(outbox.values()):
-                return totals
     totals = {"delivered": 0, "failed": 0}
     webhooks = {"delivered": 0, "failed": 0}
     while True:

@@ -2,6 +2,12 @@
 delivered event out to the subscribed endpoints of the same council (every table here is in the
 council's schema, so another council's endpoints never see it) and sends the deliveries.
 
+The same code serves the platform: in the public schema every function here works on the
+platform staff's tables (``platform_core.models.PlatformWebhookEndpoint``,
+``PlatformWebhookDelivery``, ``PlatformWebhookAttempt``), which take platform event types
+only, as the relay picks the platform outbox there (``tables``). A council's schema has only
+its own tables and council types; the public schema only the platform's and platform types.
+
 Delivery (``deliver_due``), run by the relay task after the outbox:
 - due deliveries are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` (two workers never send
   one delivery at once) and sent concurrently (``WEBHOOKS_CONCURRENCY``), in event order per
@@ -15,7 +21,8 @@ Delivery (``deliver_due``), run by the relay task after the outbox:
 - at-least-once: a worker killed mid-send leaves the row locked by a transaction that rolls
   back, so the delivery is sent again; receivers de-duplicate on the event ``id``.
 - an endpoint whose attempts keep failing (``WEBHOOKS_DISABLE_AFTER_FAILURES`` in a row) is
-  disabled and the council's administrators are emailed.
+  disabled and the council's administrators (a platform endpoint: the platform staff who may
+  manage platform webhooks) are emailed.
 """
 
 import json
@@ -30,8 +37,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
-from platform_core.audit.log import append as audit
 from platform_core.errors import Refused
 
 from . import signing, transport
@@ -49,21 +56,71 @@ def _setting(name: str, default):
     return type(default)(getattr(settings, name, default))
 
 
+def _platform() -> bool:
+    from platform_core.db import connection
+
+    return connection.schema_name == get_public_schema_name()
+
+
+def tables():
+    """The endpoint, delivery and attempt models of the current schema: a council's, or in the
+    public schema the platform's."""
+    if _platform():
+        from platform_core.models import (
+            PlatformWebhookAttempt,
+            PlatformWebhookDelivery,
+            PlatformWebhookEndpoint,
+        )
+
+        return PlatformWebhookEndpoint, PlatformWebhookDelivery, PlatformWebhookAttempt
+    return WebhookEndpoint, WebhookDelivery, WebhookAttempt
+
+
+def audit(action: str, obj, *, actor, detail) -> None:
+    """A council's changes go to its hash-chained audit log; the platform's (public schema, no
+    audit log there) to Django's admin log (``LogEntry``, by the staff member who acted) and the
+    application log. Inside the caller's transaction either way."""
+    if not _platform():
+        from platform_core.audit.log import append
+
+        append(action, obj, actor=actor, detail=detail)
+        return
+    log.info("%s %s %s by %s: %s", action, obj._meta.label_lower, obj.pk, actor, detail)
+    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    if user_id is None:
+        return  # the system (automatic disabling): recorded on the endpoint and in the log
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    LogEntry.objects.create(
+        user_id=user_id,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action_flag=CHANGE,
+        change_message=f"{action} {json.dumps(detail, cls=DjangoJSONEncoder)}"[:4000],
+    )
+
+
 # --- Subscriptions (actions) ----------------------------------------------------------------
 
 
 def _clean_types(event_types, organization: str = "") -> list[str]:
     if not isinstance(event_types, list | tuple) or not event_types:
         raise ValueError("Choose at least one event type.")
+    scope = tables()[0].scope
     cleaned = []
     for name in event_types:
         try:
             found = event_type(str(name))
         except LookupError:
             raise ValueError(f"{name!r} is not an event type in the catalogue.") from None
-        if found.scope != "council":
+        if found.scope != scope:
             raise ValueError(
                 f"{name!r} is a platform event: no council or provider endpoint can subscribe."
+                if scope == "council"
+                else f"{name!r} is a council event: platform endpoints take platform events only."
             )
         if organization and not found.audience:
             raise ValueError(f"{name!r} is not an event type providers can subscribe to.")
@@ -76,16 +133,23 @@ def create_endpoint(
     actor, *, url: str, event_types, description: str = "", organization: str = ""
 ) -> WebhookEndpoint:
     """Subscribe ``url`` to ``event_types`` (ValueError naming the problem for bad input);
-    ``organization``: the provider organisation subscribing (only provider event types)."""
+    ``organization``: the provider organisation subscribing (only provider event types). In
+    the public schema: a platform endpoint (platform types, no organisation)."""
     transport.check_url(url)
+    model = tables()[0]
+    fields = {}
+    if organization:
+        if model is not WebhookEndpoint:
+            raise ValueError("Platform endpoints belong to no provider organisation.")
+        fields["organization"] = str(organization)
     with transaction.atomic():
-        endpoint = WebhookEndpoint.objects.create(
+        endpoint = model.objects.create(
             url=url,
             description=description,
-            organization=str(organization or ""),
             event_types=_clean_types(event_types, str(organization or "")),
             secret=signing.new_secret(),
             created_by=_actor_name(actor),
+            **fields,
         )
         audit(
             "events.webhook.created",
@@ -101,9 +165,11 @@ def update_endpoint(actor, endpoint: WebhookEndpoint, **changes) -> WebhookEndpo
     if "url" in changes:
         transport.check_url(changes["url"])
     if "event_types" in changes:
-        changes["event_types"] = _clean_types(changes["event_types"], endpoint.organization)
+        changes["event_types"] = _clean_types(
+            changes["event_types"], getattr(endpoint, "organization", "")
+        )
     with transaction.atomic():
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint = tables()[0].objects.select_for_update().get(pk=endpoint.pk)
         for name in ("url", "description", "event_types"):
             if name in changes:
                 setattr(endpoint, name, changes[name])
@@ -137,7 +203,7 @@ def rotate_secret(actor, endpoint: WebhookEndpoint, overlap_hours: float | None 
     if overlap_hours is None:
         overlap_hours = _setting("WEBHOOKS_SECRET_OVERLAP_HOURS", 24.0)
     with transaction.atomic():
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint = tables()[0].objects.select_for_update().get(pk=endpoint.pk)
         endpoint.previous_secret = endpoint.secret
         endpoint.previous_secret_expires_at = timezone.now() + timedelta(hours=overlap_hours)
         endpoint.secret = signing.new_secret()
@@ -154,7 +220,7 @@ def rotate_secret(actor, endpoint: WebhookEndpoint, overlap_hours: float | None 
 def replay_delivery(actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a dead-lettered delivery again (a fresh retry window)."""
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery = tables()[1].objects.select_for_update().get(pk=delivery.pk)
         if delivery.status != WebhookDelivery.Status.DEAD:
             raise Refused("Only a dead-lettered delivery can be replayed.")
         now = timezone.now()
@@ -197,8 +263,9 @@ def _window() -> timedelta:
 
 
 def subscribed_endpoints() -> list[WebhookEndpoint]:
-    """The council's active endpoints (one query; the relay asks once per batch)."""
-    return list(WebhookEndpoint.objects.filter(active=True))
+    """The council's (in public: the platform's) active endpoints (one query; the relay asks
+    once per batch)."""
+    return list(tables()[0].objects.filter(active=True))
 
 
 def fan_out(event: OutboxEvent) -> int:
@@ -214,8 +281,9 @@ def fan_out_many(events: list[OutboxEvent], endpoints: list[WebhookEndpoint] | N
         endpoints = subscribed_endpoints()
     now = timezone.now()
     window = _window()
+    model = tables()[1]
     deliveries = [
-        WebhookDelivery(
+        model(
             endpoint=e,
             event=event,
             subject=event.subject,
@@ -227,7 +295,7 @@ def fan_out_many(events: list[OutboxEvent], endpoints: list[WebhookEndpoint] | N
         if event.type in e.event_types and e.receives(event)
     ]
     if deliveries:
-        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        model.objects.bulk_create(deliveries, ignore_conflicts=True)
     return len(deliveries)
 
 
@@ -244,14 +312,15 @@ def backoff(attempts: int) -> timedelta:
 
 def _claimable():
     now = timezone.now()
-    earlier_pending = WebhookDelivery.objects.filter(
+    model = tables()[1]
+    earlier_pending = model.objects.filter(
         endpoint=OuterRef("endpoint"),
         subject=OuterRef("subject"),
         event__lt=OuterRef("event"),
         status=WebhookDelivery.Status.PENDING,
     )
     return (
-        WebhookDelivery.objects.filter(
+        model.objects.filter(
             status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__active=True
         )
         .exclude(Exists(earlier_pending))
@@ -278,7 +347,7 @@ def _send(item):
 
 
 def deliver_due(limit: int | None = None) -> dict:
-    """Send the current council's due deliveries, one batch per transaction, until none is
+    """Send the current council's (in public: the platform's) due deliveries, one batch per transaction, until none is
     left (or ``limit`` were tried). Returns counts."""
     batch_size = _setting("WEBHOOKS_BATCH", 100)
     threads = max(1, _setting("WEBHOOKS_CONCURRENCY", 8))
@@ -320,9 +389,10 @@ def deliver_due(limit: int | None = None) -> dict:
 
 def _record(batch: list[WebhookDelivery], outcomes: list) -> None:
     now = timezone.now()
-    WebhookAttempt.objects.bulk_create(
+    attempt = tables()[2]
+    attempt.objects.bulk_create(
         [
-            WebhookAttempt(
+            attempt(
                 delivery=d,
                 attempted_at=now,
                 status_code=o.status_code,
@@ -368,7 +438,7 @@ def _record(batch: list[WebhookDelivery], outcomes: list) -> None:
         if d.endpoint_id in succeeded - set(failures) and d.endpoint.consecutive_failures
     }
     if reset:
-        WebhookEndpoint.objects.filter(pk__in=reset).exclude(consecutive_failures=0).update(
+        tables()[0].objects.filter(pk__in=reset).exclude(consecutive_failures=0).update(
             consecutive_failures=0
         )
     for endpoint_id, failed in failures.items():
@@ -395,7 +465,7 @@ def _update_deliveries(batch: list[WebhookDelivery]) -> None:
     from django.db import connection
 
     qn = connection.ops.quote_name
-    table = qn(WebhookDelivery._meta.db_table)
+    table = qn(tables()[1]._meta.db_table)
     row = "(%s::bigint, " + ", ".join(f"%s::{kind}" for _, kind in _RESULT_COLUMNS) + ")"
     names = ", ".join(qn(name) for name, _ in _RESULT_COLUMNS)
     assignments = ", ".join(f"{qn(name)} = v.{qn(name)}" for name, _ in _RESULT_COLUMNS)
@@ -416,7 +486,7 @@ def _update_deliveries(batch: list[WebhookDelivery]) -> None:
 
 
 def _count_failures(endpoint_id: int, failed: int, *, reset_first: bool) -> None:
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint = tables()[0].objects.select_for_update().get(pk=endpoint_id)
     endpoint.consecutive_failures = (0 if reset_first else endpoint.consecutive_failures) + failed
     threshold = _setting("WEBHOOKS_DISABLE_AFTER_FAILURES", 50)
     disable = endpoint.active and endpoint.consecutive_failures >= threshold
@@ -446,10 +516,49 @@ def council_admin_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
+PLATFORM_WEBHOOK_PERM = ("platform_core", "change_platformwebhookendpoint")
+
+
+def platform_staff_emails() -> list[str]:
+    """Active platform staff who may manage the platform's webhooks (the permission, directly
+    or through a group, or superusers)."""
+    app_label, codename = PLATFORM_WEBHOOK_PERM
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    users = users.filter(
+        Q(is_superuser=True)
+        | Q(
+            user_permissions__codename=codename,
+            user_permissions__content_type__app_label=app_label,
+        )
+        | Q(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
 def notify_disabled(endpoint: WebhookEndpoint) -> None:
-    """Email the council's administrators that an endpoint was disabled (never raises)."""
+    """Email the council's administrators (a platform endpoint: the platform staff who manage
+    webhooks) that an endpoint was disabled (never raises)."""
     from platform_core.db import connection
 
+    if _platform():
+        try:
+            send_mail(
+                subject="A platform webhook endpoint was disabled",
+                message=(
+                    f"The platform webhook endpoint {endpoint.url} was disabled: "
+                    f"{endpoint.disabled_reason}\n\nDeliveries already queued for it wait until "
+                    "it is enabled again in the console (Webhooks); events emitted while it is "
+                    "disabled are not sent to it. Dead-lettered deliveries can be replayed there."
+                ),
+                from_email=None,
+                recipient_list=platform_staff_emails(),
+            )
+        except Exception:
+            log.exception("webhooks: could not email the notice for endpoint %s", endpoint.pk)
+        return
     recipients = council_admin_emails()
     if not recipients:
         log.warning("webhooks: endpoint %s disabled; no administrator to tell", endpoint.pk)

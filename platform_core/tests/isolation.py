@@ -1,5 +1,6 @@
 """The kernel's council-domain routes (health, media, whoami, API schema) for the isolation probe,
-and the console's platform-events page (platform domain, read-only for everyone).
+the console's platform-events page (platform domain, read-only for everyone) and the console's
+platform webhooks (platform staff's endpoints, their deliveries and dead letters).
 
 Media: council B's staff and an anonymous visitor on B's domain ask for council A's public file
 (an image rendition, the only thing /media/ serves) by name; the answer must be the one for a
@@ -15,7 +16,11 @@ def probe_objects(w) -> None:
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
-    from platform_core.models import PlatformOutboxEvent
+    from platform_core.models import (
+        PlatformOutboxEvent,
+        PlatformWebhookDelivery,
+        PlatformWebhookEndpoint,
+    )
 
     with schema_context("public"):
         now = timezone.now()
@@ -28,6 +33,22 @@ def probe_objects(w) -> None:
             next_attempt_at=now,
             status=PlatformOutboxEvent.Status.DELIVERED,
             data={"reason": MARKER},
+        )
+        w.platform_webhook = PlatformWebhookEndpoint.objects.create(
+            url="https://hooks.example/probe",
+            description=MARKER,
+            event_types=["tenants.council.suspended"],
+            secret="probe-secret",
+        )
+        w.platform_delivery = PlatformWebhookDelivery.objects.create(
+            endpoint=w.platform_webhook,
+            event=w.platform_event,
+            subject=w.platform_event.subject,
+            status=PlatformWebhookDelivery.Status.DEAD,
+            attempts=3,
+            next_attempt_at=now,
+            retry_until=now,
+            last_error=MARKER,
         )
 
 
@@ -79,9 +100,58 @@ def _platform_events() -> list[Seed]:
     ]
 
 
+def _platform_webhooks() -> list[Seed]:
+    endpoint = lambda w: {"pk": w.platform_webhook.pk}  # noqa: E731
+    delivery = lambda w: {"pk": w.platform_delivery.pk}  # noqa: E731
+    return [
+        Seed(
+            "console-webhook-add",
+            urlconf="public",
+            body={
+                "POST": {
+                    "url": "https://hooks.example/probe-new",
+                    "event_types": ["tenants.council.deleted"],
+                }
+            },
+            reason="the form to subscribe a platform endpoint: platform staff only",
+        ),
+        Seed("console-webhook", kwargs=endpoint, urlconf="public"),
+        Seed(
+            "console-webhook-rotate",
+            kwargs=endpoint,
+            urlconf="public",
+            body={"POST": {"rotate-overlap_hours": "1"}},
+        ),
+        Seed(
+            "console-webhook-state",
+            kwargs=endpoint,
+            urlconf="public",
+            body={"POST": {"state-active": "off"}},
+        ),
+        Seed("console-webhook-delivery", kwargs=delivery, urlconf="public"),
+        Seed(
+            "console-webhook-replay",
+            kwargs=delivery,
+            urlconf="public",
+            body={"POST": {}},
+        ),
+        Seed(
+            "console-webhook-dead",
+            urlconf="public",
+            reason="the platform's dead-lettered webhook deliveries, for platform staff only",
+        ),
+        Seed(
+            "console-webhooks",
+            urlconf="public",
+            reason="the platform's webhook endpoints, for platform staff only",
+        ),
+    ]
+
+
 def probe_seeds() -> list[Seed]:
     return [
         *_platform_events(),
+        *_platform_webhooks(),
         Seed(
             "media",
             kwargs=lambda w: {"name": w.rendition.file.name},  # public media: renditions only

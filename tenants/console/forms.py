@@ -182,3 +182,77 @@ class FeatureForm(forms.Form):
         self.fields["feature"].choices = [("", "Choose a feature")] + [  # type: ignore[attr-defined]
             (f.key, f.label) for f in features.features()
         ]
+
+
+def platform_event_type_choices() -> list[tuple[str, str]]:
+    """The catalogue's platform types (their newest version), the only ones a platform endpoint
+    may take: council events stay in their councils."""
+    from platform_core.events.registry import catalogue
+
+    latest = {t.type: t for t in catalogue() if t.scope == "platform"}
+    return [(name, name) for name in sorted(latest)]
+
+
+class PlatformWebhookForm(forms.Form):
+    url = forms.CharField(
+        label="Endpoint URL",
+        max_length=500,
+        help_text="An https:// address on the public internet. Every delivery is signed.",
+        error_messages={"required": "Enter the endpoint URL"},
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        max_length=200,
+        required=False,
+        help_text="Who runs the receiver and what it is for.",
+    )
+    event_types = forms.MultipleChoiceField(
+        label="Event types",
+        error_messages={
+            "required": "Choose at least one event type",
+            "invalid_choice": "%(value)s is not a platform event type",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = self.fields["event_types"]
+        assert isinstance(types, forms.MultipleChoiceField)
+        types.choices = platform_event_type_choices()
+
+    def clean_url(self):
+        from platform_core.events import transport
+
+        url = self.cleaned_data["url"].strip()
+        try:
+            transport.check_url(url)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
+
+
+class RotateSecretForm(forms.Form):
+    overlap_hours = forms.IntegerField(
+        label="Hours the old secret still signs",
+        min_value=0,
+        max_value=168,
+        initial=24,
+        help_text="From 0 to 168 (a week). Deliveries carry both signatures meanwhile, so the "
+        "receiver can switch to the new secret without missing one.",
+        error_messages={
+            "required": "Enter how many hours the old secret still signs",
+            "invalid": "Enter a whole number of hours",
+            "min_value": "Enter 0 hours or more",
+            "max_value": "Enter 168 hours (a week) or fewer",
+        },
+    )
+
+
+class EndpointActiveForm(forms.Form):
+    active = forms.ChoiceField(
+        choices=[("on", "Enable"), ("off", "Disable")],
+        error_messages={
+            "required": "Say whether to enable or disable the endpoint",
+            "invalid_choice": "Say whether to enable or disable the endpoint (on or off)",
+        },
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import exports, features, lifecycle, otp, tasks, views
+from . import exports, features, lifecycle, otp, tasks, views, webhooks
 
 urlpatterns = [
     path("", views.council_overview, name="console-overview"),
@@ -38,4 +38,20 @@ urlpatterns = [
     path("requests/", views.council_requests, name="console-requests"),
     path("requests/<int:pk>/decide/", views.council_request_decide, name="console-request-decide"),
     path("data/", views.platform_data, name="console-data"),
+    path("webhooks/", webhooks.webhook_list, name="console-webhooks"),
+    path("webhooks/add/", webhooks.webhook_add, name="console-webhook-add"),
+    path("webhooks/dead-letters/", webhooks.dead_letters, name="console-webhook-dead"),
+    path("webhooks/<int:pk>/", webhooks.webhook_detail, name="console-webhook"),
+    path("webhooks/<int:pk>/rotate/", webhooks.webhook_rotate, name="console-webhook-rotate"),
+    path("webhooks/<int:pk>/state/", webhooks.webhook_active, name="console-webhook-state"),
+    path(
+        "webhooks/deliveries/<int:pk>/",
+        webhooks.delivery_detail,
+        name="console-webhook-delivery",
+    ),
+    path(
+        "webhooks/deliveries/<int:pk>/replay/",
+        webhooks.delivery_replay,
+        name="console-webhook-replay",
+    ),
 ]
