@@ -30,6 +30,7 @@ import logging
 import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -46,7 +47,14 @@ from .models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoin
 from .outbox import as_cloudevent
 from .registry import event_type
 
+if TYPE_CHECKING:
+    from platform_core.models import PlatformWebhookDelivery, PlatformWebhookEndpoint
+
 log = logging.getLogger(__name__)
+
+# A council's endpoint or delivery, or the platform's (the same columns; ``tables``).
+Endpoint: TypeAlias = "WebhookEndpoint | PlatformWebhookEndpoint"
+Delivery: TypeAlias = "WebhookDelivery | PlatformWebhookDelivery"
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 ADMIN_GROUP = "Council administrators"
@@ -131,7 +139,7 @@ def _clean_types(event_types, organization: str = "") -> list[str]:
 
 def create_endpoint(
     actor, *, url: str, event_types, description: str = "", organization: str = ""
-) -> WebhookEndpoint:
+) -> Endpoint:
     """Subscribe ``url`` to ``event_types`` (ValueError naming the problem for bad input);
     ``organization``: the provider organisation subscribing (only provider event types). In
     the public schema: a platform endpoint (platform types, no organisation)."""
@@ -160,7 +168,7 @@ def create_endpoint(
     return endpoint
 
 
-def update_endpoint(actor, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
+def update_endpoint(actor, endpoint: Endpoint, **changes) -> Endpoint:
     """Change url, description, event_types or active. Re-enabling resets the failure count."""
     if "url" in changes:
         transport.check_url(changes["url"])
@@ -191,13 +199,13 @@ def update_endpoint(actor, endpoint: WebhookEndpoint, **changes) -> WebhookEndpo
     return endpoint
 
 
-def delete_endpoint(actor, endpoint: WebhookEndpoint) -> None:
+def delete_endpoint(actor, endpoint: Endpoint) -> None:
     with transaction.atomic():
         audit("events.webhook.deleted", endpoint, actor=actor, detail={"url": endpoint.url})
         endpoint.delete()
 
 
-def rotate_secret(actor, endpoint: WebhookEndpoint, overlap_hours: float | None = None):
+def rotate_secret(actor, endpoint: Endpoint, overlap_hours: float | None = None):
     """A new secret; the old one still signs (a second ``v1``) for the overlap window, so the
     receiver can switch without losing a delivery."""
     if overlap_hours is None:
@@ -217,7 +225,7 @@ def rotate_secret(actor, endpoint: WebhookEndpoint, overlap_hours: float | None 
     return endpoint
 
 
-def replay_delivery(actor, delivery: WebhookDelivery) -> WebhookDelivery:
+def replay_delivery(actor, delivery: Delivery) -> Delivery:
     """Send a dead-lettered delivery again (a fresh retry window)."""
     with transaction.atomic():
         delivery = tables()[1].objects.select_for_update().get(pk=delivery.pk)
@@ -262,7 +270,7 @@ def _window() -> timedelta:
     return timedelta(hours=_setting("WEBHOOKS_RETRY_WINDOW_HOURS", 24.0))
 
 
-def subscribed_endpoints() -> list[WebhookEndpoint]:
+def subscribed_endpoints() -> list[Endpoint]:
     """The council's (in public: the platform's) active endpoints (one query; the relay asks
     once per batch)."""
     return list(tables()[0].objects.filter(active=True))
@@ -274,7 +282,7 @@ def fan_out(event: OutboxEvent) -> int:
     return fan_out_many([event])
 
 
-def fan_out_many(events: list[OutboxEvent], endpoints: list[WebhookEndpoint] | None = None) -> int:
+def fan_out_many(events: list[OutboxEvent], endpoints: list[Endpoint] | None = None) -> int:
     """``fan_out`` for a batch of events in one insert (``endpoints``: the active endpoints,
     when the caller already has them). Returns how many deliveries match."""
     if endpoints is None:
@@ -328,7 +336,7 @@ def _claimable():
     )
 
 
-def request_for(delivery: WebhookDelivery, now=None) -> tuple[bytes, dict[str, str]]:
+def request_for(delivery: Delivery, now=None) -> tuple[bytes, dict[str, str]]:
     """The body and headers of one attempt."""
     cloudevent = as_cloudevent(delivery.event)
     body = json.dumps(cloudevent, separators=(",", ":"), sort_keys=True).encode()
@@ -387,7 +395,7 @@ def deliver_due(limit: int | None = None) -> dict:
     return counts
 
 
-def _record(batch: list[WebhookDelivery], outcomes: list) -> None:
+def _record(batch: list[Delivery], outcomes: list) -> None:
     now = timezone.now()
     attempt = tables()[2]
     attempt.objects.bulk_create(
@@ -456,7 +464,7 @@ _RESULT_COLUMNS = (
 )
 
 
-def _update_deliveries(batch: list[WebhookDelivery]) -> None:
+def _update_deliveries(batch: list[Delivery]) -> None:
     """Write a batch's results in ONE statement, ``UPDATE ... FROM (VALUES ...)`` (Django's
     ``bulk_update`` builds a ``CASE WHEN`` per column over the whole batch: 8 s of a 12 s
     webhook step in the benchmark's profile)."""
@@ -538,7 +546,7 @@ def platform_staff_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def notify_disabled(endpoint: WebhookEndpoint) -> None:
+def notify_disabled(endpoint: Endpoint) -> None:
     """Email the council's administrators (a platform endpoint: the platform staff who manage
     webhooks) that an endpoint was disabled (never raises)."""
     from platform_core.db import connection
