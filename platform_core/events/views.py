@@ -26,7 +26,7 @@ def catalogue_page(request):
                 "description": t.description,
                 "subject": t.schema.get("x-subject", ""),
                 "scope": t.scope,
-                "audience": "Platform staff's endpoints only (platform event)"
+                "audience": "Platform staff endpoints only (platform event)"
                 if t.scope == "platform"
                 else AUDIENCES.get(t.audience, t.audience),
                 "dataschema": t.dataschema,

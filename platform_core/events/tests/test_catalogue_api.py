@@ -66,6 +66,6 @@ def test_the_catalogue_page_lists_every_type_and_version(platform_host, council_
     )
     assert "tenants.council.suspended" not in council_part.split('id="council-events"', 1)[1]
     assert "commissioning.bid.decided" in council_part
-    assert "Platform staff's endpoints only (platform event)" in platform_part
+    assert "Platform staff endpoints only (platform event)" in platform_part
     # Council domains do not serve it (their /events/ is the council site's own page, if any).
     assert "tenants.council.suspended" not in anon_client_a.get("/events/").content.decode()
