@@ -1,6 +1,6 @@
 """Odd input and the wrong people, on the screens and APIs added with markets, commissions,
 ledgers, funding and participation, 360Giving, records search, master data and subject access,
-provider webhooks and the console (export, restore, delete, failed tasks).
+provider webhooks and the console (export, restore, delete, failed tasks, platform webhooks).
 
 The probe's cases (tests/isolation/probe.py) for those routes, with council A's objects and the
 valid bodies their seeds give, are sent again by A's own staff with one thing wrong at a time:
@@ -56,7 +56,7 @@ AREAS = {
         "/api/v1/records/",
         "/api/v1/masterdata/",
     ),
-    "public": ("/console/councils/", "/console/exports/", "/console/tasks/"),
+    "public": ("/console/councils/", "/console/exports/", "/console/tasks/", "/console/webhooks/"),
 }
 LONG = "x" * 10_000
 PATH_VALUES = {
