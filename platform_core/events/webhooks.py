@@ -552,6 +552,10 @@ def notify_disabled(endpoint: Endpoint) -> None:
     from platform_core.db import connection
 
     if _platform():
+        staff = platform_staff_emails()
+        if not staff:
+            log.warning("webhooks: platform endpoint %s disabled; no staff to tell", endpoint.pk)
+            return
         try:
             send_mail(
                 subject="A platform webhook endpoint was disabled",
@@ -562,7 +566,7 @@ def notify_disabled(endpoint: Endpoint) -> None:
                     "disabled are not sent to it. Dead-lettered deliveries can be replayed there."
                 ),
                 from_email=None,
-                recipient_list=platform_staff_emails(),
+                recipient_list=staff,
             )
         except Exception:
             log.exception("webhooks: could not email the notice for endpoint %s", endpoint.pk)
