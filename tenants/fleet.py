@@ -256,6 +256,11 @@ def _emit_post_migrate(plan) -> None:
         )
 
 
+# Plans with more operations than this are applied by Django's executor from the state rendered
+# once (a schema far behind, such as a warm-pool schema made releases ago), not with a rendered
+# state per operation.
+MAX_RENDERED_OPERATIONS = 60
+
 # Per worker process: for a set of applied migrations, the plan to the code's leaves with the
 # project state before and after each of its operations, rendered once (see ``_plan_for``).
 _PLANS: dict[frozenset, _Plan | None] = {}
@@ -269,12 +274,14 @@ class _Plan:
 
     executor: Any
     plan: list
-    steps: list  # [(migration, [(operation, from_state, to_state), ...]), ...]
+    # [(migration, [(operation, from_state, to_state), ...]), ...]; None: too long a plan to
+    # render per operation (see MAX_RENDERED_OPERATIONS), applied by Django's executor.
+    steps: list | None
     start: Any  # the project state before the plan (pre_migrate's apps)
 
     @property
     def atomic(self) -> bool:
-        return all(migration.atomic for migration, _ops in self.steps)
+        return all(migration.atomic for migration, _backwards in self.plan)
 
 
 def _applied_keys(schema: str) -> frozenset | None:
@@ -311,6 +318,11 @@ def _plan_for(key: frozenset) -> _Plan | None:
     # from; each council then gets pre_migrate on a copy (see _pre_migrate).
     emit_pre_migrate_signal(0, False, connection.alias, apps=state.apps, plan=plan)
     start = state
+    if sum(len(migration.operations) for migration, _backwards in plan) > MAX_RENDERED_OPERATIONS:
+        # A schema far behind (hundreds of operations): one rendered state per operation would
+        # cost more than it saves; Django's executor carries one state forwards instead.
+        _PLANS[key] = _Plan(executor=executor, plan=plan, steps=None, start=start)
+        return _PLANS[key]
     steps = []
     for migration, _backwards in plan:
         operations = []
@@ -360,7 +372,15 @@ def _apply_plan(entry: _Plan) -> None:
     django_migrations once its deferred SQL has run)."""
     from django.db import transaction
 
+    if entry.steps is None:
+        entry.executor.migrate(
+            entry.executor.loader.graph.leaf_nodes(),
+            plan=entry.plan,
+            state=entry.start.clone(),
+        )
+        return
     for migration, operations in entry.steps:
+        recorded = False
         with connection.schema_editor(atomic=migration.atomic) as editor:
             for operation, before, after in operations:
                 atomic_operation = operation.atomic or (
@@ -371,7 +391,11 @@ def _apply_plan(entry: _Plan) -> None:
                         operation.database_forwards(migration.app_label, editor, before, after)
                 else:
                     operation.database_forwards(migration.app_label, editor, before, after)
-        entry.executor.record_migration(migration)
+            if not editor.deferred_sql:
+                entry.executor.record_migration(migration)
+                recorded = True
+        if not recorded:
+            entry.executor.record_migration(migration)
     if entry.executor.loader.replacements:
         entry.executor.check_replacements()
 

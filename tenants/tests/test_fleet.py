@@ -306,3 +306,24 @@ def test_fleet_renders_the_plan_once_for_councils_at_the_same_migrations(council
     assert result.ok and result.migrated == {a: 1, b: 1}
     assert len(built) == 1 and len(fleet._PLANS) == 1
     assert _has_table(a) and _has_table(b)
+
+
+@pytest.mark.django_db
+def test_fleet_applies_a_long_plan_with_djangos_executor(council_a, monkeypatch):
+    """A plan longer than MAX_RENDERED_OPERATIONS (a schema far behind) is applied by Django's
+    executor from the state rendered once, with the same outcome."""
+    from tenants import fleet
+
+    schema = council_a.schema_name
+    _take_back(schema)
+    fleet._PLANS.clear()
+    monkeypatch.setattr(fleet, "MAX_RENDERED_OPERATIONS", 0)
+    result = fleet.migrate_fleet([schema], workers=0)
+    assert result.ok and result.migrated == {schema: 1}
+    assert [entry.steps for entry in fleet._PLANS.values()] == [None]
+    assert _has_table(schema)
+    assert _sql(
+        f'SELECT 1 FROM "{schema}".django_migrations WHERE app = %s AND name = %s',  # noqa: S608
+        [APP, NAME],
+    )
+    fleet._PLANS.clear()
