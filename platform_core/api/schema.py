@@ -3,6 +3,11 @@
 - ``exclude_internal_endpoints`` (preprocessing): Wagtail's admin API (/admin/api/...) is the
   admin's private plumbing, not part of the council's API, and the schema views describe
   nothing.
+- ``exclude_switched_off_features`` (preprocessing): a council's document (its /api/schema/,
+  generated per request in its schema) leaves out the endpoints of the optional features that
+  are off for that council (``platform_core.features``): those answer 404, so the document
+  must not promise them. The platform domain's document and ``manage.py spectacular`` (no
+  council) describe every endpoint.
 - ``document_the_platform`` (postprocessing): every operation lists its error responses with
   the one envelope (``ErrorResponse``), and a ``default`` response of that shape; operations are
   tagged by resource ("records: holds") and carry a description. operationIds are
@@ -60,6 +65,27 @@ def exclude_internal_endpoints(endpoints, **kwargs):
         for path, pattern, method, callback in endpoints
         if not path.startswith("/admin/") and not path.rstrip("/").endswith("/schema")
     ]
+
+
+def exclude_switched_off_features(endpoints, **kwargs):
+    from django_tenants.utils import get_public_schema_name
+
+    from platform_core import features
+    from platform_core.db import connection
+
+    schema = connection.schema_name
+    if schema == get_public_schema_name():
+        return endpoints
+    state = features.states(schema)
+    off = tuple(
+        prefix
+        for feature in features.features()
+        if not state.get(feature.key, feature.default)
+        for prefix in feature.paths
+    )
+    if not off:
+        return endpoints
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(off)]
 
 
 def _resource(path: str) -> tuple[str, list[str]]:

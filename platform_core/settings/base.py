@@ -523,7 +523,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # operationIds and tags are read from the path after this prefix ("records_holds_list").
     "SCHEMA_PATH_PREFIX": r"/(platform/)?api/v1",
-    "PREPROCESSING_HOOKS": ["platform_core.api.schema.exclude_internal_endpoints"],
+    "PREPROCESSING_HOOKS": [
+        "platform_core.api.schema.exclude_internal_endpoints",
+        "platform_core.api.schema.exclude_switched_off_features",
+    ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "platform_core.api.schema.document_the_platform",
