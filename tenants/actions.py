@@ -207,14 +207,13 @@ def provision_council(
             _tenants_clone_new_schema(council.schema_name)
         with schema_context(council.schema_name):
             url = personalise_council(council, admin_email)
+        # The platform event tenants.council.provisioned is written with the council: its
+        # handlers (tenants/event_handlers.py) queue what follows the commit, the AFTER_COMMIT
+        # steps and, with ``notify``, the welcome email (PENDING, written with the council's
+        # row, is its marker). Nothing is sent within the caller's request, and a broker that
+        # is down at the commit loses neither: the event waits in the outbox for the relay.
         record_event(council, CouncilEvent.Kind.PROVISIONED, actor, reason, method=method)
-        schedule_after_commit_steps(council)
     log.info("council.provisioned", council=council.slug, schema=council.schema_name, method=method)
-    if notify:
-        # Only once the council is committed, and a failure to send never undoes it (or turns the
-        # caller's answer into a 500): it is recorded on the council for the console to show
-        # (PENDING was written with the council's row).
-        transaction.on_commit(lambda: _send_welcome(council, admin_email, url))
     return ProvisionedCouncil(
         council=council, admin_email=admin_email, set_password_url=url, method=method
     )
@@ -264,7 +263,7 @@ def personalise_council(council: Council, admin_email: str) -> str:
     """Per-council rows after the copy: each app's COUNCIL provisioning steps (site hostname and
     name, home page), then the first administrator. Runs in the council's schema. Returns the
     first administrator's set-password link. What a council can do without in its first
-    seconds is an AFTER_COMMIT step (``schedule_after_commit_steps``)."""
+    seconds is an AFTER_COMMIT step (``queue_after_commit_steps``)."""
     provisioning.run(provisioning.COUNCIL, council)
     return create_council_admin(council, admin_email, group_names=["Council administrators"])
 
@@ -296,17 +295,17 @@ def create_council_admin(council: Council, email: str, groups=(), group_names=()
     return set_password_url(user, council_domain(council.slug), "/admin/password_reset/confirm")
 
 
-def schedule_after_commit_steps(council: Council) -> None:
-    """After the provisioning commits: a task runs the AFTER_COMMIT steps in the council's
-    schema (``tenants.personalise_council``). A lost enqueue or a failed task leaves the
-    template's generic rows, which are complete; ``run_after_commit_steps`` can run again."""
+def queue_after_commit_steps(council: Council) -> bool:
+    """Queue the task that runs the AFTER_COMMIT steps in the council's schema
+    (``tenants.personalise_council``); False when no app has such a step. Called by the handler
+    of the council's provisioned event, so a failed enqueue (raised) is retried by the relay; a
+    failed task leaves the template's generic rows, which are complete, and can run again."""
     if not provisioning.steps(provisioning.AFTER_COMMIT):
-        return
-    from platform_core.tasks import enqueue_on_commit
-
+        return False
     from .tasks import personalise_council as task
 
-    enqueue_on_commit(task, council.pk)
+    task.apply_async(args=(council.pk,))
+    return True
 
 
 def run_after_commit_steps(council: Council) -> None:
@@ -322,20 +321,25 @@ def set_password_url(user, domain: str, prefix: str) -> str:
     return council_url(domain, f"{prefix}/{uid}/{token}/")
 
 
+def _mail_welcome(council: Council, email: str, url: str) -> None:
+    """Email one administrator their set-password link (raises when it cannot be sent)."""
+    send_mail(
+        subject=f"Your Council Platform workspace for {council.name} is ready",
+        message=(
+            f"{council.name} now has its workspace at {council.site_url()}.\n\n"
+            f"Set your password to sign in: {url}\n\nThe link works once and expires in "
+            f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
 def _send_welcome(council: Council, email: str, url: str) -> bool:
-    """Email the first administrator their set-password link. Never raises: the outcome is
+    """Email the administrator their set-password link. Never raises: the outcome is
     recorded on the council (``admin_invitation``) and logged."""
     try:
-        send_mail(
-            subject=f"Your Council Platform workspace for {council.name} is ready",
-            message=(
-                f"{council.name} now has its workspace at {council.site_url()}.\n\n"
-                f"Set your password to sign in: {url}\n\nThe link works once and expires in "
-                f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days."
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+        _mail_welcome(council, email, url)
     except Exception as exc:  # any failure to send (SMTP, DNS, a bad header) is reported
         log.exception("council.invitation_failed", council=council.slug)
         _set_invitation(council, Council.Invitation.FAILED, f"{type(exc).__name__}: {exc}")
@@ -353,10 +357,9 @@ def _set_invitation(council: Council, status: str, error: str = "") -> None:
     )
 
 
-def send_admin_invitation(council: Council) -> list[str]:
-    """Email a new set-password link to each administrator of the council who has not set a
-    password yet (the console's "Email a new set-password link"). Returns the addresses written
-    to; the outcome is recorded on the council like the first invitation."""
+def _waiting_admin_links(council: Council) -> dict[str, str]:
+    """``{email: set-password link}`` of the council's administrators who have no password yet
+    (fresh links: a link is a one-use token, never stored or carried in a task's arguments)."""
     User = get_user_model()
     with schema_context(council.schema_name):
         waiting = [
@@ -364,7 +367,7 @@ def send_admin_invitation(council: Council) -> list[str]:
             for user in User.objects.filter(is_superuser=True, is_active=True, last_login=None)
             if not user.has_usable_password() and user.email
         ]
-        links = {
+        return {
             user.email: set_password_url(
                 user,
                 council.primary_domain or council_domain(council.slug),
@@ -372,6 +375,64 @@ def send_admin_invitation(council: Council) -> list[str]:
             )
             for user in waiting
         }
+
+
+# pg_advisory_xact_lock(WELCOME_LOCK, council id): one welcome email at a time per council.
+WELCOME_LOCK = 0x77656C63  # "welc"
+
+
+def send_welcome(council_id: int, *, final: bool = True) -> str:
+    """The welcome email of a newly provisioned council (the task ``tenants.send_welcome_email``).
+
+    Idempotent, at most one welcome per council: under a transaction-scoped advisory lock on
+    the council, it sends only while the council's ``admin_invitation`` is PENDING (set with the
+    council's row when provisioning was asked to notify), and marks it SENT in the same
+    transaction. A duplicate delivery waits for the lock, then finds SENT and sends nothing; a
+    worker that dies before the commit leaves PENDING, and the redelivered task sends it then.
+    A failure to send raises (the task retries with backoff) and is noted on the council; on
+    the ``final`` attempt it marks the council FAILED instead (the console offers "Email a new
+    set-password link"). Answers "sent", "already" (sent, failed or never asked), "nobody" (no
+    administrator is waiting for a password any more), "gone" or "failed"."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [WELCOME_LOCK, council_id])
+            council = (
+                Council.objects.exclude(schema_name="public")
+                .prefetch_related("domains")
+                .filter(pk=council_id)
+                .first()
+            )
+            if council is None:
+                return "gone"
+            if council.admin_invitation != Council.Invitation.PENDING:
+                return "already"
+            links = _waiting_admin_links(council)
+            if not links:  # e.g. the first administrator set a password from the command's link
+                _set_invitation(council, Council.Invitation.NOT_SENT)
+                return "nobody"
+            for email, url in links.items():
+                _mail_welcome(council, email, url)
+            _set_invitation(council, Council.Invitation.SENT)
+    except Exception as exc:  # any failure to send (SMTP, DNS, a bad header)
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        pending = Council.objects.filter(pk=council_id, admin_invitation=Council.Invitation.PENDING)
+        if final:
+            log.exception("council.invitation_failed", council_id=council_id)
+            pending.update(admin_invitation=Council.Invitation.FAILED, admin_invitation_error=error)
+            return "failed"
+        log.warning("council.invitation_retry", council_id=council_id, error=error)
+        pending.update(admin_invitation_error=error)
+        raise
+    log.info("council.invitation_sent", council=council.slug)
+    return "sent"
+
+
+def send_admin_invitation(council: Council) -> list[str]:
+    """Email a new set-password link to each administrator of the council who has not set a
+    password yet (the console's "Email a new set-password link"). Returns the addresses written
+    to; the outcome is recorded on the council like the first invitation."""
+    links = _waiting_admin_links(council)
     sent = [email for email, url in links.items() if _send_welcome(council, email, url)]
     return sent
 

@@ -16,15 +16,18 @@ def refill_warm_pool() -> dict:
 
 @app.task(
     name="tenants.personalise_council",
+    acks_late=True,
     autoretry_for=(Exception,),
     retry_backoff=5,
     retry_backoff_max=600,
     max_retries=5,
 )
 def personalise_council(council_id: int) -> str:
-    """A new council's AFTER_COMMIT provisioning steps (starter texts, default metrics), after
-    its provisioning committed (tenants.actions.schedule_after_commit_steps). Idempotent, so a
-    retry or a second delivery changes nothing; a council gone since is left alone."""
+    """A new council's AFTER_COMMIT provisioning steps (starter texts, default metrics), queued
+    by the handler of its ``tenants.council.provisioned`` event once the provisioning committed
+    (tenants/event_handlers.py: a broker down at the commit delays it, never loses it).
+    Idempotent, so a retry or a second delivery changes nothing; a council gone since is left
+    alone."""
     from .actions import run_after_commit_steps
     from .models import Council
 
@@ -34,6 +37,35 @@ def personalise_council(council_id: int) -> str:
             return "gone"
         run_after_commit_steps(council)
     return "done"
+
+
+# The welcome email's retries: 30 s, 1, 2, 4, 8 min, then every 15 min (with jitter), for about
+# two hours of a mail server's outage; then the council is marked FAILED for the console.
+WELCOME_MAX_RETRIES = 12
+
+
+@app.task(
+    name="tenants.send_welcome_email",
+    bind=True,
+    acks_late=True,
+    max_retries=WELCOME_MAX_RETRIES,
+)
+def send_welcome_email(self, council_id: int) -> str:
+    """Email a newly provisioned council's first administrator their set-password link, outside
+    any web request (queued by the handler of the council's provisioned event). At most one per
+    council (tenants.actions.send_welcome: an advisory lock and the PENDING marker); a failure
+    to send is retried with exponential backoff, and the last is recorded on the council."""
+    import random
+
+    from .actions import send_welcome
+
+    final = self.request.retries >= self.max_retries
+    try:
+        with schema_context("public"):
+            return send_welcome(council_id, final=final)
+    except Exception as exc:
+        delay = min(900, 30 * 2**self.request.retries)
+        raise self.retry(exc=exc, countdown=delay / 2 + random.uniform(0, delay / 2)) from exc  # noqa: S311
 
 
 @app.task(name="tenants.build_council_export", time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
