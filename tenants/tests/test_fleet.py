@@ -327,3 +327,46 @@ def test_fleet_applies_a_long_plan_with_djangos_executor(council_a, monkeypatch)
         [APP, NAME],
     )
     fleet._PLANS.clear()
+
+
+@pytest.mark.django_db
+def test_fleet_runs_runpython_and_runsql_in_the_councils_schema(council_a, council_b):
+    """Operations that are not schema changes (RunSQL, RunPython) run through the same path, in
+    each council's own schema with its historical models, and are recorded there."""
+    from django.db import migrations
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.state import ProjectState
+
+    from tenants import fleet
+
+    seen = []
+
+    def forwards(apps, schema_editor):
+        seen.append(schema_editor.connection.schema_name)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("INSERT INTO fleet_probe VALUES (current_schema())")
+
+    migration = migrations.Migration("9999_fleet_probe", APP)
+    migration.operations = [
+        migrations.RunSQL("CREATE TABLE fleet_probe (schema_name text)"),
+        migrations.RunPython(forwards),
+    ]
+    state = ProjectState()
+    entry = fleet._Plan(
+        executor=MigrationExecutor(connection),
+        plan=[(migration, False)],
+        steps=[(migration, [(op, state, state) for op in migration.operations])],
+        start=state,
+    )
+    for council in (council_a, council_b):
+        connection.set_schema(council.schema_name)
+        fleet._apply_plan(entry)
+        connection.set_schema_to_public()
+    for council in (council_a, council_b):
+        schema = council.schema_name
+        assert _sql(f'SELECT schema_name FROM "{schema}".fleet_probe') == [(schema,)]  # noqa: S608
+        assert _sql(
+            f"SELECT 1 FROM \"{schema}\".django_migrations WHERE name = '9999_fleet_probe'"  # noqa: S608
+        )
+    assert seen == [council_a.schema_name, council_b.schema_name]
+    assert not _sql("SELECT to_regclass('public.fleet_probe')")[0][0]
