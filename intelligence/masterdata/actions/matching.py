@@ -191,6 +191,7 @@ def resolve_people(
                 progress("survivorship", 1, 1)
         if bulk:
             golden.write_remaining_probabilities(PersonRecord._meta.db_table)
+            golden.analyze(PersonRecord._meta.db_table, GoldenPerson._meta.db_table)
         if progress:
             progress("indexes", 1, 1)
         stats.update(rows_changed=changing, golden_ids_changed=moving, bulk_write=bulk)

@@ -119,6 +119,16 @@ def test_a_bulk_first_run_gives_the_same_rows_as_writing_in_place_and_keeps_the_
         assert first["golden_ids_changed"] == first["records"]
         bulk = _result()
         assert _structure() == structure
+        # Both tables analysed: the candidate queries are planned on real statistics.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema() "
+                "AND tablename = ANY(%s) AND attname IN ('surname_key', 'surname')",
+                [list(TABLES)],
+            )
+            assert {row[0] for row in cursor.fetchall()} == set(TABLES)
         # A re-run changes nothing here: written in place, and nothing is rewritten.
         again = actions.resolve_people(train=False)
         assert again["bulk_write"] is False and again["rows_changed"] == 0
