@@ -58,3 +58,31 @@ def daily_disposal() -> dict:
         results[council.slug] = batch.pk if batch else None
     results["_at"] = timezone.now().isoformat()
     return results
+
+
+@shared_task(name="records.reconcile_all")
+def reconcile_all() -> dict:
+    """Beat entry (daily): ``reconcile_records --fix`` in every active council, each in its own
+    schema: content and transfer packages no row refers to, older than
+    RECORDS_ORPHAN_GRACE_SECONDS, are deleted and audited; live versions whose content is
+    missing are audited once. One council's failure (its storage unreachable) is logged and the
+    others go on; the next day's run tries it again."""
+    import logging
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tenants.access import each_active_council
+
+    results = {}
+    for council in each_active_council():
+        out = StringIO()
+        try:
+            call_command("reconcile_records", council=council.slug, fix=True, stdout=out)
+        except Exception:
+            logging.getLogger(__name__).exception("records: reconcile failed for %s", council.slug)
+            results[council.slug] = "error"
+            continue
+        lines = out.getvalue().strip().splitlines()
+        results[council.slug] = lines[-1] if lines else ""
+    return results

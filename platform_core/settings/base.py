@@ -623,6 +623,12 @@ CELERY_BEAT_SCHEDULE["records-daily-disposal"] = {
     "task": "records.daily_disposal",
     "schedule": 24 * 60 * 60,
 }
+# Orphaned record content and transfer packages (left by an S3 outage): deleted and audited
+# daily in every council (records.reconcile_all, manage.py reconcile_records --fix).
+CELERY_BEAT_SCHEDULE["records-reconcile-daily"] = {
+    "task": "records.reconcile_all",
+    "schedule": 24 * 60 * 60,
+}
 RECORDS_SEARCH_RANK_WINDOW = int(env("RECORDS_SEARCH_RANK_WINDOW", "2000"))
 
 # --- Intelligence (warehouse and benchmarking pool) --------------------------------------------

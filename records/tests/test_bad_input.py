@@ -93,3 +93,51 @@ def test_orphaned_content_is_found_by_the_reconciliation_command(
     text = out.getvalue()
     assert "records/" + "f" * 32 in text  # content without a row
     assert f"record {record.pk} version 1" in text  # row without its content
+
+
+def test_the_daily_reconcile_deletes_each_councils_old_orphans_and_audits_them_in_it(
+    file_plan_a, council_a, council_b, s3, declare, settings
+):
+    """Beat's records.reconcile_all: in every council, content no row refers to (older than
+    the grace period) is deleted and audited in that council's own log; a live version whose
+    content is missing is audited once; rows are never deleted."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from platform_core.audit.models import AuditEntry
+    from records.tasks import reconcile_all
+
+    settings.RECORDS_ORPHAN_GRACE_SECONDS = 0
+    record = declare(council_a, file_plan_a["minutes"])
+    orphans = {}
+    for council, letter in ((council_a, "a"), (council_b, "b")):
+        with schema_context(council.schema_name):
+            orphans[council.slug] = default_storage.save(
+                "records/" + letter * 32, ContentFile(b"orphan")
+            )
+    with schema_context(council_a.schema_name):
+        lost = RecordVersion.objects.get(record=record)
+        default_storage.delete(lost.storage_key)
+
+    results = reconcile_all()
+    assert "deleted 1 content" in results[council_a.slug]
+    assert "deleted 1 content" in results[council_b.slug]
+    for council in (council_a, council_b):
+        with schema_context(council.schema_name):
+            assert not default_storage.exists(orphans[council.slug])
+            deleted = AuditEntry.objects.filter(action="records.orphan_content_deleted")
+            assert list(deleted.values_list("object_id", flat=True)) == [orphans[council.slug]]
+    with schema_context(council_a.schema_name):
+        assert RecordVersion.objects.filter(pk=lost.pk).exists()
+        assert AuditEntry.objects.filter(action="version.content_missing").count() == 1
+    reconcile_all()  # the next day: nothing more to delete, the missing content not re-audited
+    with schema_context(council_a.schema_name):
+        assert AuditEntry.objects.filter(action="version.content_missing").count() == 1
+
+
+def test_the_daily_reconcile_is_scheduled():
+    from django.conf import settings
+
+    assert settings.CELERY_BEAT_SCHEDULE["records-reconcile-daily"]["task"] == (
+        "records.reconcile_all"
+    )
