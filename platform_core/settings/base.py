@@ -588,6 +588,15 @@ if env("PROMETHEUS_MULTIPROC_DIR"):
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@council-platform.localhost")
+# The SMTP server (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend). EMAIL_TIMEOUT
+# bounds every connect and read: without it a mail server that accepts and never answers holds
+# the sending task (or request) until the Celery time limit.
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = float(env("EMAIL_TIMEOUT", "10"))
 
 # Slugs a council may never take: they collide with platform hosts.
 RESERVED_COUNCIL_SLUGS = {

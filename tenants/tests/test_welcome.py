@@ -214,3 +214,48 @@ def test_a_send_that_fails_before_the_last_attempt_keeps_the_marker_pending(flak
 def test_the_tasks_acknowledge_late():
     assert tasks.send_welcome_email.acks_late and tasks.personalise_council.acks_late
     assert tasks.send_welcome_email.max_retries == tasks.WELCOME_MAX_RETRIES
+
+
+def test_a_mail_server_that_accepts_and_never_answers_fails_the_send_within_the_timeout(
+    settings,
+):
+    """EMAIL_TIMEOUT bounds the SMTP conversation: a server that accepts the connection and
+    says nothing (a hung mail server) fails the send in about that time, and the task's last
+    attempt marks the council FAILED, instead of holding the worker until its time limit."""
+    import threading
+
+    assert settings.EMAIL_TIMEOUT == 10  # the default (platform_core/settings/base.py)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])  # and never a greeting
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", listener.getsockname()[1]
+    settings.EMAIL_TIMEOUT = 1
+    try:
+        council = _provision().council
+        started = time.monotonic()
+        assert actions.send_welcome(council.pk, final=True) == "failed"
+        seconds = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in accepted:
+            conn.close()
+        listener.close()
+    assert accepted and seconds < 10, seconds
+    council.refresh_from_db()
+    assert council.admin_invitation == Council.Invitation.FAILED
+    assert "timed out" in council.admin_invitation_error
