@@ -268,30 +268,37 @@ def request_export(
     return export
 
 
-def _progress_writer(export_id: int) -> Progress:
-    """Progress reaches the console while the export's own transaction is still open: inside a
-    transaction it is written on a second connection (committed at once)."""
+def _progress_writer(job_id: int, model=CouncilExport) -> Progress:
+    """Progress reaches the console while the job's own transaction is still open: inside a
+    transaction it is written on a second connection (committed at once). ``model``: the job's
+    (an export, or a restore's ``CouncilRestore``)."""
 
     def write(percent: int, step: str) -> None:
         progress, text = min(percent, 99), step[:200]
         if not connection.in_atomic_block:
-            CouncilExport.objects.filter(pk=export_id).update(progress=progress, step=text)
+            model.objects.filter(pk=job_id).update(progress=progress, step=text)
             return
-        other: Any = connections.create_connection(DEFAULT_DB_ALIAS)  # django-tenants' wrapper
         try:
-            other.set_schema_to_public()
-            with other.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {CouncilExport._meta.db_table} SET progress = %s, step = %s "  # noqa: S608
-                    "WHERE id = %s",
-                    [progress, text, export_id],
-                )
-        except Exception:  # progress is a courtesy; the export goes on
-            log.warning("council.export_progress_failed", export=export_id, exc_info=True)
-        finally:
-            other.close()
+            _write_elsewhere(model, job_id, progress=progress, step=text)
+        except Exception:  # progress is a courtesy; the job goes on
+            log.warning("council.job_progress_failed", job=job_id, exc_info=True)
 
     return write
+
+
+def _write_elsewhere(model, pk: int, **values) -> None:
+    """UPDATE one row of a public table on a connection of its own (committed at once)."""
+    other: Any = connections.create_connection(DEFAULT_DB_ALIAS)  # django-tenants' wrapper
+    try:
+        other.set_schema_to_public()
+        columns = ", ".join(f"{_q(column)} = %s" for column in values)
+        with other.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_q(model._meta.db_table)} SET {columns} WHERE id = %s",  # noqa: S608
+                [*values.values(), pk],
+            )
+    finally:
+        other.close()
 
 
 def build_export(export_id: int) -> CouncilExport:

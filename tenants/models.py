@@ -282,6 +282,51 @@ class CouncilExport(models.Model):
         return self.file_name.rsplit("/", 1)[-1]
 
 
+class CouncilRestore(models.Model):
+    """One restore of an export's archive as a council, asked for in the console and run by the
+    ``tenants.restore_council_export`` task (tenants/restore.py ``run_restore``), with its
+    progress for the console. Its status makes the task idempotent: a job that is done or
+    failed is left alone when the task is delivered again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Being restored"
+        DONE = "done", "Restored"
+        FAILED = "failed", "Failed"
+
+    export = models.ForeignKey(CouncilExport, on_delete=models.CASCADE, related_name="restores")
+    slug = models.CharField(max_length=40, db_index=True)
+    name = models.CharField(max_length=200, blank=True)
+    gss_code = models.CharField(max_length=9, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    step = models.CharField(max_length=200, blank=True, help_text="What it is doing now.")
+    errors = models.JSONField(
+        default=list, blank=True, help_text="Why it failed: a list of messages."
+    )
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="restores"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    requested_by_name = models.CharField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Restore of export #{self.export_id} as {self.slug} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
 class FailedTask(models.Model):
     """A Celery task that failed (tenants/failures.py records it from Celery's task_failure
     signal), for the console's failed-task view: retried or dismissed there."""

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
+from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
 from platform_core import features, provisioning
@@ -40,16 +41,21 @@ from .export import (
     EXCLUDED_TABLES,
     FORMAT,
     STORAGE_AREAS,
+    Progress,
     _q,
     migration_state,
     schema_tables,
     table_columns,
     walk_storage,
 )
-from .models import Council, CouncilEvent, Domain
+from .models import Council, CouncilEvent, CouncilExport, CouncilRestore, Domain
 from .template import build_template, template_schema
 
 log = structlog.get_logger(__name__)
+
+
+def _no_progress(percent: int, step: str) -> None:
+    pass
 
 
 class ArchiveError(ValidationError):
@@ -85,8 +91,9 @@ def read_manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
     return manifest
 
 
-def verify_archive(zf: zipfile.ZipFile) -> dict[str, Any]:
+def verify_archive(zf: zipfile.ZipFile, progress: Progress | None = None) -> dict[str, Any]:
     """Check the archive against this release and its own checksums; return its manifest."""
+    progress = progress or _no_progress
     manifest = read_manifest(zf)
     template = template_schema()
     if not schema_exists(template):
@@ -115,12 +122,14 @@ def verify_archive(zf: zipfile.ZipFile) -> dict[str, Any]:
     if unknown := sorted(set(tables) - expected):
         raise ArchiveError(f"The archive has table(s) this release does not: {', '.join(unknown)}.")
     names = set(zf.namelist())
-    for name, table in sorted(tables.items()):
+    for index, (name, table) in enumerate(sorted(tables.items())):
         if table.get("columns") != table_columns(template, name):
             raise ArchiveError(
                 f"The columns of table {name} in the archive differ from this release's."
             )
+        progress(2 + 28 * index // max(len(tables), 1), f"Checking table {name}")
         _check_member(zf, names, table, f"table {name}")
+    progress(30, "Checking files")
     for item in manifest["files"]:
         if item.get("area") not in STORAGE_AREAS:
             raise ArchiveError(
@@ -157,16 +166,19 @@ def restore_council(
     gss_code: str | None = None,
     actor=None,
     reason: str = "",
+    progress: Progress | None = None,
 ) -> Council:
     """Restore an archive (a path or a binary file) as the council ``slug``. ``name`` and
     ``gss_code`` default to the exported council's (give another GSS code while the original
-    council still exists). Raises ``ValidationError`` (``ArchiveError`` for the archive)."""
+    council still exists). Raises ``ValidationError`` (``ArchiveError`` for the archive).
+    ``progress(percent, step)`` is told how far it got."""
+    progress = progress or _no_progress
     try:
         zf = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ArchiveError(f"The file is not a ZIP archive ({exc}).") from None
     with zf:
-        manifest = verify_archive(zf)
+        manifest = verify_archive(zf, progress)
         exported = manifest["council"]
         council = validate_new_council(
             name=name or exported.get("name", ""),
@@ -194,10 +206,13 @@ def restore_council(
                 # The structure only: every table is loaded from the archive. (Copying the
                 # template's rows and then emptying some 170 tables with TRUNCATE took most of a
                 # restore's time on a busy machine: a new file for every table and index.)
+                progress(35, "Creating the schema")
                 cloning.clone_schema(template_schema(), council.schema_name, rows=False)
-                _load_tables(zf, council.schema_name, manifest["tables"])
+                _load_tables(zf, council.schema_name, manifest["tables"], progress)
                 with schema_context(council.schema_name):
+                    progress(80, "Copying files")
                     _copy_files(zf, manifest["files"], written)
+                    progress(95, "Finishing")
                     provisioning.run(provisioning.RESTORE, council)
                     features.restore_council(council.schema_name, manifest.get("features", {}))
                     with connection.cursor() as cursor:  # foreign keys checked now, not at commit
@@ -218,10 +233,13 @@ def restore_council(
     return council
 
 
-def _load_tables(zf: zipfile.ZipFile, schema: str, tables: list[dict]) -> None:
+def _load_tables(
+    zf: zipfile.ZipFile, schema: str, tables: list[dict], progress: Progress = _no_progress
+) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table in tables:
+        for index, table in enumerate(tables):
+            progress(40 + 40 * index // max(len(tables), 1), f"Loading table {table['name']}")
             columns = ", ".join(_q(c) for c in table["columns"])
             with zf.open(table["file"]) as source:
                 with cursor.cursor.copy(
@@ -282,3 +300,142 @@ def _remove_files(schema: str, written: list[tuple[str, str]]) -> None:
                 log.warning(
                     "council.restore_cleanup_failed", schema=schema, file=name, exc_info=True
                 )
+
+
+# --- The console's restores: a job row (CouncilRestore) run by a task -------------------------
+
+
+def request_restore(
+    export: CouncilExport,
+    actor=None,
+    *,
+    slug: str,
+    name: str = "",
+    gss_code: str = "",
+    reason: str = "",
+    enqueue: bool = True,
+) -> CouncilRestore:
+    """Record a restore of ``export``'s archive and enqueue the task that runs it (after
+    commit). What can be told without the archive is checked now (an archive to restore, a free
+    address); the archive itself is checked by the task, before it writes anything."""
+    from . import tasks
+    from .actions import actor_name
+
+    if export.status != CouncilExport.Status.DONE or not export.file_name:
+        raise ValidationError({"export": ["This export has no archive to restore."]})
+    taken = (
+        Council.objects.filter(slug=slug).exists()
+        or Domain.objects.filter(domain=council_domain(slug)).exists()
+    )
+    if taken:
+        raise ValidationError(
+            {"slug": [f"The web address {council_domain(slug)} is already taken; choose another."]}
+        )
+    busy = CouncilRestore.objects.filter(
+        slug=slug, status__in=[CouncilRestore.Status.PENDING, CouncilRestore.Status.RUNNING]
+    ).first()
+    if busy is not None:
+        raise ValidationError(
+            {"slug": [f"Restore #{busy.pk} is already restoring a council as {slug!r}."]}
+        )
+    who, user = actor_name(actor)
+    job = CouncilRestore.objects.create(
+        export=export,
+        slug=slug,
+        name=name,
+        gss_code=gss_code,
+        reason=reason,
+        requested_by=user,
+        requested_by_name=who,
+    )
+    log.info("council.restore_requested", export=export.pk, slug=slug, restore=job.pk)
+    if enqueue:
+        transaction.on_commit(lambda: tasks.restore_council_export.delay(job.pk))
+    return job
+
+
+def run_restore(restore_id: int) -> CouncilRestore:
+    """The task's body. Idempotent: a job that is done or failed is left alone, and two
+    deliveries of one job never run at once (an advisory lock held for the restore's
+    transaction; the second waits, then finds the job done). A job left "running" by a worker
+    that died is run again: its transaction was rolled back, so nothing of it was kept."""
+    from .export import _progress_writer, open_export
+
+    job = CouncilRestore.objects.get(pk=restore_id)
+    if job.finished:
+        return job
+    progress = _progress_writer(restore_id, CouncilRestore)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('tenants.restore'), %s)", [restore_id]
+                )
+            job = CouncilRestore.objects.select_related("export").get(pk=restore_id)
+            if job.finished:  # another delivery finished it while this one waited
+                return job
+            started = timezone.now()
+            _set_running(restore_id, started)
+            export = job.export
+            if export.status != CouncilExport.Status.DONE or not export.file_name:
+                raise ValidationError({"export": ["This export has no archive to restore."]})
+            with open_export(export) as archive:
+                council = restore_council(
+                    archive,
+                    slug=job.slug,
+                    name=job.name,
+                    gss_code=job.gss_code or None,
+                    actor=job.requested_by or job.requested_by_name or None,
+                    reason=job.reason or f"Restored from export #{export.pk}",
+                    progress=progress,
+                )
+            CouncilRestore.objects.filter(pk=restore_id).update(
+                status=CouncilRestore.Status.DONE,
+                progress=100,
+                step="Restored",
+                errors=[],
+                council=council,
+                started_at=started,
+                finished_at=timezone.now(),
+            )
+    except ValidationError as exc:
+        labels = {"name": "Name", "gss_code": "GSS code", "tier": "Tier", "region": "Region"}
+        messages = [
+            f"{labels[field]}: {message}" if field in labels else message
+            for field, errors in exc.message_dict.items()
+            for message in errors
+        ]
+        return _fail_restore(restore_id, messages)
+    except Exception as exc:
+        log.exception("council.restore_failed", restore=restore_id)
+        return _fail_restore(restore_id, [f"{type(exc).__name__}: {exc}"])
+    job.refresh_from_db()
+    return job
+
+
+def _set_running(restore_id: int, started) -> None:
+    """Written on a connection of its own, so the console sees it while the restore's
+    transaction is open."""
+    from .export import _write_elsewhere
+
+    try:
+        _write_elsewhere(
+            CouncilRestore,
+            restore_id,
+            status=CouncilRestore.Status.RUNNING,
+            progress=1,
+            step="Checking the archive",
+            started_at=started,
+        )
+    except Exception:  # a courtesy for the console, like the progress; the restore goes on
+        log.warning("council.restore_progress_failed", restore=restore_id, exc_info=True)
+
+
+def _fail_restore(restore_id: int, messages: list[str]) -> CouncilRestore:
+    now = timezone.now()
+    CouncilRestore.objects.filter(pk=restore_id).update(
+        status=CouncilRestore.Status.FAILED, errors=messages, finished_at=now
+    )
+    CouncilRestore.objects.filter(pk=restore_id, started_at=None).update(started_at=now)
+    log.info("council.restore_refused", restore=restore_id, errors=messages)
+    return CouncilRestore.objects.get(pk=restore_id)

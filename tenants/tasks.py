@@ -77,6 +77,21 @@ def build_council_export(export_id: int) -> str:
         return build_export(export_id).status
 
 
+@app.task(
+    name="tenants.restore_council_export",
+    acks_late=True,
+    time_limit=6 * 3600,
+    soft_time_limit=6 * 3600 - 60,
+)
+def restore_council_export(restore_id: int) -> str:
+    """Restore an export's archive as a council, for the console (tenants.restore.run_restore;
+    idempotent: a restore done or failed is left alone, a second delivery waits for the first)."""
+    from .restore import run_restore
+
+    with schema_context("public"):
+        return run_restore(restore_id).status
+
+
 @app.task(name="tenants.delete_expired_exports")
 def delete_expired_exports() -> int:
     """Delete export archives past COUNCIL_EXPORT_RETENTION_DAYS (hourly, beat)."""

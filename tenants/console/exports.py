@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from .. import export as council_export
-from ..models import CouncilExport
+from ..models import CouncilExport, CouncilRestore
 from .access import access_council, console_view
 from .forms import RestoreForm
 
@@ -55,8 +55,9 @@ def export_detail(request, pk, *, restore_form=None, status=200):
 @require_POST
 @console_view("tenants.view_councilexport", "tenants.add_council")
 def export_restore(request, pk):
-    """Restore the export's archive as a council (checked whole first; nothing half-made)."""
-    from ..restore import restore_council
+    """Ask for the export's archive to be restored as a council: a ``CouncilRestore`` run by a
+    task (the archive is checked whole first; nothing half-made), followed on its own page."""
+    from ..restore import request_restore
 
     export = access_export(pk)
     form = RestoreForm(request.POST, prefix="restore")
@@ -66,21 +67,49 @@ def export_restore(request, pk):
         return export_detail(request, pk, restore_form=form, status=400)
     data = form.cleaned_data
     try:
-        with council_export.open_export(export) as archive:
-            council = restore_council(
-                archive,
-                slug=data["slug"],
-                name=data["name"],
-                gss_code=data["gss_code"] or None,
-                actor=request.user,
-                reason=data["reason"] or f"Restored from export #{export.pk}",
-            )
+        job = request_restore(
+            export,
+            request.user,
+            slug=data["slug"],
+            name=data["name"],
+            gss_code=data["gss_code"],
+            reason=data["reason"],
+        )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return export_detail(request, pk, restore_form=form, status=400)
-    messages.success(request, f"Restored {council.name} at {council.site_url()}.")
-    return redirect("console-council", slug=council.slug)
+    messages.success(request, f"Restore of {export.council_name} as {job.slug} asked for.")
+    return redirect("console-restore", pk=job.pk)
+
+
+def access_restore(pk: int) -> CouncilRestore:
+    found = CouncilRestore.objects.select_related("export", "council").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such restore.")
+    return found
+
+
+@console_view("tenants.view_councilexport", "tenants.add_council")
+def restore_detail(request, pk):
+    """A restore's progress, then its council or why the archive was refused."""
+    return render(request, "console/restore.html", {"restore": access_restore(pk)})
+
+
+@console_view("tenants.view_councilexport", "tenants.add_council")
+def restore_status(request, pk):
+    """The restore's progress as JSON, for the page's script."""
+    job = access_restore(pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "step": job.step,
+            "finished": job.finished,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @console_view("tenants.view_councilexport")

@@ -69,7 +69,7 @@ def probe_objects(w) -> None:
         from django.core.files.base import ContentFile
         from django.core.files.storage import storages
 
-        from tenants.models import CouncilExport, FailedTask
+        from tenants.models import CouncilExport, CouncilRestore, FailedTask
 
         w.failed_tasks = {
             action: FailedTask.objects.create(
@@ -92,6 +92,14 @@ def probe_objects(w) -> None:
                 f"exports/{w.council.slug}/probe.zip", ContentFile(MARKER.encode())
             ),
             size=len(MARKER.encode()),
+        )
+        w.council_restore = CouncilRestore.objects.create(
+            export=w.council_export,
+            slug="probe-restored",
+            reason=MARKER,
+            requested_by_name=MARKER,
+            status=CouncilRestore.Status.FAILED,
+            errors=[f"The archive's manifest.json is missing ({MARKER})."],
         )
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -416,8 +424,13 @@ def console_seeds() -> list[Seed]:
             body={"POST": {"restore-slug": "betaby"}},
             control={"POST": 400},
             control_writes=False,
-            reason="the probe's export of A is not a real archive: the owner's restore is "
-            "refused (400, naming the archive), the same as for every visitor",
+            reason="betaby is taken: the owner's restore is refused at once (400, naming the "
+            "address), and no restore job is recorded",
+        ),
+        Seed(
+            ("console-restore", "console-restore-status"),
+            kwargs=lambda w: {"pk": w.council_restore.pk},
+            urlconf="public",
         ),
         Seed(
             "console-council-delete",

@@ -2,12 +2,13 @@
 with the permission only, recorded in the history), and what others get."""
 
 import io
+import json
 import zipfile
 
 import pytest
 from django.test import Client
 
-from tenants.models import CouncilEvent, CouncilExport
+from tenants.models import CouncilEvent, CouncilExport, CouncilRestore
 
 from .consolehelpers import console_client, platform_user
 
@@ -110,9 +111,11 @@ def restored_storage():
     _empty_storage("c_alphaford_again")
 
 
-def test_restore_from_the_export_page_and_a_bad_slug_is_named(
+def test_restore_from_the_export_page_runs_as_a_task_with_its_progress_and_a_bad_slug_is_named(
     root, council_a, django_capture_on_commit_callbacks, restored_storage
 ):
+    from django_tenants.utils import schema_exists
+
     with django_capture_on_commit_callbacks(execute=True):
         root.post("/console/councils/alphaford/export/")
     export = CouncilExport.objects.get(council=council_a)
@@ -120,17 +123,31 @@ def test_restore_from_the_export_page_and_a_bad_slug_is_named(
     assert "Restore council" in page
     bad = root.post(f"/console/exports/{export.pk}/restore/", {"restore-slug": "betaby"})
     assert bad.status_code == 400 and "already taken" in bad.content.decode()
-    response = root.post(
-        f"/console/exports/{export.pk}/restore/",
-        {"restore-slug": "alphaford-again", "restore-gss_code": "E06000921"},
-    )
+    assert not CouncilRestore.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = root.post(
+            f"/console/exports/{export.pk}/restore/",
+            {"restore-slug": "alphaford-again", "restore-gss_code": "E06000921"},
+        )
+    job = CouncilRestore.objects.get()
     assert response.status_code == 302, response.content.decode().split(
         "govuk-error-summary__list"
     )[-1][:1500]
-    assert response["Location"] == "/console/councils/alphaford-again/"
-    from django_tenants.utils import schema_exists
-
+    assert response["Location"] == f"/console/restores/{job.pk}/"
+    assert job.status == "done" and job.progress == 100 and job.council.slug == "alphaford-again"
     assert schema_exists("c_alphaford_again")
+    body = root.get(response["Location"]).content.decode()
+    assert "Restored Alphaford" in body and 'href="/console/councils/alphaford-again/"' in body
+    status = root.get(f"/console/restores/{job.pk}/status/").json()
+    assert status == {
+        "status": "done",
+        "status_label": "Restored",
+        "progress": 100,
+        "step": "Restored",
+        "finished": True,
+    }
+    again = root.post(f"/console/exports/{export.pk}/restore/", {"restore-slug": "alphaford-again"})
+    assert again.status_code == 400 and "already taken" in again.content.decode()
     viewer = console_client(
         platform_user("exports-only@platform.example", perms=["tenants.view_councilexport"])
     )
@@ -139,3 +156,79 @@ def test_restore_from_the_export_page_and_a_bad_slug_is_named(
         {"restore-slug": "alphaford-third", "restore-gss_code": "E06000922"},
     )
     assert refused.status_code == 403 and not schema_exists("c_alphaford_third")
+    assert viewer.get(f"/console/restores/{job.pk}/").status_code == 403
+    assert root.get("/console/restores/999999/").status_code == 404
+
+
+def test_the_console_enqueues_the_restore_and_shows_its_progress(
+    root, council_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    from tenants import tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        root.post("/console/councils/alphaford/export/")
+    export = CouncilExport.objects.get(council=council_a)
+    sent = []
+    monkeypatch.setattr(tasks.restore_council_export, "delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = root.post(
+            f"/console/exports/{export.pk}/restore/",
+            {"restore-slug": "alphaford-later", "restore-gss_code": "E06000923"},
+        )
+    job = CouncilRestore.objects.get()
+    assert response.status_code == 302 and sent == [job.pk]
+    assert job.status == "pending" and job.requested_by_name == "root@platform.example"
+    busy = root.post(f"/console/exports/{export.pk}/restore/", {"restore-slug": "alphaford-later"})
+    assert busy.status_code == 400 and "already restoring" in busy.content.decode()
+    CouncilRestore.objects.filter(pk=job.pk).update(
+        status="running", progress=42, step="Loading table cms_page"
+    )
+    body = root.get(f"/console/restores/{job.pk}/").content.decode()
+    assert 'id="export-bar" max="100" value="42"' in body and "Loading table cms_page" in body
+    assert f'data-status-url="/console/restores/{job.pk}/status/"' in body
+    status = root.get(f"/console/restores/{job.pk}/status/").json()
+    assert status["progress"] == 42 and not status["finished"]
+
+
+def test_a_refused_archive_shows_its_errors_and_writes_nothing(
+    root, council_a, django_capture_on_commit_callbacks, restored_storage
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django_tenants.utils import schema_context, schema_exists
+
+    from tenants.export import walk_storage
+    from tenants.models import Council
+
+    with django_capture_on_commit_callbacks(execute=True):
+        root.post("/console/councils/alphaford/export/")
+    export = CouncilExport.objects.get(council=council_a)
+    with schema_context("public"):  # the stored archive is changed: a table's rows differ
+        storage = storages["default"]
+        with storage.open(export.file_name, "rb") as stored:
+            original = zipfile.ZipFile(io.BytesIO(stored.read()))
+        member = json.loads(original.read("manifest.json"))["tables"][0]["file"]
+        changed = io.BytesIO()
+        with zipfile.ZipFile(changed, "w") as zf:
+            for item in original.infolist():
+                data = original.read(item.filename)
+                if item.filename == member:
+                    data += b"\n"
+                zf.writestr(item, data)
+        storage.delete(export.file_name)
+        storage.save(export.file_name, ContentFile(changed.getvalue()))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = root.post(
+            f"/console/exports/{export.pk}/restore/",
+            {"restore-slug": "alphaford-again", "restore-gss_code": "E06000921"},
+        )
+    job = CouncilRestore.objects.get()
+    assert job.status == "failed" and job.council is None
+    assert any(f"checksum of {member}" in e for e in job.errors), job.errors
+    body = root.get(response["Location"]).content.decode()
+    assert "The restore was refused; nothing was kept" in body
+    assert "does not match the manifest" in body
+    assert not schema_exists("c_alphaford_again")
+    assert not Council.objects.filter(slug="alphaford-again").exists()
+    with schema_context("c_alphaford_again"):
+        assert not any(next(walk_storage(storages[a]), None) for a in ("default", "public"))

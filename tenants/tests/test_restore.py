@@ -349,3 +349,74 @@ def test_an_archive_made_before_feature_settings_were_exported_restores_without_
         io.BytesIO(_rewrite(archive, change)), slug="alphaford-old", gss_code="E06000917"
     )
     assert features.overrides(restored.schema_name) == {}
+
+
+# --- The console's restore job (CouncilRestore) through its task ------------------------------
+
+
+def _stored_export(council, data: bytes):
+    """A built export whose archive ``data`` is in the platform's private storage."""
+    from django_tenants.utils import schema_context
+
+    from tenants.models import CouncilExport
+
+    with schema_context("public"):
+        name = storages["default"].save(f"exports/{council.slug}/test.zip", ContentFile(data))
+    return CouncilExport.objects.create(
+        council=council,
+        council_slug=council.slug,
+        council_name=council.name,
+        requested_by_name="test",
+        status=CouncilExport.Status.DONE,
+        file_name=name,
+    )
+
+
+def test_the_restore_task_restores_once_even_when_delivered_twice(archive, demo_a, cleanup_files):
+    from django_tenants.utils import schema_context
+
+    from tenants import tasks
+    from tenants.models import CouncilRestore
+    from tenants.restore import request_restore
+
+    export = _stored_export(demo_a, archive)
+    job = request_restore(
+        export, None, slug="alphaford-job", gss_code="E06000931", reason="Job", enqueue=False
+    )
+    cleanup_files.append("c_alphaford_job")
+    assert job.status == CouncilRestore.Status.PENDING
+    assert tasks.restore_council_export.acks_late
+    assert tasks.restore_council_export(job.pk) == "done"
+    job.refresh_from_db()
+    council = Council.objects.get(slug="alphaford-job")
+    assert job.council == council and job.progress == 100 and job.errors == []
+    assert job.started_at and job.finished_at
+    # Delivered again (acks_late: a worker lost after the restore committed): nothing happens.
+    assert tasks.restore_council_export(job.pk) == "done"
+    assert Council.objects.filter(slug="alphaford-job").count() == 1
+    assert CouncilEvent.objects.filter(council=council, kind="restored").count() == 1
+    event = CouncilEvent.objects.get(council=council, kind="restored")
+    assert event.reason == "Job" and event.detail["source"] == "alphaford"
+    with schema_context("public"):
+        storages["default"].delete(export.file_name)
+
+
+def test_a_refused_archive_fails_the_job_with_its_error_and_writes_nothing(archive, demo_a):
+    from tenants import tasks
+    from tenants.models import CouncilRestore
+    from tenants.restore import request_restore
+
+    export = _stored_export(demo_a, _rewrite(archive, _older_release))
+    job = request_restore(export, None, slug="alphaford-old", gss_code="E06000932", enqueue=False)
+    assert tasks.restore_council_export(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.status == CouncilRestore.Status.FAILED and job.council is None
+    assert len(job.errors) == 1 and "different release" in job.errors[0]
+    assert not schema_exists("c_alphaford_old")
+    assert not Council.objects.filter(slug="alphaford-old").exists()
+    # A failed job is final: delivered again, it is not run again.
+    assert tasks.restore_council_export(job.pk) == "failed"
+    from django_tenants.utils import schema_context
+
+    with schema_context("public"):
+        storages["default"].delete(export.file_name)

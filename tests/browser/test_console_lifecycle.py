@@ -1,6 +1,7 @@
 """The council lifecycle in the console, in a real browser: export Browserton (progress page,
-archive ready), restore it under a new address, schedule the copy's deletion on the
-confirmation screen (typing its slug), and the failed-tasks page; axe-core at 1280 px and
+archive ready), restore it under a new address (the restore's own page: done, a link to the
+copy), schedule the copy's deletion on the confirmation screen (typing its slug), and the
+failed-tasks page; axe-core at 1280 px and
 320 px on each screen, screenshots under test-output/screenshots/console-*.png."""
 
 import pytest
@@ -22,7 +23,7 @@ def lifecycle_world(browser_site, django_db_blocker):
 
     from cms.testing import remove_council
     from tenants import lifecycle
-    from tenants.models import CouncilEvent, CouncilExport, FailedTask
+    from tenants.models import CouncilEvent, CouncilExport, CouncilRestore, FailedTask
 
     base, _ = browser_site
     port = base.rsplit(":", 1)[1]
@@ -32,6 +33,7 @@ def lifecycle_world(browser_site, django_db_blocker):
         lifecycle.delete_files("c_browserton_copy")
         remove_council(COPY)
         CouncilEvent.objects.filter(council_slug__in=["browserton", COPY]).delete()
+        CouncilRestore.objects.filter(slug=COPY).delete()
         CouncilExport.objects.filter(council_slug="browserton").delete()
         FailedTask.objects.filter(task_id="journey-task").delete()
 
@@ -70,7 +72,7 @@ def test_export_restore_delete_journey(lifecycle_world, page, screenshots_dir):
 
     page.goto(platform + "/console/councils/browserton/")
     # The export and the restore run while the browser waits for the answer (tasks run eagerly
-    # in tests): each click waits for its page as long as the step may take, not the page's
+    # in tests; the pages then show them finished): each click waits for its page as long as the step may take, not the page's
     # 15 s for an ordinary action.
     page.get_by_role("button", name="Export council").click(timeout=120000)
     page.get_by_role("heading", name="Export of Browserton Council").wait_for(timeout=120000)
@@ -80,8 +82,15 @@ def test_export_restore_delete_journey(lifecycle_world, page, screenshots_dir):
     page.get_by_label("Web address (slug) of the restored council").fill(COPY)
     page.get_by_label("GSS code (optional)").fill("E06000985")
     page.get_by_role("button", name="Restore council").click(timeout=120000)
+    # The restore is a task followed on its own page (progress, then the restored council).
+    page.get_by_role("heading", name=f"Restore of Browserton Council as {COPY}").wait_for(
+        timeout=120000
+    )
     page.get_by_text("Restored Browserton Council").wait_for(timeout=120000)
-    assert f"/console/councils/{COPY}/" in page.url
+    assert "/console/restores/" in page.url
+    _check(page, screenshots_dir, "restore")
+    page.get_by_role("link", name="Go to Browserton Council in the console").click()
+    page.wait_for_url(f"**/console/councils/{COPY}/")
 
     page.get_by_role("link", name="Delete council").click()
     page.get_by_role("heading", name="Delete this council").wait_for()

@@ -1,5 +1,6 @@
-/* The export page follows its export's progress (JSON from the status URL) and reloads when it
-   is finished, to show the download button. Without JavaScript the page has a Refresh link. */
+/* The export and restore pages follow their job's progress (JSON from the status URL) and reload
+   when it is finished, to show the download button or the restored council. Without JavaScript
+   the page has a Refresh link. */
 (function () {
   var box = document.getElementById("export-progress");
   if (!box || (box.dataset.status !== "pending" && box.dataset.status !== "running")) return;
