@@ -372,7 +372,9 @@ def _stored_export(council, data: bytes):
     )
 
 
-def test_the_restore_task_restores_once_even_when_delivered_twice(archive, demo_a, cleanup_files):
+def test_the_restore_task_reruns_an_interrupted_job_and_restores_once_when_delivered_twice(
+    archive, demo_a, cleanup_files
+):
     from django_tenants.utils import schema_context
 
     from tenants import tasks
@@ -386,6 +388,9 @@ def test_the_restore_task_restores_once_even_when_delivered_twice(archive, demo_
     cleanup_files.append("c_alphaford_job")
     assert job.status == CouncilRestore.Status.PENDING
     assert tasks.restore_council_export.acks_late
+    # A worker died mid-restore (its transaction rolled back, the job left "running"): the
+    # task delivered again runs it from the start.
+    CouncilRestore.objects.filter(pk=job.pk).update(status="running", progress=57, step="Files")
     assert tasks.restore_council_export(job.pk) == "done"
     job.refresh_from_db()
     council = Council.objects.get(slug="alphaford-job")
