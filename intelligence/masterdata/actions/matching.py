@@ -15,7 +15,7 @@ from django.utils import timezone
 from platform_core import csvio
 from platform_core.audit import log as audit
 
-from ..matching import engine, golden, scoring
+from ..matching import engine, golden, model, scoring
 from ..matching.clustering import cluster
 from ..models import (
     GoldenPerson,
@@ -278,24 +278,33 @@ def _explanation(scorer: scoring.Scorer, score: scoring.Score) -> dict:
 
 
 # --- Incremental placement -------------------------------------------------------------------
-BLOCKS = [
-    ("surname_key", "date_of_birth"),
-    ("first_canon", "date_of_birth"),
-    ("first_canon", "surname_key"),
-    ("date_of_birth", "postcode"),
-    ("surname_key", "postcode"),
-    ("email",),
-    ("phone",),
-]
+# The full run's blocking rules (model.BLOCKING_RULES, and SWAPPED_NAMES_RULES over
+# SWAPPED_NAMES_KEYS) as lookups on PersonRecord, each served by an index (an initial narrows a
+# date of birth's or postcode's index entries): the same candidates a full run would compare.
+LOOKUPS = {
+    "dob": "date_of_birth",
+    "first_initial": "first_key__startswith",
+    "surname_initial": "surname_key__startswith",
+}
 
 
 def _candidates(record: PersonRecord):
     """Records sharing a blocking key with ``record`` (the same rules as the full run)."""
+    keys = model.blocking_values(features(record))
     condition = Q()
-    for rule in BLOCKS:
-        values = {field: getattr(record, field) for field in rule}
-        if all(v not in (None, "") for v in values.values()):
-            condition |= Q(**values)
+    for rule in model.BLOCKING_RULES:
+        if all(keys[key] is not None for key in rule):
+            condition |= Q(**{LOOKUPS.get(key, key): keys[key] for key in rule})
+    for key in model.SWAPPED_NAMES_KEYS:
+        # Names swapped: a candidate whose surname is this record's first name, or whose first
+        # name is this record's surname, born the same day or at the same postcode.
+        if keys[key] is None:
+            continue
+        same = {LOOKUPS.get(key, key): keys[key]}
+        if keys["first_canon"] is not None:
+            condition |= Q(surname_key=keys["first_canon"], **same)
+        if keys["surname_key"] is not None:
+            condition |= Q(first_canon=keys["surname_key"], **same)
     if not condition:
         return []
     return list(

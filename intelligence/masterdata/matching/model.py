@@ -5,6 +5,8 @@ with estimates from the council's own records when there are enough of them."""
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 # Columns the engines read (empty strings become NULL).
 COLUMNS = [
@@ -21,14 +23,35 @@ COLUMNS = [
     "phone",
 ]
 
+# Blocking: pairs that agree on every key of a rule are compared. A key is a column or one of
+# KEY_SQL's expressions (a name's first letter).
 BLOCKING_RULES = [
     ("surname_key", "dob"),
     ("first_canon", "dob"),
     ("first_canon", "surname_key"),
     ("dob", "postcode"),
     ("surname_key", "postcode"),
+    ("first_canon", "postcode"),
     ("email",),
     ("phone",),
+    # Typos in both names and a move (FEBRL: `jordan ryan` / `jordean rya`), or typos in both
+    # names and no date of birth: the same initials and date of birth, or initials and postcode.
+    # Typos rarely touch a name's first letter.
+    ("dob", "first_initial", "surname_initial"),
+    ("postcode", "first_initial", "surname_initial"),
+]
+KEY_SQL = {
+    "first_initial": "substr(first_key, 1, 1)",
+    "surname_initial": "substr(surname_key, 1, 1)",
+}
+# Names swapped (`kyra wilde` / `wilde kyra`): one record's first name is the other's surname,
+# with the same date of birth or the same postcode. Both directions, as Splink compares each
+# pair once (l < r).
+SWAPPED_NAMES_KEYS = ("dob", "postcode")
+SWAPPED_NAMES_RULES = [
+    f"l.{a} = r.{b} AND l.{key} = r.{key}"
+    for key in SWAPPED_NAMES_KEYS
+    for a, b in (("first_canon", "surname_key"), ("surname_key", "first_canon"))
 ]
 # Deterministic rule for the prior, and the blocks expectation maximisation trains on: each
 # leaves the fields it does not block on free to be estimated, and each is selective enough
@@ -40,6 +63,39 @@ TRAINING_BLOCKS = [
     ("first_canon", "surname_key", "district"),  # trains date of birth, email, phone
 ]
 PRIOR_MATCH_PROBABILITY = 0.0005
+
+
+def blocking_rules() -> list:
+    """The blocking rules as Splink rule creators (rendered in each engine's dialect)."""
+    rules = [block_on(*(KEY_SQL.get(key, key) for key in rule)) for rule in BLOCKING_RULES]
+    return rules + [CustomRule(rule, sql_dialect="duckdb") for rule in SWAPPED_NAMES_RULES]
+
+
+def blocking_values(features: dict) -> dict:
+    """A record's value of every blocking key (``features``: {column: value} over COLUMNS),
+    for incremental placement's candidate query; None when missing."""
+    values = {column: features.get(column) or None for column in COLUMNS[1:]}
+    values["first_initial"] = (values["first_key"] or "")[:1] or None
+    values["surname_initial"] = (values["surname_key"] or "")[:1] or None
+    return values
+
+
+class NamesSwappedLevel(ComparisonLevelCreator):
+    """First name and surname exchanged: each record's first name is like the other's surname
+    (Jaro-Winkler >= ``threshold`` both ways). Rendered with each engine's own Jaro-Winkler."""
+
+    def __init__(self, threshold: float = 0.92):
+        self.threshold = threshold
+
+    def create_sql(self, sql_dialect) -> str:
+        jw = sql_dialect.jaro_winkler_function_name
+        return (
+            f"{jw}(first_key_l, surname_key_r) >= {self.threshold} "
+            f"AND {jw}(surname_key_l, first_key_r) >= {self.threshold}"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return "names swapped"
 
 
 def as_duckdb(stored: dict) -> dict:
@@ -66,9 +122,14 @@ def comparisons(stored: dict | None = None):
     }
 
     def custom(*, output_column_name, comparison_description, comparison_levels):
-        saved = levels_of.get(output_column_name)
-        if saved and len(saved) == len(comparison_levels):
-            for creator, level in zip(comparison_levels, saved, strict=True):
+        # Levels are matched by label, so a model saved before a level was added keeps its
+        # trained values for the others (the new level starts from its prior).
+        saved = {
+            level.get("label_for_charts"): level for level in levels_of.get(output_column_name, [])
+        }
+        for creator in comparison_levels if saved else []:
+            level = saved.get(creator.create_level_dict("duckdb").get("label_for_charts"))
+            if level is not None:
                 options = {
                     key: level[key]
                     for key in ("m_probability", "u_probability")
@@ -84,10 +145,12 @@ def comparisons(stored: dict | None = None):
 
     first = custom(
         output_column_name="first_name",
-        comparison_description="First name: exact, nickname, Jaro-Winkler, initial",
+        comparison_description=(
+            "First name: exact, nickname, Jaro-Winkler, initial, names swapped"
+        ),
         comparison_levels=[
             cll.NullLevel("first_key"),
-            _lvl(cll.ExactMatchLevel("first_key"), 0.80, 0.01, "exact"),
+            _lvl(cll.ExactMatchLevel("first_key"), 0.78, 0.01, "exact"),
             _lvl(cll.ExactMatchLevel("first_canon"), 0.06, 0.001, "same name or nickname"),
             _lvl(cll.JaroWinklerLevel("first_key", 0.92), 0.06, 0.002, "Jaro-Winkler >= 0.92"),
             _lvl(cll.JaroWinklerLevel("first_key", 0.80), 0.03, 0.02, "Jaro-Winkler >= 0.80"),
@@ -101,17 +164,19 @@ def comparisons(stored: dict | None = None):
                 0.005,
                 "initial",
             ),
+            _lvl(NamesSwappedLevel(), 0.01, 0.00005, "names swapped"),
             _lvl(cll.ElseLevel(), 0.02, 0.962, "different"),
         ],
     )
     surname = custom(
         output_column_name="surname",
-        comparison_description="Surname: exact, Jaro-Winkler",
+        comparison_description="Surname: exact, Jaro-Winkler, names swapped",
         comparison_levels=[
             cll.NullLevel("surname_key"),
-            _lvl(cll.ExactMatchLevel("surname_key"), 0.88, 0.005, "exact"),
+            _lvl(cll.ExactMatchLevel("surname_key"), 0.87, 0.005, "exact"),
             _lvl(cll.JaroWinklerLevel("surname_key", 0.92), 0.07, 0.002, "Jaro-Winkler >= 0.92"),
             _lvl(cll.JaroWinklerLevel("surname_key", 0.80), 0.03, 0.02, "Jaro-Winkler >= 0.80"),
+            _lvl(NamesSwappedLevel(), 0.01, 0.00005, "names swapped"),
             _lvl(cll.ElseLevel(), 0.02, 0.973, "different"),
         ],
     )
@@ -179,7 +244,7 @@ def settings_creator(stored: dict | None = None) -> SettingsCreator:
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=prior,
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES],
+        blocking_rules_to_generate_predictions=blocking_rules(),
         comparisons=comparisons(stored),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,

@@ -76,6 +76,8 @@ class PersonRecord(models.Model):
             models.Index(fields=["first_canon", "surname_key"], name="md_person_first_sur"),
             models.Index(fields=["date_of_birth", "postcode"], name="md_person_dob_pc"),
             models.Index(fields=["surname_key", "postcode"], name="md_person_sur_pc"),
+            # (first name, postcode), and (postcode, initials) for incremental placement.
+            models.Index(fields=["postcode", "first_canon"], name="md_person_pc_first"),
             models.Index(fields=["email"], name="md_person_email"),
             models.Index(fields=["phone"], name="md_person_phone"),
         ]
