@@ -134,8 +134,9 @@ def predict(
         names = [c["output_column_name"] for c in stored["comparisons"]]
         gamma_cols = ", ".join(f"mw_{n}" for n in names)
         # Two records whose first names or dates of birth disagree outright (not a nickname,
-        # typo, initial, swap or one digit) and that share no email or phone are flagged as a
-        # conflict: twins, and parents and children of one name, agree on everything else.
+        # typo, initial, swapped names, day-month swap or one digit) and that share no email or
+        # phone are flagged as a conflict: twins, and parents and children of one name, agree on
+        # everything else.
         first_w = conflict_weight(stored, "first_name")
         dob_w = conflict_weight(stored, "date_of_birth")
         gamma_cols += (

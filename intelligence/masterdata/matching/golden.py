@@ -108,7 +108,7 @@ def deferred_indexes(table: str, keep: tuple[str, ...] = ()):
     """Inside the caller's transaction: lock ``table`` against readers and writers until
     commit, drop its secondary indexes (neither primary key nor unique nor behind a constraint,
     nor on a column in ``keep``), run the block, and recreate each index from its own
-    definition (same name, columns and method). Rewriting most rows of a table with eleven
+    definition (same name, columns and method). Rewriting most rows of a table with twelve
     indexes otherwise adds one entry to every index per row, in random order, through a small
     buffer cache; a rebuild is one sort per index. Primary keys, unique constraints, foreign
     keys (both ways), the identity sequence, grants and triggers are not touched. On an error
