@@ -33,6 +33,7 @@ from platform_core.db import connection
 from .models import OutboxEvent, ProcessedEvent
 from .outbox import as_cloudevent
 from .registry import handlers_for
+from .timing import phase
 from .webhooks import fan_out_many, subscribed_endpoints
 
 log = logging.getLogger(__name__)
@@ -94,29 +95,40 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
     row (platform_core/events/tests/test_relay_statements.py holds these counts)."""
     errors: dict[int, list[str]] = {event.pk: [] for event in batch}
     outbox, processed = _tables()
-    endpoints = subscribed_endpoints()  # the council's, or in public the platform's
-    fanned = [e for e in batch if any(e.type in ep.event_types for ep in endpoints)]
-    if fanned:
-        try:
-            with transaction.atomic():
-                fan_out_many(fanned, endpoints)
-        except Exception:  # find the event(s) at fault; the others go on
-            for event in fanned:
-                try:
-                    with transaction.atomic():
-                        fan_out_many([event], endpoints)
-                except Exception as exc:
-                    log.warning("events: webhook fan-out failed on %s: %r", event.event_id, exc)
-                    errors[event.pk].append(f"webhooks: {type(exc).__name__}: {exc}")
+    with phase("outbox.fan_out"):
+        endpoints = subscribed_endpoints()  # the council's, or in public the platform's
+        fanned = [e for e in batch if any(e.type in ep.event_types for ep in endpoints)]
+        if fanned:
+            try:
+                with transaction.atomic():
+                    fan_out_many(fanned, endpoints)
+            except Exception:  # find the event(s) at fault; the others go on
+                for event in fanned:
+                    try:
+                        with transaction.atomic():
+                            fan_out_many([event], endpoints)
+                    except Exception as exc:
+                        log.warning("events: webhook fan-out failed on %s: %r", event.event_id, exc)
+                        errors[event.pk].append(f"webhooks: {type(exc).__name__}: {exc}")
     handled = {e.pk: handlers_for(e.type) for e in batch}
     with_handlers = [e for e in batch if handled[e.pk]]
-    done: dict = {}
     if with_handlers:
-        rows = processed.objects.filter(
-            event_id__in=[e.event_id for e in with_handlers]
-        ).values_list("event_id", "handler")
-        for event_id, name in rows:
-            done.setdefault(event_id, set()).add(name)
+        with phase("outbox.handlers"):
+            _run_handlers(with_handlers, handled, processed, errors)
+    with phase("outbox.mark"):
+        _mark(batch, errors, outbox)
+    return {event.pk: not errors[event.pk] for event in batch}
+
+
+def _run_handlers(with_handlers, handled, processed, errors) -> None:
+    """The internal handlers of the batch's events that have them (one ``ProcessedEvent``
+    lookup for the batch; each handler and its ``ProcessedEvent`` row in a savepoint)."""
+    done: dict = {}
+    rows = processed.objects.filter(event_id__in=[e.event_id for e in with_handlers]).values_list(
+        "event_id", "handler"
+    )
+    for event_id, name in rows:
+        done.setdefault(event_id, set()).add(name)
     for event in with_handlers:
         cloudevent = as_cloudevent(event)
         for name, func in handled[event.pk].items():
@@ -129,6 +141,10 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
             except Exception as exc:  # a handler's failure is the event's retry, never the relay's
                 log.warning("events: %s failed on %s %s: %r", name, event.type, event.event_id, exc)
                 errors[event.pk].append(f"{name}: {type(exc).__name__}: {exc}")
+
+
+def _mark(batch, errors, outbox) -> None:
+    """The batch's delivered events in one update; failed ones retried later or dead."""
     now = timezone.now()
     delivered = [e for e in batch if not errors[e.pk]]
     for event in batch:
@@ -163,19 +179,20 @@ def _deliver_batch(batch: list[OutboxEvent]) -> dict[int, bool]:
         event.save(
             update_fields=["status", "attempts", "next_attempt_at", "last_error", "delivered_at"]
         )
-    return {event.pk: not errors[event.pk] for event in batch}
 
 
-def relay_pending(limit: int | None = None) -> dict:
-    """Deliver the current council's (in the public schema: the platform's) due events, one batch per transaction, until none is left
-    (or ``limit`` events were tried). Returns counts."""
-    batch_size = int(getattr(settings, "EVENTS_RELAY_BATCH", 100))
+def relay_pending(limit: int | None = None, per_batch: int | None = None) -> dict:
+    """Deliver the current council's (in the public schema: the platform's) due events, one
+    batch per transaction (``per_batch`` events, by default ``EVENTS_RELAY_BATCH``), until none
+    is left (or ``limit`` events were tried). Returns counts."""
+    batch_size = per_batch or int(getattr(settings, "EVENTS_RELAY_BATCH", 100))
     counts = {"delivered": 0, "failed": 0}
     tried = 0
     while limit is None or tried < limit:
-        with transaction.atomic():
+        with phase("outbox.batch"), transaction.atomic():
             size = batch_size if limit is None else min(batch_size, limit - tried)
-            claimed = list(_claimable().select_for_update(skip_locked=True)[:size])
+            with phase("outbox.claim"):
+                claimed = list(_claimable().select_for_update(skip_locked=True)[:size])
             if not claimed:
                 break
             # The claim holds back every event with an earlier pending one of its subject, so a

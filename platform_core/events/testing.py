@@ -87,3 +87,57 @@ class Receiver:
         if self.server:
             self.server.shutdown()
             self.server.server_close()
+
+
+def serve(stdin=None, stdout=None) -> None:
+    """A receiver in a process of its own (bench/events.py: not sharing the emitting process's
+    GIL), driven by one command a line on stdin, each answered by one JSON line on stdout:
+    ``secret S`` (check signatures with S), ``reset`` (forget everything received), ``count``
+    (event ids processed so far), ``stats`` (first-receipt time of each id, ids answered 2xx
+    more than once and how often, ids processed more than once, requests whose signature did
+    not verify), ``quit``. The first line written is ``{"url": ...}``."""
+    import sys
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    receiver = Receiver().start()
+
+    def answer(value) -> None:
+        stdout.write(json.dumps(value) + "\n")
+        stdout.flush()
+
+    answer({"url": receiver.url})
+    for line in stdin:
+        command, _, argument = line.strip().partition(" ")
+        with receiver.lock:
+            if command == "secret":
+                receiver.secret = argument
+                answer({"ok": True})
+            elif command == "reset":
+                receiver.requests.clear()
+                receiver.accepted.clear()
+                receiver.processed.clear()
+                receiver.received_at.clear()
+                answer({"ok": True})
+            elif command == "count":
+                answer({"count": len(receiver.received_at)})
+            elif command == "stats":
+                answer(
+                    {
+                        "received_at": receiver.received_at,
+                        "resent": {k: c - 1 for k, c in receiver.accepted.items() if c > 1},
+                        "processed_twice": sum(1 for c in receiver.processed.values() if c > 1),
+                        "unverified": sum(1 for r in receiver.requests if not r["verified"]),
+                        "requests": len(receiver.requests),
+                    }
+                )
+            elif command == "quit":
+                answer({"ok": True})
+                break
+            else:
+                answer({"error": f"unknown command {command!r}"})
+    receiver.stop()
+
+
+if __name__ == "__main__":
+    serve()

@@ -730,6 +730,14 @@ EVENTS_MAX_ATTEMPTS = int(env("EVENTS_MAX_ATTEMPTS", "8"))
 EVENTS_RETRY_BASE_SECONDS = float(env("EVENTS_RETRY_BASE_SECONDS", "5"))
 EVENTS_RETRY_MAX_SECONDS = float(env("EVENTS_RETRY_MAX_SECONDS", "3600"))
 EVENTS_RELAY_BATCH = int(env("EVENTS_RELAY_BATCH", "100"))
+# While the relay's batches come back full (a backlog), each next one is twice as large, up to
+# this (docs/events.md, "Batches"); WEBHOOKS_BATCH_MAX likewise for the webhook deliveries.
+EVENTS_RELAY_BATCH_MAX = int(env("EVENTS_RELAY_BATCH_MAX", "800"))
+# A council's webhook deliveries are sent by a second thread of the relay task while the next
+# outbox batch is claimed and fanned out (docs/events.md, "Batches"); off: one after the other.
+EVENTS_RELAY_PIPELINE = env_bool("EVENTS_RELAY_PIPELINE", True)
+# Log each relay run's per-phase wall times (platform_core/events/timing.py; bench/events.py).
+EVENTS_PHASE_TIMINGS = env_bool("EVENTS_PHASE_TIMINGS", False)
 # A commit that emitted this many events in one schema refreshes the outbox's planner statistics
 # (ANALYZE) before waking the relay: stale statistics made the relay's claims quadratic in the
 # burst (docs/benchmarks.md, "Events"). 0: never.
@@ -747,7 +755,11 @@ WEBHOOKS_RETRY_WINDOW_HOURS = float(env("WEBHOOKS_RETRY_WINDOW_HOURS", "24"))
 WEBHOOKS_DISABLE_AFTER_FAILURES = int(env("WEBHOOKS_DISABLE_AFTER_FAILURES", "50"))
 WEBHOOKS_SECRET_OVERLAP_HOURS = float(env("WEBHOOKS_SECRET_OVERLAP_HOURS", "24"))
 WEBHOOKS_BATCH = int(env("WEBHOOKS_BATCH", "100"))
+WEBHOOKS_BATCH_MAX = int(env("WEBHOOKS_BATCH_MAX", "400"))
 WEBHOOKS_CONCURRENCY = int(env("WEBHOOKS_CONCURRENCY", "8"))
+# Threads of a pipelined relay run that claim and send a council's deliveries (each its own
+# batches, connection and WEBHOOKS_CONCURRENCY requests at once; docs/events.md "Batches").
+WEBHOOKS_SENDERS = int(env("WEBHOOKS_SENDERS", "1"))
 WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", False)
 # Importing another council's Open Referral UK feed from a URL (docs/providers.md): each fetch's
 # total timeout and largest body; ORUK_FEED_ALLOW_LOCAL lets tests fetch from 127.0.0.1 (every

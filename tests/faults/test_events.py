@@ -480,3 +480,61 @@ def test_s3_down_during_disposal_rows_and_content_stay_consistent_and_deletion_c
     assert keys[doomed.pk] not in now_stored
     assert keys[kept.pk] in now_stored  # the rolled-back destruction deleted nothing
     assert destroyed.delivered_at <= timezone.now()
+
+
+@pytest.mark.parametrize("pipeline", [True, False], ids=["pipelined", "sequential"])
+def test_the_relay_fans_out_the_next_batch_while_the_webhooks_are_in_flight(
+    committed, receiver, endpoint, monkeypatch, settings, pipeline
+):
+    """``events.relay_council`` with ``EVENTS_RELAY_PIPELINE`` (the default): a sender thread
+    sends batch N's webhooks while the task claims and fans out batch N+1, so the second outbox
+    batch is committed before the first webhook batch's results are (without it, after). Either
+    way every event arrives once, in order per subject, and every row ends delivered."""
+    from platform_core.events import outbox, relay, tasks, webhooks
+
+    monkeypatch.setattr(outbox._Wake, "__call__", lambda self: None)  # the test relays
+    settings.EVENTS_RELAY_BATCH = settings.EVENTS_RELAY_BATCH_MAX = 10
+    settings.EVENTS_RELAY_PIPELINE = pipeline
+    r = receiver(hold=0.4)  # each answer takes 0.4 s: a webhook batch of 10 takes ~0.8 s
+    endpoint(r.url)
+    timeline: list[tuple[str, float]] = []
+    real_relay, real_record = relay.relay_pending, webhooks._record
+
+    def relay_pending(limit=None, per_batch=None):
+        result = real_relay(limit, per_batch)
+        if any(result.values()):
+            timeline.append(("outbox", time.monotonic()))
+        return result
+
+    def record(batch, outcomes):
+        real_record(batch, outcomes)
+        timeline.append(("webhooks", time.monotonic()))
+
+    monkeypatch.setattr(relay, "relay_pending", relay_pending)
+    monkeypatch.setattr(webhooks, "_record", record)
+    ids = _emit(committed, 20)
+    same = _emit_subject(committed, f"funding/grant/{committed.tag}-same", 4)
+
+    result = committed.run(lambda: tasks.relay_council(committed.council.schema_name))
+
+    assert result["delivered"] == 24 and result["webhooks"] == {"delivered": 24, "failed": 0}
+    assert r.processed == dict.fromkeys(ids + same, 1) and set(r.arrivals.values()) == {1}
+    assert [i for i in r.arrivals if i in same] == same  # in order per subject
+    assert set(_outbox_status(committed, ids + same).values()) == {"delivered"}
+    outbox_done = [t for kind, t in timeline if kind == "outbox"]
+    first_sent = min(t for kind, t in timeline if kind == "webhooks")
+    assert len(outbox_done) >= 2, timeline
+    assert (outbox_done[1] < first_sent) is pipeline, timeline
+
+
+def _emit_subject(committed, subject: str, count: int) -> list[str]:
+    """Commit ``count`` events of one subject in council A, one transaction each; their ids."""
+    from django.db import transaction
+
+    from platform_core.events import emit
+
+    def run():
+        with transaction.atomic():
+            return emit(TYPE, subject, _grant(0))["id"]
+
+    return [committed.run(run) for _ in range(count)]

@@ -242,11 +242,12 @@ def test_the_task_sends_each_batch_before_reading_the_next(
 
     only_handlers()
     settings.EVENTS_RELAY_BATCH = 10
+    settings.EVENTS_RELAY_BATCH_MAX = 10  # no growth here (the next test)
     order = []
     real_relay, real_send = relay_pending, webhooks.deliver_due
 
-    def relay(limit=None):
-        result = real_relay(limit)
+    def relay(limit=None, per_batch=None):
+        result = real_relay(limit, per_batch)
         order.append(("outbox", result["delivered"]))
         return result
 
@@ -310,3 +311,32 @@ def test_the_claims_walk_only_pending_rows(council_a, receiver, only_handlers):
     for plan in (outbox_plan, delivery_plan):
         removed = [int(n) for n in re.findall(r"Rows Removed by Filter: (\d+)", plan)]
         assert all(n < 100 for n in removed), plan  # no walk past the 300 delivered rows
+
+
+def test_a_backlog_is_relayed_in_growing_batches(
+    council_a, receiver, only_handlers, settings, monkeypatch
+):
+    """While the outbox batches come back full, each next one is twice as large (up to
+    ``EVENTS_RELAY_BATCH_MAX``); the first batch that is not full brings the size back."""
+    from platform_core.events import tasks
+
+    only_handlers()
+    settings.EVENTS_RELAY_BATCH = 10
+    settings.EVENTS_RELAY_BATCH_MAX = 40
+    sizes = []
+    real_relay = relay_pending
+
+    def relay(limit=None, per_batch=None):
+        result = real_relay(limit, per_batch)
+        sizes.append((per_batch, result["delivered"]))
+        return result
+
+    with schema_context(council_a.schema_name):
+        endpoint = webhooks.create_endpoint("tester", url=receiver.url, event_types=[TYPE])
+        receiver.secret = endpoint.secret
+        _emit_many(75)
+    monkeypatch.setattr("platform_core.events.relay.relay_pending", relay)
+    result = tasks.relay_council(schema=council_a.schema_name)
+    assert result == {"delivered": 75, "failed": 0, "webhooks": {"delivered": 75, "failed": 0}}
+    assert sizes == [(10, 10), (20, 20), (40, 40), (40, 5), (10, 0)]
+    assert len(receiver.processed) == 75 and set(receiver.accepted.values()) == {1}
