@@ -303,11 +303,29 @@ def _write_elsewhere(model, pk: int, **values) -> None:
 
 def build_export(export_id: int) -> CouncilExport:
     """Build the archive of a requested export (the task's body; idempotent: an export already
-    built is left alone, a failed or interrupted one is built again)."""
+    built is left alone, a failed or interrupted one is built again).
+
+    Two deliveries of one export never build at once: a build longer than the broker's
+    visibility timeout is delivered again to another worker while the first still runs. Each
+    build holds a session advisory lock on the export for its whole length (released when it
+    ends, or when a dead worker's connection closes); a second delivery waits for it, then finds
+    the export built and leaves it alone — or builds it, if the first worker died."""
+    if CouncilExport.objects.filter(pk=export_id, status=CouncilExport.Status.DONE).exists():
+        return CouncilExport.objects.get(pk=export_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext('tenants.export'), %s)", [export_id])
+    try:
+        return _build_export(export_id)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext('tenants.export'), %s)", [export_id])
+
+
+def _build_export(export_id: int) -> CouncilExport:
     from .actions import record_event
 
     export = CouncilExport.objects.select_related("council").get(pk=export_id)
-    if export.status == CouncilExport.Status.DONE:
+    if export.status == CouncilExport.Status.DONE:  # built by a delivery this one waited for
         return export
     council = export.council
     if council is None:

@@ -106,6 +106,43 @@ def test_export_job_builds_the_archive_reports_progress_and_records_history(
     assert export.status == CouncilExport.Status.EXPIRED and not export.file_name
 
 
+def test_a_second_delivery_waits_for_the_build_under_way_then_builds_only_if_it_died(
+    council_a, files_a
+):
+    """A build longer than the broker's visibility timeout is delivered again to another worker
+    while the first still runs. The second waits on the first's lock (held by its connection)
+    rather than building alongside it; when the first worker dies its connection closes and the
+    second builds the export."""
+    import threading
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    export = council_export.request_export(council_a, "test", enqueue=False)
+    db = connection.settings_dict
+    first = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"], autocommit=True
+    )
+    first.execute("SELECT pg_advisory_lock(hashtext('tenants.export'), %s)", [export.pk])
+    threading.Timer(2.0, first.close).start()  # the first delivery's worker dies
+    started = time.monotonic()
+    built = council_export.build_export(export.pk)
+    assert time.monotonic() - started >= 1.9  # it waited for the first delivery's lock
+    assert built.status == CouncilExport.Status.DONE, built.error
+    assert CouncilEvent.objects.filter(council=council_a, kind="exported").count() == 1
+    # A delivery after the build finds it done and neither waits nor builds again.
+    again = psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"], autocommit=True
+    )
+    try:
+        again.execute("SELECT pg_advisory_lock(hashtext('tenants.export'), %s)", [export.pk])
+        assert council_export.build_export(export.pk).file_name == built.file_name
+    finally:
+        again.close()
+    assert CouncilEvent.objects.filter(council=council_a, kind="exported").count() == 1
+
+
 def test_command_writes_the_archive_and_refuses_an_unknown_council(council_a, tmp_path):
     target = tmp_path / "alphaford.zip"
     out = io.StringIO()
