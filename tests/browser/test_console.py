@@ -8,7 +8,7 @@ from base64 import b32decode
 
 import pytest
 
-from .test_site import _axe_violations
+from .console import check as _check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -61,19 +61,6 @@ def _totp(secret_text: str) -> str:
 
     secret = secret_text.replace(" ", "")
     return f"{totp(b32decode(secret + '=' * (-len(secret) % 8))):06d}"
-
-
-def _check(page, screenshots_dir, name):
-    """axe at 1280 px and at 320 px (with no sideways scrolling of the page), screenshots."""
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(screenshots_dir / f"console-{name}-{width}.png"), full_page=True)
-        assert _axe_violations(page) == [], f"{name} at {width}px"
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_console_journey(console_world, page, screenshots_dir):

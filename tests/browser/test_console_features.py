@@ -5,24 +5,19 @@ features screen, screenshots under test-output/screenshots/console-features-*.pn
 
 import pytest
 
-from .test_site import _axe_violations
+from .console import check as _check
+from .console import operator, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 USERNAME = "features@platform.example"
 PASSWORD = "Features-journey-pass-42"
 
-# The console's notification banners are drawn at once; wait until any on the page is fully
-# opaque anyway, as the admin journeys do (axe measures a half-faded message as it is drawn).
-SETTLED = """() => [...document.querySelectorAll(".govuk-notification-banner")]
-  .every((banner) => getComputedStyle(banner).opacity === "1")"""
-
 
 @pytest.fixture(scope="session")
 def features_world(browser_site, django_db_blocker):
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from platform_core import features
     from platform_core.models import CouncilFeature
@@ -41,26 +36,12 @@ def features_world(browser_site, django_db_blocker):
 
     with django_db_blocker.unblock():
         clean()
-        user = get_user_model().objects.create_superuser(USERNAME, password=PASSWORD)
-        device = TOTPDevice.objects.create(user=user, name="Journey phone", confirmed=True)
+        device = operator(USERNAME, PASSWORD)
     try:
         yield f"http://{settings.PLATFORM_DOMAIN}:{port}", base, device
     finally:
         with django_db_blocker.unblock():
             clean()
-
-
-def _check(page, screenshots_dir, name):
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_function(SETTLED)
-        page.screenshot(path=str(screenshots_dir / f"console-{name}-{width}.png"), full_page=True)
-        assert _axe_violations(page) == [], f"{name} at {width}px"
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _switch(page, state_label, reason):
@@ -71,19 +52,9 @@ def _switch(page, state_label, reason):
 
 
 def test_switch_a_feature_off_and_on_again(features_world, page, screenshots_dir):
-    from django_otp.oath import totp
-
     platform, site, device = features_world
     assert page.goto(site + "/participate/").status == 200  # on by default
-
-    page.goto(platform + "/console/login/")
-    page.get_by_label("Username").fill(USERNAME)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
-    page.get_by_label("Code from your authenticator app").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button").filter(has_text="Sign in").first.click()
-    page.get_by_role("heading", name="Councils", exact=True).wait_for()
+    sign_in(page, platform, USERNAME, PASSWORD, device)
 
     page.goto(platform + "/console/councils/browserton/")
     page.get_by_role("link", name="Features of Browserton Council").click()

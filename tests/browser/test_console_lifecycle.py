@@ -6,7 +6,8 @@ failed-tasks page; axe-core at 1280 px and
 
 import pytest
 
-from .test_console import _check
+from .console import check as _check
+from .console import operator, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -19,7 +20,6 @@ COPY = "browserton-copy"
 def lifecycle_world(browser_site, django_db_blocker):
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from cms.testing import remove_council
     from tenants import lifecycle
@@ -39,8 +39,7 @@ def lifecycle_world(browser_site, django_db_blocker):
 
     with django_db_blocker.unblock():
         clean()
-        user = get_user_model().objects.create_superuser(USERNAME, password=PASSWORD)
-        device = TOTPDevice.objects.create(user=user, name="Journey phone", confirmed=True)
+        device = operator(USERNAME, PASSWORD)
         FailedTask.objects.create(
             task_id="journey-task",
             task_name="records.extract_text",
@@ -57,18 +56,8 @@ def lifecycle_world(browser_site, django_db_blocker):
 
 
 def test_export_restore_delete_journey(lifecycle_world, page, screenshots_dir):
-    from django_otp.oath import totp
-
     platform, device = lifecycle_world
-    page.goto(platform + "/console/login/")
-    page.get_by_label("Username").fill(USERNAME)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
-    assert "/console/verify/" in page.url, (page.url, page.locator("main").inner_text())
-    page.get_by_label("Code from your authenticator app").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button").filter(has_text="Sign in").first.click()
-    page.get_by_role("heading", name="Councils", exact=True).wait_for()
+    sign_in(page, platform, USERNAME, PASSWORD, device)
 
     page.goto(platform + "/console/councils/browserton/")
     # The export and the restore run while the browser waits for the answer (tasks run eagerly

@@ -7,8 +7,8 @@ screen, screenshots under test-output/screenshots/console-webhook*.png."""
 
 import pytest
 
-from .test_console_features import SETTLED
-from .test_site import _axe_violations
+from .console import check as _check
+from .console import operator, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -16,24 +16,10 @@ USERNAME = "webhooks@platform.example"
 PASSWORD = "Webhooks-journey-pass-42"
 
 
-def _check(page, screenshots_dir, name):
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_function(SETTLED)
-        page.screenshot(path=str(screenshots_dir / f"console-{name}-{width}.png"), full_page=True)
-        assert _axe_violations(page) == [], f"{name} at {width}px"
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
 @pytest.fixture(scope="session")
 def webhooks_world(browser_site, django_db_blocker):
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from platform_core.events.testing import Receiver
     from platform_core.models import PlatformWebhookEndpoint
@@ -48,8 +34,7 @@ def webhooks_world(browser_site, django_db_blocker):
     receiver = Receiver().start()
     with django_db_blocker.unblock():
         clean()
-        user = get_user_model().objects.create_superuser(USERNAME, password=PASSWORD)
-        device = TOTPDevice.objects.create(user=user, name="Journey phone", confirmed=True)
+        device = operator(USERNAME, PASSWORD)
     try:
         yield f"http://{settings.PLATFORM_DOMAIN}:{port}", device, receiver
     finally:
@@ -82,17 +67,8 @@ def _suspend_and_reactivate(page, platform, *steps):
 def test_subscribe_receive_rotate_disable_and_replay(
     webhooks_world, page, screenshots_dir, settings
 ):
-    from django_otp.oath import totp
-
     platform, device, receiver = webhooks_world
-    page.goto(platform + "/console/login/")
-    page.get_by_label("Username").fill(USERNAME)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
-    page.get_by_label("Code from your authenticator app").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button").filter(has_text="Sign in").first.click()
-    page.get_by_role("heading", name="Councils", exact=True).wait_for()
+    sign_in(page, platform, USERNAME, PASSWORD, device)
 
     page.get_by_role("link", name="Webhooks", exact=True).click()
     page.get_by_role("heading", name="Webhooks", exact=True).wait_for()
