@@ -190,6 +190,19 @@ def _public_schema_between_tests():
     features.forget_uncommitted()
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Every test starts outside any Celery task. Celery keeps "inside a task, never wait for a
+    result" as ONE process-wide flag, set around each eager task and put back afterwards; two
+    threads running eager tasks at once (the live server of the browser tests answering two
+    requests) can put it back in the wrong order and leave it set for good, and later tests'
+    ``result.get()`` then raised "Never call result.get() within a task!" (CI, test_welcome)."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
 def worker_database_url() -> str:
     """The URL of the database this test session uses, for another process (a worker)."""
     from urllib.parse import quote

@@ -245,8 +245,8 @@ def test_a_funding_officer_saves_a_search_and_sees_matched_calls_with_reasons(
     page.fill("input[name=name]", "Loneliness in Millbrook")
     page.fill("input[name=themes]", "loneliness")
     page.fill("input[name=remind_days]", "7")
-    # Wagtail draws panel toggles and anchors at exactly the 24px minimum; rounding at some
-    # positions left one a hair under it in CI (axe: target-size). The admin's CSS enlarges them.
+    # Wagtail draws panel toggles and anchors at exactly the 24px minimum; the admin's CSS gives
+    # them a margin above it (cms/static/cms/admin/targets.css).
     sizes = page.evaluate(
         """() => [...document.querySelectorAll('.w-panel__toggle, .w-panel__anchor')]
           .filter((el) => el.offsetParent)

@@ -32,7 +32,19 @@ PAGE_TYPES = [
 ]
 
 
+# Every short animation and CSS transition on the page has finished (long or endless decorative
+# ones, such as the admin's menu badge pulsing for 25 s, are left out).
+ANIMATIONS_DONE = """() => document.getAnimations().every((animation) =>
+  animation.playState !== "running"
+  || !(animation.effect?.getComputedTiming().endTime <= 2000))"""
+
+
 def _axe_violations(page):
+    # Once the page has stopped moving: axe measures what is drawn at that instant, and a
+    # control caught mid-transition fails (after page.fill the admin runs opacity and position
+    # transitions; axe then reported a panel toggle's target size in CI, and did so again when
+    # run at that moment here).
+    page.wait_for_function(ANIMATIONS_DONE, timeout=10_000)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
