@@ -152,3 +152,30 @@ def test_a_relay_run_that_fanned_out_a_backlog_refreshes_the_delivery_claims_pla
         or "events_delivery_pending on events_webhookdelivery u0" in last
     )
     assert quadratic == (not analyze_after), last
+
+
+@pytest.mark.parametrize("batch, analysed", [(100, True), (1000, False)])
+def test_a_relay_run_analyses_only_while_it_works_through_a_backlog(
+    council_a, settings, monkeypatch, batch, analysed
+):
+    """The run's ``ANALYZE`` is for a backlog (its batches come back full). A relay that keeps
+    up with a steady stream (no batch full) is not paused for it: in the bench, 500 commits/s
+    of one event, the pause held the events behind it for about a second (p95 1.1-1.2 s
+    against 0.13 s without)."""
+    from platform_core.events import outbox, tasks, webhooks
+
+    calls = []
+    monkeypatch.setattr(outbox, "analyze_outbox", lambda: calls.append("outbox"))
+    monkeypatch.setattr(webhooks, "analyze_deliveries", lambda: calls.append("deliveries"))
+    settings.EVENTS_ANALYZE_AFTER = 200
+    settings.EVENTS_RELAY_BATCH = batch
+    settings.EVENTS_RELAY_BATCH_MAX = batch
+    settings.EVENTS_VALIDATE = False
+    with schema_context(council_a.schema_name):
+        with transaction.atomic():
+            for i in range(300):
+                emit(TYPE, subject=f"funding/grant/{i}", data=_grant(i))
+            transaction.get_connection().run_on_commit.clear()  # no wake-up: the test relays
+        result = tasks.relay_council(schema=council_a.schema_name)
+    assert result["delivered"] == 300
+    assert calls == (["outbox", "deliveries"] if analysed else []), calls
