@@ -153,22 +153,6 @@ def _reset(schemas: list[str], app: str, name: str, sql: str, models: list[str])
     FleetMigration.objects.filter(schema_name__in=schemas).delete()
 
 
-def _discard_councils() -> None:
-    """Drop the councils of an earlier set-up (the template stays: ``build_template`` only
-    applies what is pending)."""
-    from django.db import connection
-
-    from tenants.models import Council, Domain
-
-    councils = Council.objects.filter(slug__startswith="fleet-")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS public.bench_migrations_setup")
-        for schema in councils.values_list("schema_name", flat=True):
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    Domain.objects.filter(tenant__in=councils).delete()
-    councils.delete()
-
-
 def _build(total: int, app: str, name: str, key: str) -> None:
     from django.conf import settings
     from django.db import connection, transaction
@@ -268,9 +252,12 @@ def main(argv: list[str]) -> None:
     if args.reuse and _database_exists(database):
         _use_existing_database(database)
         fresh = not _ready(_setup_key(total, args.migration))
-        if fresh:
-            print(f"{database} was made for other councils, migration or code: making them again")
-            _discard_councils()
+        if fresh:  # the public schema may be behind the code too: start from an empty database
+            print(f"{database} was made for other councils, migration or code: making it again")
+            from django.db import connection
+
+            connection.close()
+            fresh_database(database)
     else:
         fresh_database(database)
         fresh = True
