@@ -30,3 +30,21 @@ def only_handlers():
     yield install
     registry._handlers.clear()
     registry._handlers.update(saved)
+
+
+@pytest.fixture
+def receiver():
+    """``receiver(**options)`` starts a signature-checking webhook receiver on 127.0.0.1
+    (``platform_core.events.testing.Receiver``); every one started is stopped afterwards."""
+    from platform_core.events.testing import Receiver
+
+    started = []
+
+    def start(**kwargs):
+        r = Receiver(**kwargs).start()
+        started.append(r)
+        return r
+
+    yield start
+    for r in started:
+        r.stop()

@@ -19,7 +19,6 @@ from platform_core.errors import Refused
 from platform_core.events import emit, signing, tasks, webhooks
 from platform_core.events.models import WebhookDelivery, WebhookEndpoint
 from platform_core.events.relay import relay_pending
-from platform_core.events.testing import Receiver
 from platform_core.models import (
     PlatformOutboxEvent,
     PlatformWebhookAttempt,
@@ -34,20 +33,6 @@ pytestmark = pytest.mark.django_db
 
 SUSPENDED = "tenants.council.suspended"
 REACTIVATED = "tenants.council.reactivated"
-
-
-@pytest.fixture
-def receiver():
-    started = []
-
-    def start(**kwargs):
-        r = Receiver(**kwargs).start()
-        started.append(r)
-        return r
-
-    yield start
-    for r in started:
-        r.stop()
 
 
 def _subscribe(r, types=(SUSPENDED,)):

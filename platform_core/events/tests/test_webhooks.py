@@ -17,23 +17,8 @@ from platform_core.errors import Refused
 from platform_core.events import emit, signing, transport, webhooks
 from platform_core.events.models import OutboxEvent, WebhookAttempt, WebhookDelivery
 from platform_core.events.relay import relay_pending
-from platform_core.events.testing import Receiver
 
 from .conftest import TYPE, event_data
-
-
-@pytest.fixture
-def receiver():
-    started = []
-
-    def start(**kwargs):
-        r = Receiver(**kwargs).start()
-        started.append(r)
-        return r
-
-    yield start
-    for r in started:
-        r.stop()
 
 
 def _emit(subject="records/record/1", record=1):
