@@ -79,3 +79,11 @@ def test_a_councils_document_leaves_out_its_switched_off_features_which_answer_4
         features.set_state(council_a.schema_name, key, "default")
     features.forget(council_a.schema_name)
     assert _paths(anon_client_a) == before
+
+
+def test_a_version_download_is_documented_in_any_media_type(anon_client_a):
+    """A version is served in its own media type (a PNG as image/png, a PDF as application/pdf):
+    the document says any type, not application/octet-stream, which schemathesis reported as a
+    contract failure once a fuzzed upload of a PNG was downloaded."""
+    operation = _paths(anon_client_a)["/api/v1/records/records/{id}/versions/{number}/download/"]
+    assert set(operation["get"]["responses"]["200"]["content"]) == {"*/*"}

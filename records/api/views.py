@@ -154,8 +154,10 @@ class RecordViewSet(mixins.ListModelMixin, IntLookup, TenantGenericViewSet):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The content (filesystem storage)."
+            # The version's own media type (what was uploaded: PDF, PNG, DOCX ...).
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The content (filesystem storage), in the version's own media type.",
             ),
             302: OpenApiResponse(description="Redirect to a short-lived presigned URL (S3)."),
         }
