@@ -97,16 +97,21 @@ def _report(failures, stats) -> str:
     return "\n".join(lines)
 
 
-def test_council_api_conforms_to_its_document(council_a, council_token):
-    schema = _schema(council_a.primary_domain)
-    failures, stats = run(
+def _fuzz(schema, host, token, operations=OPERATIONS):
+    """schemathesis over ``schema`` against ``host`` with ``token``: (failures, stats)."""
+    return run(
         schema,
-        base_url=f"http://{council_a.primary_domain}",
-        headers={"Authorization": f"Token {council_token}"},
+        base_url=f"http://{host}",
+        headers={"Authorization": f"Token {token}"},
         max_examples=MAX_EXAMPLES,
-        operations=OPERATIONS,
+        operations=operations,
         max_time=MAX_TIME,
     )
+
+
+def test_council_api_conforms_to_its_document(council_a, council_token):
+    schema = _schema(council_a.primary_domain)
+    failures, stats = _fuzz(schema, council_a.primary_domain, council_token)
     # Not vacuous: real answers came back (a wrong Host would make every one a 404).
     assert OPERATIONS or sum(n for code, n in stats["statuses"].items() if code < 300) > 20, stats
     assert not failures and not stats["errors"], _report(failures, stats)
@@ -126,14 +131,7 @@ def test_council_api_with_its_optional_features_off_conforms_to_its_document(
     schema = _schema(council_a.primary_domain)
     off = tuple(prefix for feature in features.features() for prefix in feature.paths)
     assert not [path for path in schema["paths"] if path.startswith(off)]
-    failures, stats = run(
-        schema,
-        base_url=f"http://{council_a.primary_domain}",
-        headers={"Authorization": f"Token {council_token}"},
-        max_examples=MAX_EXAMPLES,
-        operations=OPERATIONS,
-        max_time=MAX_TIME,
-    )
+    failures, stats = _fuzz(schema, council_a.primary_domain, council_token)
     assert OPERATIONS or sum(n for code, n in stats["statuses"].items() if code < 300) > 20, stats
     assert not failures and not stats["errors"], _report(failures, stats)
 
@@ -142,13 +140,11 @@ def test_provider_api_conforms_to_its_document_as_a_provider_account(council_a, 
     """The provider operations as a provider account would call them (the staff run above only
     reaches their refusal)."""
     schema = _schema(council_a.primary_domain)
-    failures, stats = run(
+    failures, stats = _fuzz(
         schema,
-        base_url=f"http://{council_a.primary_domain}",
-        headers={"Authorization": f"Token {provider_token}"},
-        max_examples=MAX_EXAMPLES,
+        council_a.primary_domain,
+        provider_token,
         operations=OPERATIONS or r"/api/v1/provider/",
-        max_time=MAX_TIME,
     )
     # Not vacuous: the provider's own operations answered (list, create, read).
     assert sum(n for code, n in stats["statuses"].items() if code < 300) > 20, stats
@@ -160,14 +156,7 @@ def test_platform_api_conforms_to_its_document(platform_host, platform_token, co
 
     seed_pool(councils=20, metrics=4, years=3, last_year=2024)
     schema = _schema(platform_host)
-    failures, stats = run(
-        schema,
-        base_url=f"http://{platform_host}",
-        headers={"Authorization": f"Token {platform_token}"},
-        max_examples=MAX_EXAMPLES,
-        operations=OPERATIONS,
-        max_time=MAX_TIME,
-    )
+    failures, stats = _fuzz(schema, platform_host, platform_token)
     # Not vacuous: real answers came back (a wrong Host would make every one a 404).
     assert OPERATIONS or sum(n for code, n in stats["statuses"].items() if code < 300) > 20, stats
     assert not failures and not stats["errors"], _report(failures, stats)
