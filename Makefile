@@ -53,8 +53,10 @@ migrate: install
 run: install migrate collectstatic
 	DJANGO_SETTINGS_MODULE=platform_core.settings.dev PLATFORM_PORT=$(PORT) $(PY) manage.py seed_demo
 	@echo "Serving on port $(PORT). Stop with Ctrl-C."
+	@# A worker's start (imports, then platform_core/warmup.py) counts against gunicorn's timeout,
+	@# and takes 20-30 s on a loaded 2-core machine: 120 s, not the default 30.
 	DJANGO_SETTINGS_MODULE=platform_core.settings.dev PLATFORM_PORT=$(PORT) $(VENV)/bin/gunicorn platform_core.wsgi:application \
-		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+		--bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --timeout 120 --access-logfile - --log-level warning
 
 # Two pytest-xdist workers (this machine has 2 cores), whole files to a worker so a file's
 # session and module fixtures are built once; PYTEST_WORKERS=0 runs in one process.
