@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 def _own_template_dirs() -> list[Path]:
     """The template folders of the platform's own apps and its DIRS (not the libraries')."""
     base = Path(settings.BASE_DIR).resolve()
-    dirs = [Path(d) for conf in settings.TEMPLATES for d in conf.get("DIRS", [])]
+    dirs: list[Path] = []
+    templates: list[dict] = settings.TEMPLATES
+    for conf in templates:
+        dirs.extend(Path(d) for d in conf.get("DIRS", []))
     for app in apps.get_app_configs():
         path = Path(app.path).resolve()
         if path.is_relative_to(base) and ".venv" not in path.parts:
