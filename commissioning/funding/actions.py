@@ -2,7 +2,6 @@
 and the alerts and deadline reminders for them (``send_alerts``, run daily by a Celery task)."""
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -249,9 +248,14 @@ def award_grant(*, actor=None, **values):
     if unknown:
         raise TypeError(f"unknown grant field(s) {sorted(unknown)}")
     grant = Grant(**values)
-    if not re.fullmatch(r"[A-Z]{3}", grant.currency or ""):
+    if (grant.currency or "") not in giving.currencies():
         raise ValidationError(
-            {"currency": ["Give an ISO 4217 currency code in capitals, such as GBP."]}
+            {
+                "currency": [
+                    f"{grant.currency!r} is not an ISO 4217 currency code 360Giving accepts; "
+                    "give one in capitals, such as GBP."
+                ]
+            }
         )
     grant.beneficiary_geo = [g.strip().upper() for g in grant.beneficiary_geo if g.strip()]
     grant.full_clean()

@@ -9,7 +9,7 @@ local copy (never fetched).
 import datetime
 import json
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -37,6 +37,57 @@ def _schemas() -> tuple[dict, dict]:
     return package, grant
 
 
+CODELIST_DIR = SCHEMA_DIR.parent / "codelists"
+
+
+@cache
+def codelist(name: str) -> frozenset[str]:
+    """The codes of one of the standard's codelists (``codelists/<name>``)."""
+    import csv
+
+    with (CODELIST_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["Code"].strip() for row in csv.DictReader(handle) if row["Code"])
+
+
+def _codelist_keyword(validator, name, instance, schema):
+    """The standard marks fields drawn from a *closed* codelist (``"openCodelist": false``)
+    with ``"codelist": "<file>.csv"``; JSON Schema does not check them (360Giving's data
+    quality tool does). A value not in the list is an error at its path."""
+    if schema.get("openCodelist") is not False or not isinstance(instance, str):
+        return
+    if instance not in codelist(name):
+        from jsonschema import ValidationError as SchemaError
+
+        yield SchemaError(f"{instance!r} is not a code of the standard's {name} codelist")
+
+
+def _with_codelists(cls):
+    from jsonschema import validators
+
+    return validators.extend(cls, {"codelist": _codelist_keyword})
+
+
+@lru_cache(maxsize=1)
+def currencies() -> frozenset[str]:
+    """The currency codes 360Giving accepts (the grant schema's ``currency`` enum)."""
+    return frozenset(_schemas()[1]["$defs"]["currency"]["enum"])
+
+
+@lru_cache(maxsize=1)
+def geo_code_types() -> dict[str, str]:
+    """GSS code prefix (``E05``) → the standard's geoCodeType (``WD``), from its codelist
+    (each row documents its ONS statistical entity)."""
+    import csv
+
+    out: dict[str, str] = {}
+    with (CODELIST_DIR / "geoCodeType.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            entity = (row.get("Documentation (URL)") or "").rstrip("/").rsplit("/", 1)[-1]
+            if len(entity) == 3 and row["Code"]:
+                out[entity] = row["Code"].strip()
+    return out
+
+
 @lru_cache(maxsize=1)
 def package_validator():
     """The package schema as published (grants resolved to the local grant schema)."""
@@ -54,14 +105,16 @@ def package_validator():
             (package["properties"]["grants"]["items"]["$ref"], resource),
         ]
     )
-    return Draft202012Validator(package, registry=registry, format_checker=FormatChecker())
+    return _with_codelists(Draft202012Validator)(
+        package, registry=registry, format_checker=FormatChecker()
+    )
 
 
 @lru_cache(maxsize=1)
 def grant_validator():
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(_schemas()[1], format_checker=FormatChecker())
+    return _with_codelists(Draft202012Validator)(_schemas()[1], format_checker=FormatChecker())
 
 
 def _message(error) -> str:
@@ -231,21 +284,6 @@ def _external(batch, grant: dict):
 
 # --- the council's own feed -----------------------------------------------------------------
 
-GEO_TYPES = {
-    "E05": "WD",
-    "W05": "WD",
-    "S13": "WD",
-    "N08": "WD",
-    "E06": "UA",
-    "W06": "UA",
-    "E07": "NMD",
-    "E08": "MD",
-    "E09": "LONB",
-    "E10": "CTY",
-    "E01": "LSOA",
-    "E02": "MSOA",
-}
-
 
 class NoOrgId(ValueError):
     """The council has no org-id yet: its feed cannot name the funder (360Giving requires an
@@ -273,10 +311,14 @@ def grant_prefix(council) -> str:
 def feed(council, *, site_url: str = "") -> dict:
     """Every grant the council makes, as a 360Giving package (version 1.4). Built from values,
     not model instances, so 10,000 grants stay fast."""
+    from intelligence.warehouse import access as warehouse
+
     from .models import Grant
 
     funder = {"id": funder_org_id(council), "name": council.name}
     prefix = grant_prefix(council)
+    # Each beneficiary location by its name where the warehouse knows the area (its wards).
+    names = {area.code: area.name for area in warehouse.areas()}
     grants = []
     rows = Grant.objects.order_by("id").values_list(
         "id",
@@ -332,10 +374,11 @@ def feed(council, *, site_url: str = "") -> dict:
         if programme:
             grant["grantProgramme"] = [{"title": programme}]
         if geo:
+            types = geo_code_types()
             grant["beneficiaryLocation"] = [
-                {"name": code, "geoCode": code, "geoCodeType": GEO_TYPES.get(code[:3], "")}
-                if code[:3] in GEO_TYPES
-                else {"name": code, "geoCode": code}
+                {"name": names.get(code, code), "geoCode": code, "geoCodeType": types[code[:3]]}
+                if code[:3] in types
+                else {"name": names.get(code, code), "geoCode": code}
                 for code in geo
             ]
         if source != "direct":

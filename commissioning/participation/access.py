@@ -1,10 +1,12 @@
 """Reads of participatory budgets: what the public sees (published processes, ballots, results
 once published) and what staff see."""
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Process, Proposal
+from .models import Ballot, Process, Proposal
 
 
 def public_processes() -> QuerySet[Process]:
@@ -26,6 +28,17 @@ def results(process: Process) -> list[Proposal]:
     if not process.counted_at:
         return []
     return list(ballot(process).order_by("-votes", "cost", "pk"))
+
+
+def turnout(process: Process) -> dict:
+    """How many voted (and how many of them on paper), and what the funded projects cost."""
+    from django.db.models import Count, Q
+
+    counts = Ballot.objects.filter(process=process).aggregate(
+        ballots=Count("id"), paper=Count("id", filter=Q(channel=Ballot.Channel.PAPER))
+    )
+    spent = sum((p.cost for p in ballot(process).filter(won=True)), Decimal(0))
+    return {**counts, "spent": spent, "left": process.budget - spent}
 
 
 def processes() -> QuerySet[Process]:

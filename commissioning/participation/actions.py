@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -130,9 +130,11 @@ def submit_proposal(process: Process, *, now=None, **values) -> Proposal:
     postcode = normalise_postcode(values.get("proposer_postcode", ""))
     if postcode is None:
         raise ValidationError({"proposer_postcode": ["Enter a real UK postcode, like NS1 1AA"]})
-    if process.postcodes and postcode not in process.postcodes:
-        raise Refused(
-            f"{postcode} is not in {process.ward_name}: only residents of the ward can propose projects."
+    if not in_ward(process, postcode):
+        raise _refused(
+            f"{postcode} is not in {process.ward_name}: only residents of the ward can propose "
+            "projects.",
+            "proposer_postcode",
         )
     values["proposer_postcode"] = postcode
     proposal = Proposal(process=process, **values)
@@ -188,21 +190,68 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-z ]", "", text)
 
 
+# Words that are not a name: a resident who writes "Mr John Smith" or "John Smith Jr" once and
+# "John Smith" again is the same resident.
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lady lord rev revd fr sr jr junior senior esq".split()
+    + "ii iii iv".split()
+)
+
+
+def _surname_and_initial(name: str) -> tuple[str, str] | None:
+    """The surname and first initial of a name, written either way round ("John Smith" or
+    "Smith, John"), without titles ("Mrs", "Dr") or suffixes ("Jr")."""
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    if "," in text:
+        surname, _, given = text.partition(",")
+        text = f"{given} {surname}"
+    # Apostrophes and hyphens join a name's parts: "O'Brien" = "OBrien", "Smith-Jones".
+    text = re.sub(r"['\u2019\-]", "", text)
+    words = [w for w in _letters(text).split() if w not in HONORIFICS]
+    if not words:
+        return None
+    return words[-1], words[0][0]
+
+
 def voter_key(process: Process, *, name: str, date_of_birth: datetime.date, postcode: str) -> str:
     """Who the resident is, for "one vote each": their surname, first initial, date of birth and
     postcode, hashed with the platform's secret (the values are never stored with the vote)."""
-    words = _letters(name).split()
-    if not words:
+    parts = _surname_and_initial(name)
+    if parts is None:
         raise ValidationError({"name": ["Enter your full name"]})
-    identity = f"{process.pk}|{words[-1]}|{words[0][0]}|{date_of_birth.isoformat()}|{postcode}"
+    surname, initial = parts
+    identity = f"{process.pk}|{surname}|{initial}|{date_of_birth.isoformat()}|{postcode}"
     return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+
+def check_date_of_birth(value: datetime.date, *, today: datetime.date | None = None) -> None:
+    today = today or timezone.localdate()
+    if value > today:
+        raise ValidationError({"date_of_birth": ["Date of birth must be in the past"]})
+    if value.year < today.year - 125:
+        raise ValidationError(
+            {"date_of_birth": [f"Date of birth must be after {today.year - 125}"]}
+        )
+
+
+def in_ward(process: Process, postcode: str) -> bool:
+    """Whether a (normalised) postcode is in the process's ward: one of the ward's postcodes
+    when the process lists them, otherwise a postcode whose areas in the directory's postcodes
+    (the ONS Postcode Directory) include the ward. A postcode neither knows is not in the ward:
+    a process that lists no postcodes never lets anyone in by default."""
+    if process.postcodes:
+        return postcode in process.postcodes
+    from commissioning.providers import access as providers
+
+    areas = providers.postcode_areas(postcode)
+    return areas is not None and process.ward_code in areas
 
 
 def eligibility(process: Process, *, postcode: str, address: str) -> str:
     """How the resident's address was checked: "place" when it is a place in the council's
     master data (golden records), "postcode" otherwise; refused when the postcode is not in
     the ward."""
-    if process.postcodes and postcode not in process.postcodes:
+    if not in_ward(process, postcode):
         raise _refused(
             f"{postcode} is not in {process.ward_name}: only residents of the ward can vote.",
             "postcode",
@@ -280,11 +329,22 @@ def cast_vote(
     normal = normalise_postcode(postcode)
     if normal is None:
         raise ValidationError({"postcode": ["Enter a real UK postcode, like NS1 1AA"]})
+    check_date_of_birth(date_of_birth)
     how = eligibility(process, postcode=normal, address=address)
     chosen = _check_choices(process, choices)
     key = voter_key(process, name=name, date_of_birth=date_of_birth, postcode=normal)
     try:
         with transaction.atomic():
+            # A share lock on the process: the count (which locks it for update) waits for a
+            # ballot being written, and a ballot written after the count sees it was counted.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT counted_at FROM participation_process WHERE id = %s FOR SHARE",
+                    [process.pk],
+                )
+                (counted_at,) = cursor.fetchone()
+            if counted_at is not None:
+                raise Refused("The votes have been counted: no more votes can be added.")
             ballot = Ballot.objects.create(
                 process=process,
                 voter_key=key,

@@ -63,7 +63,10 @@ class ProcessForm(WagtailAdminModelForm):
     postcodes = PostcodesField(
         required=False,
         label="Postcodes in the ward",
-        help_text="One a line, e.g. NS1 1AA: residents with these postcodes may propose and vote",
+        help_text=(
+            "One a line, e.g. NS1 1AA: residents with these postcodes may propose and vote. "
+            "Left empty: the postcodes the postcode directory places in the ward."
+        ),
     )
 
     def clean(self):
@@ -375,9 +378,14 @@ class PaperBallotForm(VoteForm):
             "postcode": "Voter's postcode",
             "choices": "Projects marked on the ballot paper",
         }
+        # Staff type the date from the paper in one box (the browser's date picker); residents
+        # get GOV.UK's day, month and year boxes.
+        self.fields["date_of_birth"] = forms.DateField(
+            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            widget=forms.DateInput(attrs={"type": "date"}),
+        )
         for name, label in labels.items():
             self.fields[name].label = label
-        self.fields["date_of_birth"].widget = forms.DateInput(attrs={"type": "date"})
         self.fields["choices"].widget = forms.CheckboxSelectMultiple()
         self.fields["choices"].choices = [
             (p.pk, f"{p.title} ({money(p.cost)})") for p in kwargs.get("proposals", ())

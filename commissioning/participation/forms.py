@@ -1,8 +1,11 @@
 """The public forms of participatory budgeting (GOV.UK markup is in the templates)."""
 
-from django import forms
+import datetime
 
-from .actions import normalise_postcode
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .actions import check_date_of_birth, normalise_postcode
 
 
 class ProposalForm(forms.Form):
@@ -25,13 +28,66 @@ class ProposalForm(forms.Form):
         return value
 
 
+class DateInputWidget(forms.MultiWidget):
+    """The GOV.UK date input's three boxes (``<name>_day``, ``_month``, ``_year``); the
+    template draws them with GOV.UK Frontend's markup."""
+
+    def __init__(self):
+        super().__init__(
+            {"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()}
+        )
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DateOfBirthField(forms.MultiValueField):
+    """A date of birth in the GOV.UK date input pattern (day, month and year in their own
+    boxes), with its messages."""
+
+    widget = DateInputWidget
+
+    def __init__(self, **kwargs):
+        real = {"invalid": "Date of birth must be a real date"}
+        super().__init__(
+            fields=(
+                forms.IntegerField(error_messages=real),
+                forms.IntegerField(error_messages=real),
+                forms.IntegerField(error_messages=real),
+            ),
+            require_all_fields=False,
+            error_messages={
+                "required": "Enter your date of birth",
+                "incomplete": "Date of birth must include a day, a month and a year",
+            },
+            **kwargs,
+        )
+        for field in self.fields:
+            field.required = True
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        day, month, year = data_list
+        if year is not None and year < 1000:
+            raise forms.ValidationError("Year must include 4 numbers")
+        try:
+            return datetime.date(year, month, day)
+        except (TypeError, ValueError, OverflowError):
+            raise forms.ValidationError("Date of birth must be a real date") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            try:
+                check_date_of_birth(value)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict["date_of_birth"]) from None
+
+
 class VoteForm(forms.Form):
     name = forms.CharField(max_length=200, label="Your full name")
-    date_of_birth = forms.DateField(
-        label="Your date of birth",
-        help_text="For example, 1980-03-27 (year-month-day)",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    date_of_birth = DateOfBirthField(label="Your date of birth", help_text="For example, 27 3 1980")
     address = forms.CharField(max_length=300, label="First line of your address")
     postcode = forms.CharField(max_length=10, label="Your postcode")
     choices = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Projects")

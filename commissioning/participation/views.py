@@ -25,6 +25,18 @@ def _errors(form, exc: ValidationError):
         form.add_error(field if field in form.fields else None, messages)
 
 
+def _refusal(form, exc: Refused) -> str | None:
+    """A refusal about one of the form's fields (outside the ward: the postcode; a second
+    vote: the name; over the budget: the projects) goes on that field, as GOV.UK forms show
+    errors; any other is shown above the form. Returns the message shown above, if any."""
+    fields = {f: m for f, m in (getattr(exc, "fields", None) or {}).items() if f in form.fields}
+    if not fields:
+        return exc.message
+    for field, messages in fields.items():
+        form.add_error(field, messages)
+    return None
+
+
 def index(request):
     now = timezone.now()
     items = [(p, p.stage(now)) for p in access.public_processes()]
@@ -42,6 +54,7 @@ def process_page(request, slug):
             "stage": process.stage(now),
             "ballot": access.ballot(process),
             "results": access.results(process) if process.results_published_at else [],
+            "turnout": access.turnout(process) if process.results_published_at else None,
         },
     )
 
@@ -50,18 +63,20 @@ def process_page(request, slug):
 def propose(request, slug):
     process = _process(slug)
     refusal = None
+    refused = False
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.submit_proposal(process, **form.cleaned_data)
         except Refused as exc:
-            refusal = exc.message
+            refused = True
+            refusal = _refusal(form, exc)
         except ValidationError as exc:
             _errors(form, exc)
         else:
             return redirect("participation_thanks", slug=process.slug, what="proposal")
     status = 400 if request.method == "POST" and (form.errors or refusal) else 200
-    if refusal:
+    if refused:
         status = 409
     return render(
         request,
@@ -81,19 +96,21 @@ def vote(request, slug):
     process = _process(slug)
     proposals = list(access.ballot(process))
     refusal = None
+    refused = False
     form = VoteForm(request.POST or None, proposals=proposals)
     if request.method == "POST" and form.is_valid():
         try:
             actions.cast_vote(process, **form.cleaned_data)
         except Refused as exc:
-            refusal = exc.message
+            refused = True
+            refusal = _refusal(form, exc)
         except ValidationError as exc:
             _errors(form, exc)
         else:
             return redirect("participation_thanks", slug=process.slug, what="vote")
     status = 200
     if request.method == "POST" and (form.errors or refusal):
-        status = 409 if refusal else 400
+        status = 409 if refused else 400
     chosen = set(form["choices"].value() or [])
     return render(
         request,

@@ -71,6 +71,19 @@ def postcode_point(value: str) -> Postcode:
     return found
 
 
+def postcode_areas(value: str) -> list[str] | None:
+    """The GSS codes of the areas a postcode lies in, from the directory's postcodes (the ONS
+    Postcode Directory); ``None`` when the directory does not know the postcode."""
+    found = (
+        Postcode.objects.filter(postcode=Postcode.normalise(value))
+        .values_list("gss_codes", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    return [code.strip().upper() for code in found.split(",") if code.strip()]
+
+
 def locations_near(latitude, longitude, metres: float) -> QuerySet:
     """Locations with coordinates within ``metres`` of a point (great-circle distance, with a
     bounding box first so an index on latitude can do most of the work)."""

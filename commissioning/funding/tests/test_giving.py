@@ -248,3 +248,105 @@ def test_the_openapi_document_gives_the_feed_s_409_no_org_id_and_404_no_grants()
         assert error in responses[code]["description"], (code, responses[code])
         assert responses[code]["content"]["application/json"]["schema"] == envelope
     assert "application/json" in responses["200"]["content"]
+
+
+def test_closed_codelists_are_checked_with_their_json_paths_and_nothing_is_imported(
+    client_a, council_a, in_council
+):
+    """JSON Schema leaves the standard's closed codelists (``"openCodelist": false``) to the
+    publisher; 360Giving's data quality tool treats a code outside them as an error, and so
+    does the import, at the value's JSON path."""
+    package = _package(
+        [
+            _grant(1, locationScope="GLS010", regrantType="FRG010"),
+            _grant(2, locationScope="GLS999"),
+            _grant(3, regrantType="regrant"),
+        ]
+    )
+    # The plain schema accepts it: only the codelists make it invalid.
+    assert list(_full_validator().iter_errors(json.loads(package))) == []
+    upload = SimpleUploadedFile("grants.json", package)
+    response = client_a.post("/api/v1/funding/grants-data/import/", {"file": upload})
+    assert response.status_code == 400, response.content
+    problems = response.json()["error"]["fields"]["file"]
+    assert problems == [
+        "$.grants[1].locationScope: 'GLS999' is not a code of the standard's "
+        "locationScope.csv codelist",
+        "$.grants[2].regrantType: 'regrant' is not a code of the standard's "
+        "regrantType.csv codelist",
+    ]
+    with in_council(council_a):
+        assert ExternalGrant.objects.count() == 0 and GrantsImport.objects.count() == 0
+    good = SimpleUploadedFile("grants.json", _package([_grant(1, locationScope="GLS010")]))
+    assert client_a.post("/api/v1/funding/grants-data/import/", {"file": good}).status_code == 201
+
+
+def test_a_currency_360giving_does_not_accept_is_refused_and_the_feed_stays_valid(
+    client_a, anon_client_a, council_a, in_council
+):
+    """Three capitals are not enough: a grant in a currency outside the standard's list would
+    make the whole feed invalid, so it is refused on its field."""
+    from tenants.actions import set_org_id
+
+    set_org_id(council_a, "GB-LAE-ALF")
+    body = {
+        "title": "T",
+        "description": "D",
+        "amount_awarded": "500",
+        "award_date": "2025-02-03",
+        "recipient_name": "R",
+    }
+    bad = client_a.post(
+        "/api/v1/funding/grants/", {**body, "currency": "XYZ"}, content_type="application/json"
+    )
+    assert bad.status_code == 400, bad.content
+    assert "'XYZ' is not an ISO 4217 currency code 360Giving accepts" in str(
+        bad.json()["error"]["fields"]["currency"]
+    )
+    ok = client_a.post(
+        "/api/v1/funding/grants/", {**body, "currency": "EUR"}, content_type="application/json"
+    )
+    assert ok.status_code == 201, ok.content
+    package = anon_client_a.get("/api/v1/360giving/grants.json").json()
+    assert [g["currency"] for g in package["grants"]] == ["EUR"]
+    assert list(_shared_validator().iter_errors(package)) == []
+
+
+def test_the_feed_names_its_areas_and_takes_geo_code_types_from_the_codelist(
+    anon_client_a, council_a, in_council
+):
+    import csv
+
+    from intelligence.warehouse.actions import save_area
+    from tenants.actions import set_org_id
+
+    set_org_id(council_a, "GB-LAE-ALF")
+    with in_council(council_a):
+        save_area(code="E05900001", name="Ward 1", kind="ward", parent_code=council_a.gss_code)
+        actions.award_grant(
+            title="Ward grant",
+            description="Play scheme",
+            amount_awarded=Decimal(100),
+            award_date=datetime.date(2025, 6, 1),
+            recipient_name="Group",
+            # a ward, a Northern Ireland ward (N08: not in the codelist), an LSOA
+            beneficiary_geo=["E05900001", "N08000101", "E01000001"],
+        )
+    package = anon_client_a.get("/api/v1/360giving/grants.json").json()
+    assert package["grants"][0]["beneficiaryLocation"] == [
+        {"name": "Ward 1", "geoCode": "E05900001", "geoCodeType": "WD"},
+        {"name": "N08000101", "geoCode": "N08000101"},
+        {"name": "E01000001", "geoCode": "E01000001", "geoCodeType": "LSOA"},
+    ]
+    codes = {
+        row["Code"]
+        for row in csv.DictReader(
+            ((SHARED_360 if SHARED_360.exists() else giving.SCHEMA_DIR).parent / "codelists")
+            .joinpath("geoCodeType.csv")
+            .open(encoding="utf-8")
+        )
+    }
+    for grant in package["grants"]:
+        for location in grant["beneficiaryLocation"]:
+            assert location.get("geoCodeType", "WD") in codes
+    assert list(_shared_validator().iter_errors(package)) == []

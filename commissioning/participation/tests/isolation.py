@@ -195,7 +195,9 @@ def probe_seeds() -> list[Seed]:
             body={
                 "POST": lambda w: {
                     "name": "Web Voter",
-                    "date_of_birth": "1985-02-02",
+                    "date_of_birth_day": "2",
+                    "date_of_birth_month": "2",
+                    "date_of_birth_year": "1985",
                     "address": "1 Probe Street",
                     "postcode": "NS1 1AA",
                     "choices": [str(w.pb_voting_proposal.pk)],

@@ -234,7 +234,9 @@ def test_public_vote_form(council_a, in_council, make_process, anon_client_a):
     assert page.status_code == 200 and b"Benches" in page.content
     form = {
         "name": "Val Voter",
-        "date_of_birth": "1990-05-05",
+        "date_of_birth_day": "5",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "1990",
         "address": "2 High Street",
         "postcode": "NS1 1AA",
         "choices": [str(i) for i in ids],
@@ -319,3 +321,117 @@ def test_an_award_the_ledger_cannot_cover_is_refused_whole(council_a, in_council
         assert process.awarded_at is None
         assert Grant.objects.count() == 0
         assert ledger_access.budget_balances(budget.pk)["committed"] == 0
+
+
+def test_titles_and_name_order_do_not_give_a_second_vote(council_a, in_council, make_process):
+    """ "Mr John Smith", "Smith, John" and "Dr J. Smith Jr" are the John Smith who voted: each
+    is refused, and only the first ballot is counted."""
+    with in_council(council_a):
+        process = make_process()
+        _vote(process, "Bulbs", name="John Smith")
+        for again in ("Mr John Smith", "Smith, John", "Dr J. Smith Jr", "JOHN  SMITH"):
+            with pytest.raises(Refused, match="already voted"):
+                _vote(process, "Benches", name=again)
+        _vote(process, "Benches", name="Sam Smith")  # another resident at the address
+        assert Ballot.objects.filter(process=process).count() == 2
+        assert BallotChoice.objects.filter(ballot__process=process).count() == 2
+
+
+def test_a_process_without_postcodes_checks_the_postcode_directory(
+    council_a, in_council, make_process
+):
+    """A ward budget that lists no postcodes lets in only postcodes the directory (ONS
+    Postcode Directory) places in the ward: another ward's postcode and one the directory does
+    not know are refused, never let in by default."""
+    from commissioning.providers.models import Postcode
+
+    with in_council(council_a):
+        Postcode.objects.create(
+            postcode="NS5 1AA", latitude=53, longitude=-1, gss_codes="E05900001,E06000001"
+        )
+        Postcode.objects.create(
+            postcode="NS6 1AA", latitude=53, longitude=-1, gss_codes="E05900002,E06000001"
+        )
+        process = make_process(postcodes=[])
+        assert process.postcodes == []
+        receipt = _vote(process, "Bulbs", postcode="ns5 1aa")
+        assert receipt.eligibility == "postcode"
+        with pytest.raises(Refused, match="NS6 1AA is not in Ward 1"):
+            _vote(process, "Bulbs", name="Other Ward", postcode="NS6 1AA")
+        with pytest.raises(Refused, match="NS7 7ZZ is not in Ward 1"):
+            _vote(process, "Bulbs", name="Unknown Place", postcode="NS7 7ZZ")
+        assert Ballot.objects.filter(process=process).count() == 1
+
+
+def test_a_date_of_birth_in_the_future_is_bad_input(council_a, in_council, make_process):
+    from django.core.exceptions import ValidationError
+
+    with in_council(council_a):
+        process = make_process()
+        for dob in (timezone.localdate() + datetime.timedelta(days=1), datetime.date(1800, 1, 1)):
+            with pytest.raises(ValidationError) as caught:
+                _vote(process, "Bulbs", dob=dob)
+            assert "date_of_birth" in caught.value.message_dict
+        assert Ballot.objects.filter(process=process).count() == 0
+
+
+def test_the_public_vote_form_uses_the_govuk_date_input_and_puts_refusals_on_their_fields(
+    council_a, in_council, make_process, anon_client_a
+):
+    with in_council(council_a):
+        process = make_process()
+        ids = _ids(process, "Bulbs", "Benches", "Play area")
+    url = f"/participate/{process.slug}/vote/"
+    page = anon_client_a.get(url).content.decode()
+    for part in ("day", "month", "year"):
+        assert f'name="date_of_birth_{part}"' in page
+    assert 'class="govuk-date-input"' in page
+    form = {
+        "name": "Val Voter",
+        "date_of_birth_day": "5",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "1990",
+        "address": "2 High Street",
+        "postcode": "NS9 9ZZ",
+        "choices": [str(ids[0])],
+    }
+    outside = anon_client_a.post(url, form)
+    body = outside.content.decode()
+    assert outside.status_code == 409
+    assert 'id="id_postcode-error"' in body and "NS9 9ZZ is not in Ward 1" in body
+    assert '<a href="#id_postcode">NS9 9ZZ is not in Ward 1' in body
+    over = anon_client_a.post(url, {**form, "postcode": "NS1 1AA", "choices": map(str, ids)})
+    assert over.status_code == 409
+    assert 'id="choices-error"' in over.content.decode()
+    assert "more than the budget of £10,000" in over.content.decode()
+    not_a_date = anon_client_a.post(url, {**form, "date_of_birth_month": "13"})
+    assert not_a_date.status_code == 400
+    assert 'id="id_date_of_birth-error"' in not_a_date.content.decode()
+    assert "Date of birth must be a real date" in not_a_date.content.decode()
+    assert '<a href="#id_date_of_birth">' in not_a_date.content.decode()
+    no_year = anon_client_a.post(url, {**form, "date_of_birth_year": ""})
+    assert no_year.status_code == 400
+    assert "must include a day, a month and a year" in no_year.content.decode()
+    assert 'value="5"' in no_year.content.decode()  # what was typed is kept
+    ok = anon_client_a.post(url, {**form, "postcode": "NS1 1AA"})
+    assert ok.status_code == 302
+    with in_council(council_a):
+        assert Ballot.objects.filter(process=process).count() == 1
+
+
+def test_a_paper_ballot_entered_after_the_count_is_refused_and_not_counted(
+    council_a, in_council, make_process
+):
+    """The count locks the process; a ballot checks it under a share lock, so even one whose
+    process object was read before the count is refused after it."""
+    from commissioning.participation.models import Process
+
+    with in_council(council_a):
+        process = make_process(stage="closed")
+        _vote(process, "Bulbs", channel=Ballot.Channel.PAPER)
+        stale = Process.objects.get(pk=process.pk)  # read before the count
+        actions.count(process)
+        assert stale.counted_at is None
+        with pytest.raises(Refused, match="have been counted"):
+            _vote(stale, "Benches", name="Late Paper", channel=Ballot.Channel.PAPER)
+        assert Ballot.objects.filter(process=process).count() == 1
