@@ -1,0 +1,187 @@
+"""Council B's attacks that the isolation probe (tests/isolation/) cannot express as "A's id in a
+URL": credentials carried from one host to another (session cookie, API token, CSRF pair),
+forged host headers, the platform console seen from a council, the anonymous page cache, site
+search, and a Celery task run in B's schema with A's ids.
+
+Each test has a control: the same credential or request on its own council works, so a refusal
+on the other council means something.
+"""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _cookie_client(host: str, source: Client) -> Client:
+    """A client on ``host`` carrying every cookie ``source`` holds (what an attacker pastes)."""
+    client = Client(HTTP_HOST=host)
+    for name, morsel in source.cookies.items():
+        client.cookies[name] = morsel.value
+    return client
+
+
+def _home_title(council) -> bytes:
+    return council.name.encode()
+
+
+def test_b_session_cookie_on_a_host_is_not_signed_in(council_a, council_b, client_b):
+    # Control: on its own host the cookie opens B's admin.
+    assert client_b.get("/admin/").status_code == 200
+    carried = _cookie_client(council_a.primary_domain, client_b)
+    response = carried.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    # The API answers as to a stranger too (the session is not a session of A's schema).
+    api = carried.get("/api/v1/records/records/", HTTP_ACCEPT="application/json")
+    assert api.status_code in (401, 403)
+    assert api.json()["error"]["code"] in ("not_authenticated", "permission_denied")
+
+
+def test_a_council_session_is_not_a_platform_console_session(council_a, client_a, platform_host):
+    """A council's staff cookie (here a superuser of A's schema) carried to the platform domain
+    is not a console sign-in, and the console is not served on a council's domain."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    with schema_context(council_a.schema_name):
+        get_user_model().objects.filter(pk=client_a.user.pk).update(is_superuser=True)
+    carried = _cookie_client(platform_host, client_a)
+    response = carried.get("/console/")
+    assert response.status_code == 302
+    assert "/console/login/" in response["Location"]
+    # On the council's own domain /console/ is no route at all (a page lookup: 404).
+    assert client_a.get("/console/").status_code == 404
+    assert client_a.get("/console/login/").status_code == 404
+
+
+def test_platform_staff_session_is_not_a_council_session(db, council_a, platform_host):
+    from django.contrib.auth import get_user_model
+
+    operator = get_user_model().objects.create_user(
+        "op@platform.example", is_staff=True, is_superuser=True
+    )
+    on_platform = Client(HTTP_HOST=platform_host)
+    on_platform.force_login(operator)
+    carried = _cookie_client(council_a.primary_domain, on_platform)
+    response = carried.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_b_api_token_is_refused_on_a_host(council_a, council_b, client_b, in_council):
+    from rest_framework.authtoken.models import Token
+
+    with in_council(council_b):
+        key = Token.objects.create(user=client_b.user).key
+    own = Client(HTTP_HOST=council_b.primary_domain, HTTP_AUTHORIZATION=f"Token {key}")
+    assert own.get("/api/v1/warehouse/", HTTP_ACCEPT="application/json").status_code == 200
+    other = Client(HTTP_HOST=council_a.primary_domain, HTTP_AUTHORIZATION=f"Token {key}")
+    response = other.get("/api/v1/warehouse/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_b_csrf_pair_does_not_write_with_b_session_on_a_host(council_a, client_b):
+    """B's staff hold a valid CSRF cookie and token; with them and B's session cookie on A's
+    host a write is still a stranger's (the session is unknown there): A's admin asks for a
+    sign-in and nothing is written."""
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+    secret = _get_new_csrf_string()
+    client_b.cookies["csrftoken"] = secret
+    carried = Client(HTTP_HOST=council_a.primary_domain, enforce_csrf_checks=True)
+    for name, morsel in client_b.cookies.items():
+        carried.cookies[name] = morsel.value
+    response = carried.post(
+        "/admin/pages/add/cms/informationpage/2/",
+        {"title": "planted", "slug": "planted", "csrfmiddlewaretoken": _mask_cipher_secret(secret)},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    "forged", ["HTTP_X_FORWARDED_HOST", "HTTP_X_ORIGINAL_HOST", "HTTP_FORWARDED"]
+)
+def test_forwarded_host_headers_do_not_pick_the_council(council_a, council_b, forged):
+    value = council_a.primary_domain
+    if forged == "HTTP_FORWARDED":
+        value = f"host={value}"
+    response = Client(HTTP_HOST=council_b.primary_domain, **{forged: value}).get("/")
+    assert response.status_code == 200
+    assert _home_title(council_b) in response.content
+    assert _home_title(council_a) not in response.content
+    # An unknown Host with A's name in the forwarded header is no council at all.
+    stranger = Client(HTTP_HOST="attacker.example", **{forged: value}).get("/")
+    assert stranger.status_code in (400, 404)
+    assert _home_title(council_a) not in stranger.content
+
+
+def _publish_marker_page(council, title, slug):
+    from django_tenants.utils import schema_context
+    from wagtail.models import Site
+
+    from cms.models import InformationPage
+
+    with schema_context(council.schema_name):
+        home = Site.objects.get(is_default_site=True).root_page.specific
+        page = InformationPage(title=title, slug=slug)
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        return page.url
+
+
+def test_page_cache_entries_are_per_council(council_a, council_b, settings):
+    """A's cached page is never B's answer for the same path: B's own 404 for a page only A has,
+    B's own home page for "/"."""
+    from django.core.cache import caches
+
+    settings.CMS_PAGE_CACHE_SECONDS = 300
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    url = _publish_marker_page(council_a, "Quuxbridge allotments", "quuxbridge-allotments")
+    for path in ("/", url):
+        assert Client(HTTP_HOST=council_a.primary_domain).get(path).status_code == 200
+        again = Client(HTTP_HOST=council_a.primary_domain).get(path)
+        assert again.get("X-Page-Cache") == "hit", path  # control: A's page is cached
+    home_b = Client(HTTP_HOST=council_b.primary_domain).get("/")
+    assert home_b.get("X-Page-Cache") != "hit"
+    assert _home_title(council_b) in home_b.content
+    assert _home_title(council_a) not in home_b.content
+    page_b = Client(HTTP_HOST=council_b.primary_domain).get(url)
+    assert page_b.status_code == 404
+    assert b"Quuxbridge" not in page_b.content
+
+
+def test_site_search_shows_only_the_councils_own_pages(council_a, council_b):
+    marker = "Zanzibarquux"
+    _publish_marker_page(council_a, f"{marker} grants", "zanzibarquux-grants")
+    own = Client(HTTP_HOST=council_a.primary_domain).get("/search/", {"q": marker})
+    assert marker.encode() + b" grants" in own.content  # control
+    other = Client(HTTP_HOST=council_b.primary_domain).get("/search/", {"q": marker})
+    assert other.status_code == 200
+    assert b"zanzibarquux-grants" not in other.content
+    assert marker.encode() + b" grants" not in other.content
+
+
+def test_a_task_run_for_b_with_a_ids_touches_nothing_of_a(council_a, council_b, in_council):
+    """tenant-schemas-celery runs a task in the schema that queued it: council B queuing A's
+    version id extracts nothing and changes nothing in A."""
+    from django_tenants.utils import schema_context
+
+    from records.demo import seed_demo
+    from records.models import Record, RecordVersion
+    from records.tasks import extract_text
+
+    with in_council(council_a):
+        seed_demo(council_a)
+        version = RecordVersion.objects.filter(destroyed_at__isnull=True).order_by("-pk").first()
+        Record.objects.filter(pk=version.record_id).update(extracted_text="A-ONLY")
+    with in_council(council_b):
+        b_has_it = RecordVersion.objects.filter(pk=version.pk).exists()
+    assert not b_has_it
+    with schema_context(council_b.schema_name):
+        assert extract_text.apply(args=[version.pk]).get() == 0
+    with in_council(council_a):
+        assert Record.objects.get(pk=version.record_id).extracted_text == "A-ONLY"
