@@ -8,12 +8,14 @@ local copy (never fetched).
 
 import datetime
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from platform_core.inputcheck import BadInput, check_structure
 
@@ -304,6 +306,31 @@ def funder_org_id(council) -> str:
     return org_id
 
 
+CHARITY_REGISTERS = (
+    (re.compile(r"^\d{6,8}$"), "GB-CHC-"),  # Charity Commission for England and Wales
+    (re.compile(r"^SC\d{6}$"), "GB-SC-"),  # Scottish Charity Regulator
+)
+COMPANY_RE = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")  # Companies House
+
+
+def recipient_org_id(prefix: str, org_id: str, charity: str, company: str, name: str, pk) -> str:
+    """The recipient's org-id: the one given; else from its charity or company number in the
+    register that issued it (``GB-CHC-1234567``, ``GB-SC-SC012345``, ``GB-COH-01234567``), as
+    360Giving asks; else the council's own identifier for the organisation, the same for every
+    grant to the same name (``360G-<council>-org-<name>``)."""
+    if org_id:
+        return org_id
+    charity = "".join((charity or "").upper().split())
+    for pattern, register in CHARITY_REGISTERS:
+        if pattern.match(charity):
+            return register + charity
+    company = "".join((company or "").upper().split())
+    if COMPANY_RE.match(company):
+        return "GB-COH-" + company
+    slug = slugify(name)[:80]
+    return f"{prefix}-org-{slug}" if slug else f"{prefix}-org-{pk}"
+
+
 def grant_prefix(council) -> str:
     return f"360G-{council.slug}"
 
@@ -354,7 +381,10 @@ def feed(council, *, site_url: str = "") -> dict:
         open_call,
         modified,
     ) in rows.iterator(chunk_size=2000):
-        recipient = {"id": org_id or f"{prefix}-org-{pk}", "name": recipient_name}
+        recipient = {
+            "id": recipient_org_id(prefix, org_id, charity, company, recipient_name, pk),
+            "name": recipient_name,
+        }
         if charity:
             recipient["charityNumber"] = charity
         if company:

@@ -350,3 +350,42 @@ def test_the_feed_names_its_areas_and_takes_geo_code_types_from_the_codelist(
         for location in grant["beneficiaryLocation"]:
             assert location.get("geoCodeType", "WD") in codes
     assert list(_shared_validator().iter_errors(package)) == []
+
+
+def test_recipients_are_identified_from_their_register_numbers_and_the_same_name_once(
+    anon_client_a, council_a, in_council
+):
+    """360Giving asks for the recipient's org-id from the register that issued its number; a
+    group with none keeps one identifier across its grants (not one per grant)."""
+    from tenants.actions import set_org_id
+
+    set_org_id(council_a, "GB-LAE-ALF")
+    recipients = [
+        {"recipient_name": "Given Id", "recipient_org_id": "GB-CHC-1000001"},
+        {"recipient_name": "Riverside Trust", "recipient_charity_number": "1123456"},
+        {"recipient_name": "Glen Trust", "recipient_charity_number": "sc 012345"},
+        {"recipient_name": "Makers Ltd", "recipient_company_number": "01234567"},
+        {"recipient_name": "Friends of the Park"},
+        {"recipient_name": "Friends of the Park", "recipient_charity_number": "not a number"},
+    ]
+    with in_council(council_a):
+        for values in recipients:
+            actions.award_grant(
+                title="Grant",
+                description="A grant",
+                amount_awarded=Decimal(100),
+                award_date=datetime.date(2025, 6, 1),
+                **values,
+            )
+    package = anon_client_a.get("/api/v1/360giving/grants.json").json()
+    ids = [g["recipientOrganization"][0]["id"] for g in package["grants"]]
+    prefix = f"360G-{council_a.slug}-org-"
+    assert ids == [
+        "GB-CHC-1000001",
+        "GB-CHC-1123456",
+        "GB-SC-SC012345",
+        "GB-COH-01234567",
+        prefix + "friends-of-the-park",
+        prefix + "friends-of-the-park",
+    ]
+    assert list(_shared_validator().iter_errors(package)) == []
