@@ -1,11 +1,14 @@
 """Resolution: full runs (Splink), incremental placement of one record, and places."""
 
+from __future__ import annotations
+
 import logging
 import os
 import tempfile
 import time
 from contextlib import nullcontext
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,7 +18,7 @@ from django.utils import timezone
 from platform_core import csvio
 from platform_core.audit import log as audit
 
-from ..matching import engine, golden, model, scoring
+from ..matching import golden, model
 from ..matching.clustering import cluster
 from ..models import (
     GoldenPerson,
@@ -28,6 +31,12 @@ from ..models import (
     ReviewPair,
 )
 from .warehouse import publish_distinct_counts
+
+if TYPE_CHECKING:
+    from ..matching import scoring
+
+# The engines (Splink, DuckDB) are imported where a resolve or a placement runs, not with this
+# module: every process imports it at start (the admin's views), and most never match anyone.
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +78,8 @@ def features(record: PersonRecord) -> dict:
 
 
 def current_scorer() -> tuple[scoring.Scorer, MatchModel | None]:
+    from ..matching import scoring
+
     latest = MatchModel.objects.order_by("-trained_at", "-id").first()
     if latest is None:
         return scoring.default_scorer(), None
@@ -93,7 +104,7 @@ def _load_duckdb(con) -> int:
             ) as copy:  # noqa: S608
                 for chunk in copy:
                     out.write(chunk)
-        types = {c: "VARCHAR" for c in engine.model.COLUMNS}
+        types = {c: "VARCHAR" for c in model.COLUMNS}
         types["unique_id"] = "BIGINT"
         con.execute(
             "CREATE OR REPLACE TABLE md_people AS SELECT * FROM read_csv(?, header = true, columns = ?)",
@@ -110,6 +121,8 @@ def resolve_people(
     the thresholds for review. ``train=False`` applies the stored model (the latest
     MatchModel; the priors if there is none). ``engine_name``: ``duckdb`` or ``spark``
     (default settings.MASTERDATA_ENGINE)."""
+    from ..matching import engine
+
     started = time.monotonic()
     name = engine.engine_name(engine_name)
     match_p, review_p = thresholds()
@@ -229,6 +242,8 @@ def _best_probabilities(pairs, labels) -> dict[int, float]:
 
 def _queue_people_reviews(con, stored: MatchModel, review: list[tuple]) -> int:
     """Replace the open people review pairs with this run's; decided pairs stay as they are."""
+    from ..matching import scoring
+
     ReviewPair.objects.filter(kind="people", status=ReviewPair.Status.OPEN).delete()
     decided = set(
         ReviewPair.objects.filter(kind="people").values_list("person_a_id", "person_b_id")

@@ -1,12 +1,17 @@
 """The people-matching model (Splink settings): blocking rules, comparisons with prior m and u
 probabilities, and the training recipe. Training by expectation maximisation replaces the priors
-with estimates from the council's own records when there are enough of them."""
+with estimates from the council's own records when there are enough of them.
 
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
-from splink.blocking_rule_library import CustomRule
-from splink.internals.comparison_level_creator import ComparisonLevelCreator
+Splink is imported by the functions that build its objects, not by this module: the constants
+here are read by incremental placement and the admin, and importing Splink (with SQLGlot) cost
+every web process and worker about two seconds at start on a loaded machine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from splink import SettingsCreator
 
 # Columns the engines read (empty strings become NULL).
 COLUMNS = [
@@ -69,6 +74,9 @@ PRIOR_MATCH_PROBABILITY = 0.0005
 
 def blocking_rules() -> list:
     """The blocking rules as Splink rule creators (rendered in each engine's dialect)."""
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
     rules = [block_on(*(KEY_SQL.get(key, key) for key in rule)) for rule in BLOCKING_RULES]
     return rules + [CustomRule(rule, sql_dialect="duckdb") for rule in SWAPPED_NAMES_RULES]
 
@@ -80,24 +88,6 @@ def blocking_values(features: dict) -> dict:
     values["first_initial"] = (values["first_key"] or "")[:1] or None
     values["surname_initial"] = (values["surname_key"] or "")[:1] or None
     return values
-
-
-class NamesSwappedLevel(ComparisonLevelCreator):
-    """First name and surname exchanged: each record's first name is like the other's surname
-    (Jaro-Winkler >= ``threshold`` both ways). Rendered with each engine's own Jaro-Winkler."""
-
-    def __init__(self, threshold: float = 0.92):
-        self.threshold = threshold
-
-    def create_sql(self, sql_dialect) -> str:
-        jw = sql_dialect.jaro_winkler_function_name
-        return (
-            f"{jw}(first_key_l, surname_key_r) >= {self.threshold} "
-            f"AND {jw}(surname_key_l, first_key_r) >= {self.threshold}"
-        )
-
-    def create_label_for_charts(self) -> str:
-        return "names swapped"
 
 
 def as_duckdb(stored: dict) -> dict:
@@ -118,6 +108,11 @@ def _lvl(creator, m, u, label=None):
 def comparisons(stored: dict | None = None):
     """The comparisons, with the m and u probabilities of ``stored`` (a saved model's JSON, of
     either engine) in place of the priors where it has them."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    from .levels import NamesSwappedLevel
+
     levels_of = {
         c["output_column_name"]: c["comparison_levels"]
         for c in (stored or {}).get("comparisons", [])
@@ -241,6 +236,8 @@ def comparisons(stored: dict | None = None):
 def settings_creator(stored: dict | None = None) -> SettingsCreator:
     """The model for any engine (Splink renders it in the engine's SQL dialect), with a saved
     model's parameters when ``stored`` is given."""
+    from splink import SettingsCreator
+
     prior = (stored or {}).get("probability_two_random_records_match") or PRIOR_MATCH_PROBABILITY
     return SettingsCreator(
         link_type="dedupe_only",
