@@ -185,7 +185,21 @@ def test_paper_ballot_api_refuses_with_reasons(
     assert "already voted" in second.json()["error"]["message"]
     bad = client_a.post(url, {**body, "postcode": "nonsense"}, content_type="application/json")
     assert bad.status_code == 400 and "postcode" in bad.json()["error"]["fields"]
+    future = client_a.post(
+        url,
+        {**body, "name": "Fay Future", "date_of_birth": "2999-01-01"},
+        content_type="application/json",
+    )
+    assert future.status_code == 400
+    assert future.json()["error"]["fields"]["date_of_birth"] == [
+        "Date of birth must be in the past"
+    ]
+    # The same resident as "Mr Pat Paper": the second vote is refused, not counted.
+    titled = client_a.post(url, {**body, "name": "Mr Pat Paper"}, content_type="application/json")
+    assert titled.status_code == 409 and "already voted" in titled.json()["error"]["message"]
     assert client_b.post(url, body, content_type="application/json").status_code == 404
+    with in_council(council_a):
+        assert Ballot.objects.filter(process=process).count() == 1
 
 
 def test_proposals_and_checks(council_a, in_council, make_process, anon_client_a, client_a):
