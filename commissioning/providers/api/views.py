@@ -92,10 +92,12 @@ def paginate(request, queryset, render) -> dict:
     return _page(page, per_page, total, contents)
 
 
-def _drop_empty(data: dict) -> dict:
+def _drop_empty(data: dict, keep: tuple[str, ...] = ()) -> dict:
     """ORUK fields are optional unless required; leave out blanks rather than send ``""`` to a
-    field with a format (email, uri)."""
-    return {k: v for k, v in data.items() if v not in ("", None)}
+    field with a format (email, uri). ``keep`` names the fields ORUK requires: they stay even
+    when blank (an imported organisation or term may have an empty description, and leaving a
+    required field out would make the response invalid)."""
+    return {k: v for k, v in data.items() if k in keep or v not in ("", None)}
 
 
 def organization_json(org) -> dict:
@@ -106,7 +108,8 @@ def organization_json(org) -> dict:
             "description": org.description,
             "email": org.email,
             "website": org.website,
-        }
+        },
+        keep=("description",),
     )
 
 
@@ -137,7 +140,8 @@ def taxonomy_json(taxonomy) -> dict:
             "description": taxonomy.description,
             "uri": taxonomy.uri,
             "version": taxonomy.version,
-        }
+        },
+        keep=("description",),
     )
 
 
@@ -152,7 +156,8 @@ def term_json(term) -> dict:
             "taxonomy_id": str(term.taxonomy_id),
             "term_uri": term.term_uri,
             "term": term.code,
-        }
+        },
+        keep=("description",),
     )
 
 
