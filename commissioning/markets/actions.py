@@ -571,15 +571,17 @@ def recompute(market_ids=None) -> int:
                     if history:
                         ratings[names.get(org_id, org_id)] = history[-1]
                 by_name = {names.get(o, o): v["amount"] for o, v in lines.items()}
-                unit_costs = [
-                    float(a) for org_id in lines for a in costs.get((market.term_id, org_id), [])
-                ]
+                costs_by_provider = {
+                    names.get(org_id, org_id): costs[(market.term_id, org_id)]
+                    for org_id in lines
+                    if (market.term_id, org_id) in costs
+                }
                 last = index == len(periods) - 1
                 current = f.period_figures(
                     by_name,
                     previous,
                     ratings,
-                    unit_costs,
+                    costs_by_provider,
                     capacity=supply[market.pk]["capacity"] if last else None,
                     demand=supply[market.pk]["demand"] if last else None,
                     sources={names.get(o, o): v["source"] for o, v in lines.items()},

@@ -7,7 +7,7 @@ guidance uses 2,000; this platform alerts above 2,500, the older threshold still
 UK competition analysis). CR3 is the three largest providers' combined share."""
 
 from decimal import Decimal
-from statistics import quantiles
+from statistics import median, quantiles
 
 HHI_ALERT = 2500
 DOMINANT_SHARE = 50.0
@@ -43,6 +43,34 @@ def quartiles(values: list[float]) -> dict | None:
     return {"lower_quartile": round(q1, 2), "median": round(q2, 2), "upper_quartile": round(q3, 2)}
 
 
+def unit_costs(costs_by_provider: dict) -> tuple[dict | None, list[dict]]:
+    """Unit costs across providers: each provider's unit cost is the median of its cost options
+    in the market's category (so a provider with many services counts once); the lower
+    quartile, median and upper quartile are taken across those, and each provider is placed
+    against them (``position``: below the lower quartile, lower quartile to median, median to
+    upper quartile, above the upper quartile)."""
+    per_provider = {
+        provider: round(median(float(a) for a in amounts), 2)
+        for provider, amounts in costs_by_provider.items()
+        if amounts
+    }
+    bands = quartiles(list(per_provider.values()))
+    if bands is None:
+        return None, []
+    rows = []
+    for provider, cost in sorted(per_provider.items(), key=lambda kv: (kv[1], kv[0])):
+        if cost < bands["lower_quartile"]:
+            position = "below lower quartile"
+        elif cost <= bands["median"]:
+            position = "lower quartile to median"
+        elif cost <= bands["upper_quartile"]:
+            position = "median to upper quartile"
+        else:
+            position = "above upper quartile"
+        rows.append({"provider": provider, "unit_cost": cost, "position": position})
+    return bands, rows
+
+
 def ratings_mix(overall_by_provider: dict) -> dict:
     mix = {"Outstanding": 0, "Good": 0, "Requires improvement": 0, "Inadequate": 0}
     for rating in overall_by_provider.values():
@@ -61,13 +89,14 @@ def period_figures(
     spend_by_provider: dict,
     previous_providers: set | None,
     ratings: dict,
-    unit_costs: list[float],
+    costs_by_provider: dict,
     capacity=None,
     demand=None,
     sources: dict | None = None,
     superseded: dict | None = None,
 ) -> dict:
-    """Everything the dashboard shows for one market and period. ``sources`` names where each
+    """Everything the dashboard shows for one market and period. ``costs_by_provider``: the
+    cost option amounts of each provider's services in the category. ``sources`` names where each
     provider's figure comes from (``commitments`` or ``imported``; default imported);
     ``superseded`` the imported amounts set aside because a commitment counts instead."""
     sources = sources or {}
@@ -75,6 +104,9 @@ def period_figures(
     active = set(share_pct)
     ranked = sorted(share_pct.items(), key=lambda kv: (-kv[1], kv[0]))
     total = sum((Decimal(v) for v in spend_by_provider.values() if Decimal(v) > 0), Decimal(0))
+    cost_bands, cost_positions = unit_costs(
+        {p: amounts for p, amounts in (costs_by_provider or {}).items() if p in active}
+    )
     return {
         "providers": len(active),
         "spend": float(total),
@@ -104,7 +136,8 @@ def period_figures(
         ],
         "entries": sorted(active - previous_providers) if previous_providers is not None else [],
         "exits": sorted(previous_providers - active) if previous_providers is not None else [],
-        "unit_costs": quartiles(unit_costs),
+        "unit_costs": cost_bands,
+        "unit_costs_by_provider": cost_positions,
         "ratings": ratings_mix({p: r for p, r in ratings.items() if p in active}),
         "capacity": capacity,
         "demand": demand,

@@ -20,8 +20,10 @@ class MarketViewSet(TenantReadOnlyViewSet):
     def scoped_queryset(self):
         return Market.objects.select_related("term").prefetch_related("figures", "alerts")
 
+    # Every period of one market, oldest first, as one list (a market has a handful of
+    # periods): not paginated, and the document says so (no page parameters, an array).
     @extend_schema(responses=s.FiguresSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def history(self, request, pk=None):
         market = self.get_object()
         return Response(s.FiguresSerializer(market.figures.all(), many=True).data)

@@ -28,10 +28,29 @@ def test_hhi_cr3_and_quartiles():
     assert f.quartiles([]) is None
 
 
+def test_unit_costs_are_one_per_provider_placed_against_the_quartiles_across_providers():
+    bands, rows = f.unit_costs({"a": [10, 30], "b": [40], "c": [50], "d": [100], "e": []})
+    # a's unit cost is the median of its two cost options; e has none and is left out
+    assert bands == {"lower_quartile": 35.0, "median": 45.0, "upper_quartile": 62.5}
+    assert rows == [
+        {"provider": "a", "unit_cost": 20.0, "position": "below lower quartile"},
+        {"provider": "b", "unit_cost": 40.0, "position": "lower quartile to median"},
+        {"provider": "c", "unit_cost": 50.0, "position": "median to upper quartile"},
+        {"provider": "d", "unit_cost": 100.0, "position": "above upper quartile"},
+    ]
+    assert f.unit_costs({}) == (None, [])
+    # a provider with many cost options counts once; providers without spend are left out
+    figures = f.period_figures(
+        {"a": 60, "b": 40, "z": 0}, None, {}, {"a": [10, 10, 10, 10, 90], "b": [30], "z": [1]}
+    )
+    assert figures["unit_costs"]["median"] == 20.0
+    assert [r["provider"] for r in figures["unit_costs_by_provider"]] == ["a", "b"]
+
+
 def test_alerts_from_figures():
-    before = f.period_figures({"a": 40, "b": 30, "c": 30}, None, {"a": "Good", "b": "Good"}, [])
+    before = f.period_figures({"a": 40, "b": 30, "c": 30}, None, {"a": "Good", "b": "Good"}, {})
     after = f.period_figures(
-        {"a": 80, "b": 20, "c": 0}, {"a", "b", "c"}, {"a": "Inadequate", "b": "Good"}, []
+        {"a": 80, "b": 20, "c": 0}, {"a", "b", "c"}, {"a": "Inadequate", "b": "Good"}, {}
     )
     kinds = {k for k, _ in f.alerts_for(after, before)}
     assert kinds == {"concentrated", "dependent", "losing_providers", "poor_ratings"}
@@ -60,7 +79,16 @@ def test_demo_markets_have_figures_and_alerts(demo_markets):
         assert sorted(latest["exits"]) == ["Open Minds Wellbeing"]
         assert history[1].figures["exits"] == ["Youth Action"]
         kinds = set(home.alerts.values_list("kind", flat=True))
-        assert {"concentrated", "dependent", "losing_providers"} <= kinds
+        assert {"concentrated", "dependent", "losing_providers", "poor_ratings"} <= kinds
+        # unit costs from the directory's cost options: in the demo only Riverside Care has
+        # priced home care services (three at £15: one unit cost)
+        assert latest["unit_costs_by_provider"] == [
+            {
+                "provider": "Riverside Care",
+                "unit_cost": 15.0,
+                "position": "lower quartile to median",
+            }
+        ]
         day = Market.objects.get(term__name="Day services")
         assert day.figures.last().figures["entries"] == []
         assert day.figures.all()[1].figures["entries"] == ["Citizens Advice Demo"]
@@ -73,6 +101,38 @@ def test_demo_markets_have_figures_and_alerts(demo_markets):
         demo.seed_demo(demo_markets)
         assert Alert.objects.filter(kind="rating_changed").count() == 1
         assert home.figures.count() == 3
+
+
+def test_unit_costs_come_from_each_providers_priced_services_in_the_category(demo_markets):
+    """A second home care provider prices its service in the directory: after a recompute each
+    provider has one unit cost, placed against the quartiles across the two."""
+    from commissioning.providers.models import CostOption, Organization, Service, ServiceTerm
+
+    with schema_context(demo_markets.schema_name):
+        home = Market.objects.get(term__name="Home care")
+        latest = home.figures.last().figures
+        other = next(s["provider"] for s in latest["shares"] if s["provider"] != "Riverside Care")
+        service = Service.objects.create(
+            organization=Organization.objects.get(name=other),
+            name="Home care at weekends",
+            description="x",
+        )
+        ServiceTerm.objects.create(service=service, term=home.term)
+        CostOption.objects.create(service=service, option="Weekday hour", amount=22)
+        CostOption.objects.create(service=service, option="Weekend hour", amount=26)
+        CostOption.objects.create(service=service, option="Not priced")
+        actions.recompute([home.pk])
+        latest = home.figures.last().figures
+    # Riverside Care: three services at £15 (median 15); the other: median of 22 and 26
+    assert latest["unit_costs"] == {
+        "lower_quartile": 17.25,
+        "median": 19.5,
+        "upper_quartile": 21.75,
+    }
+    assert latest["unit_costs_by_provider"] == [
+        {"provider": "Riverside Care", "unit_cost": 15.0, "position": "below lower quartile"},
+        {"provider": other, "unit_cost": 24.0, "position": "above upper quartile"},
+    ]
 
 
 def test_bad_spend_file_is_refused_whole_with_errors_by_line(demo_markets):
@@ -122,6 +182,7 @@ def test_admin_dashboard_and_imports(demo_markets, client_a):
     page = client_a.get(f"/admin/markets/{home.pk}/")
     assert page.status_code == 200
     assert b'role="img"' in page.content and b"Riverside Care" in page.content
+    assert b"Unit cost by provider" in page.content and b"Lower quartile to median" in page.content
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = SimpleUploadedFile("s.csv", b"provider,category,area,period,amount\nX,Y,Z,1,a\n")
@@ -156,3 +217,21 @@ def test_api_list_detail_history(demo_markets, client_a, council_b):
     theirs = client_b.get(f"/api/v1/markets/{home['id']}/")
     assert theirs.status_code == missing.status_code == 404
     assert theirs.json() == missing.json()
+
+
+def test_the_markets_api_is_in_the_councils_openapi_document(anon_client_a):
+    import yaml
+
+    document = yaml.safe_load(anon_client_a.get("/api/schema/").content)
+    paths = document["paths"]
+    for path in ("/api/v1/markets/", "/api/v1/markets/{id}/", "/api/v1/markets/{id}/history/"):
+        assert "get" in paths[path], path
+        assert set(paths[path]) <= {"get", "parameters"}, path  # read-only
+    market = document["components"]["schemas"]["Market"]["properties"]
+    assert {"latest", "supply", "alerts", "area_code", "category_id"} <= set(market)
+    history = paths["/api/v1/markets/{id}/history/"]["get"]["responses"]["200"]
+    schema = history["content"]["application/json"]["schema"]
+    # one list of every period, as the view answers (not a paginated envelope)
+    assert schema["type"] == "array" and schema["items"]["$ref"].endswith("/Figures")
+    params = {p["name"] for p in paths["/api/v1/markets/{id}/history/"]["get"]["parameters"]}
+    assert params == {"id"}
