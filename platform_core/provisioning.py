@@ -24,7 +24,8 @@ Phases (each step runs in the schema being prepared, inside the caller's transac
               retried with backoff), each in one transaction; until it has run, the council's
               schema holds the template's generic rows, which are complete and served as they
               are. Must be idempotent (the task may run more than once, or be run again).
-``DEMO``      ``fn(council)``: demo content for ``make run`` (``seed_demo``). Idempotent.
+``DEMO``      ``fn(council)``: demo content for ``make run`` (``seed_demo``). Idempotent. May
+              return lines that ``seed_demo`` prints under the council (sign-in links).
 ``RESTORE``   ``fn(council)``: after a council's export is restored into a new schema
               (tenants/restore.py): what names its new address (the site's hostname) and the
               public-schema rows a council needs (its billing subscription). Its data is the
@@ -110,10 +111,16 @@ def groups() -> list[GroupSpec]:
     return [_groups[name] for name in sorted(_groups)]
 
 
-def run(phase: str, *args: Any) -> None:
-    """Run every step of a phase in order, in the current schema."""
+def run(phase: str, *args: Any) -> list[str]:
+    """Run every step of a phase in order, in the current schema. A step may return a list of
+    lines for whoever ran the phase to show (a DEMO step: how to sign in to an account it
+    made); they are returned in step order. Other return values are ignored."""
+    lines: list[str] = []
     for step in steps(phase):
-        step.fn(*args)
+        said = step.fn(*args)
+        if isinstance(said, list):
+            lines.extend(str(line) for line in said)
+    return lines
 
 
 def create_default_groups() -> None:

@@ -221,3 +221,33 @@ def seed_demo(council) -> None:
                 Language.objects.create(
                     id=_id("lang", name), service=service, name="English", code="en"
                 )
+
+
+def seed_provider_account(council) -> list[str]:
+    """The DEMO step ``providers.account`` (after the demo directory): a provider account for
+    the demo's first organisation (Riverside Care, whose changes wait for staff approval).
+    Returns the line ``seed_demo`` prints: where to sign in and, until a password is set, the
+    one-time link to set it. Idempotent."""
+    from django.contrib.auth import get_user_model
+
+    from . import actions
+    from .models import Organization, ProviderAccount
+
+    organization = Organization.objects.get(id=_id("org", ORGANISATIONS[0][0]))
+    email = demo_provider_email(council)
+    if not ProviderAccount.objects.filter(user__username=email).exists():
+        actions.create_provider_account(
+            "seed_demo", email=email, organization=organization, name="Demo Provider"
+        )
+    user = get_user_model().objects.get(username=email)
+    site = council.site_url().rstrip("/")
+    where = f"{site}/provider/"
+    if user.has_usable_password():
+        how = "use the password you set"
+    else:
+        how = "set a password at " + site + actions.set_password_path(user)
+    return [f"provider account for {organization.name} ({where}) {email}: {how}"]
+
+
+def demo_provider_email(council) -> str:
+    return f"provider@{council.slug}.example"

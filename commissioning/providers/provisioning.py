@@ -30,12 +30,15 @@ EDIT_DIRECTORY = [
 
 
 def register() -> None:
-    from commissioning.providers.demo import seed_demo
+    from commissioning.providers.demo import seed_demo, seed_provider_account
 
     for group in ("Directory editors", "Council administrators"):
         provisioning.declare_group(group, admin_access=True, permissions=EDIT_DIRECTORY)
     provisioning.register("providers.demo", seed_demo, phase=provisioning.DEMO, order=50)
     provisioning.register("providers.lgsl", _load_lgsl, phase=provisioning.DEMO, order=51)
+    provisioning.register(
+        "providers.account", seed_provider_account, phase=provisioning.DEMO, order=52
+    )
     from . import access
 
     subject_access.register("providers", "Providers directory", access.subject_access, order=50)

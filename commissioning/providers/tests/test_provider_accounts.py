@@ -12,8 +12,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from commissioning.providers import actions
-from commissioning.providers.demo import seed_demo
-from commissioning.providers.models import Organization, Service, ServiceChange
+from commissioning.providers.demo import seed_demo, seed_provider_account
+from commissioning.providers.models import Organization, ProviderAccount, Service, ServiceChange
+from platform_core import provisioning
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "keep-it-current-2026"
@@ -145,3 +146,51 @@ def test_review_reminders_once_a_month(provider, council_a):
 
 def test_staff_sign_in_cannot_use_provider_pages(client_a):
     assert client_a.get("/provider/").status_code == 404
+
+
+def test_the_demo_has_a_provider_account_that_signs_in_and_keeps_its_entries(council_a):
+    """``make run``'s demo councils get a provider account for Riverside Care: seed_demo prints
+    its one-time link, which sets a password; the account then sees its own services only."""
+    from urllib.parse import urlparse
+
+    step = next(s for s in provisioning.steps(provisioning.DEMO) if s.name == "providers.account")
+    assert step.fn is seed_provider_account
+    directory = next(s for s in provisioning.steps(provisioning.DEMO) if s.name == "providers.demo")
+    assert step.order > directory.order
+    email = f"provider@{council_a.slug}.example"
+    with schema_context(council_a.schema_name):
+        seed_demo(council_a)
+        [line] = seed_provider_account(council_a)
+        assert seed_provider_account(council_a)[0].startswith(
+            f"provider account for Riverside Care ({council_a.site_url().rstrip('/')}/provider/)"
+        )
+        account = ProviderAccount.objects.select_related("organization").get(user__username=email)
+        assert account.organization.name == "Riverside Care"
+        assert account.organization.changes_need_approval
+        own = set(
+            Service.objects.filter(organization=account.organization).values_list("name", flat=True)
+        )
+    assert email in line and "set a password at " in line
+    path = urlparse(line.split("set a password at ")[1]).path
+    client = Client(HTTP_HOST=council_a.primary_domain)
+    response = client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.status_code == 302
+    client.post("/provider/sign-in/", {"username": email, "password": PASSWORD})
+    home = client.get("/provider/").content.decode()
+    assert own and all(name in home for name in own)
+    assert "Day centre (North)" in home and "Youth club" not in home
+    with schema_context(council_a.schema_name):
+        [line] = seed_provider_account(council_a)
+        assert line.endswith(f"{email}: use the password you set")
+        assert ProviderAccount.objects.filter(user__username=email).count() == 1
+
+
+def test_provisioning_run_returns_what_the_steps_say(monkeypatch):
+    monkeypatch.setattr(provisioning, "_steps", {})
+    provisioning.register("x.quiet", lambda council: None, phase=provisioning.DEMO, order=1)
+    provisioning.register(
+        "x.says", lambda council: ["one", "two"], phase=provisioning.DEMO, order=2
+    )
+    provisioning.register("x.more", lambda council: ["three"], phase=provisioning.DEMO, order=3)
+    provisioning.register("x.count", lambda council: 12, phase=provisioning.DEMO, order=4)
+    assert provisioning.run(provisioning.DEMO, None) == ["one", "two", "three"]

@@ -29,12 +29,13 @@ class Command(BaseCommand):
             if org_id and not council.org_id:
                 actions.set_org_id(council, org_id, actor="seed_demo")
             with schema_context(council.schema_name):
-                provisioning.run(provisioning.DEMO, council)
+                said = provisioning.run(provisioning.DEMO, council)
                 sign_in = self._sign_in(council, admin_email)
             lines.append(
                 f"{council.name + ':':32} {council.site_url()}  (admin: {council.site_url()}admin/)"
             )
             lines.append(f"  sign in as {admin_email}: {sign_in}")
+            lines.extend(f"  {line}" for line in said)
         self.stdout.write("\n".join(lines))
 
     def _platform_admin(self):
