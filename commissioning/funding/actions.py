@@ -149,6 +149,15 @@ def _links(call) -> str:
     return "\n".join(lines)
 
 
+def _search_link(search: SavedSearch) -> str:
+    """Where the officer reads the search's matching calls, with their reasons (the admin)."""
+    council = current_council()
+    if council is None or not council.primary_domain:
+        return ""
+    url = council_url(council.primary_domain, f"/admin/funding/searches/{search.pk}/matches/")
+    return f"\n\nAll the calls matching “{search.name}”, with the reasons they match: {url}"
+
+
 def _record(search: SavedSearch, calls: list, kind: str) -> list:
     """Claim the notices first (unique per search, call and kind), so a second run, or two at
     once, never emails the same call twice. Returns the calls this run claimed."""
@@ -190,6 +199,7 @@ def send_alerts(*, today: datetime.date | None = None) -> AlertRun:
                     message=(
                         f"New funding calls match your saved search “{search.name}” at {name}:\n\n"
                         + "\n\n".join(_links(c) for c in new)
+                        + _search_link(search)
                     ),
                     from_email=None,
                     recipient_list=[email],
@@ -208,7 +218,9 @@ def send_alerts(*, today: datetime.date | None = None) -> AlertRun:
                     subject=f"Funding deadline soon: {len(due)} call(s) for “{search.name}”",
                     message=(
                         f"These calls matching “{search.name}” close within "
-                        f"{search.remind_days} days:\n\n" + "\n\n".join(_links(c) for c in due)
+                        f"{search.remind_days} days:\n\n"
+                        + "\n\n".join(_links(c) for c in due)
+                        + _search_link(search)
                     ),
                     from_email=None,
                     recipient_list=[email],

@@ -3,6 +3,7 @@ bad file whole, and saved searches that email new matches and deadline reminders
 
 import datetime
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -210,6 +211,12 @@ def test_saved_search_emails_new_matches_once_and_reminds_before_deadline(
         f"{council_a.primary_domain}" in alert.body
         and f"/api/v1/funding/calls/{new.pk}/" in alert.body
     )
+    # Each email links to the search's matching calls in the admin, with their reasons.
+    screen = re.compile(
+        rf"with the reasons they match: https?://{re.escape(council_a.primary_domain)}(:\d+)?"
+        rf"/admin/funding/searches/{search_id}/matches/$"
+    )
+    assert screen.search(alert.body) and screen.search(mail.outbox[1].body), alert.body
     assert (
         "Tackling loneliness" in mail.outbox[1].body
         and "close within 10 days" in mail.outbox[1].body
