@@ -185,3 +185,27 @@ def test_a_task_run_for_b_with_a_ids_touches_nothing_of_a(council_a, council_b, 
         assert extract_text.apply(args=[version.pk]).get() == 0
     with in_council(council_a):
         assert Record.objects.get(pk=version.record_id).extracted_text == "A-ONLY"
+
+
+def test_platform_and_council_api_tokens_stay_on_their_own_domains(
+    council_a, client_a, platform_staff_client, platform_host, in_council
+):
+    """A platform operator's token is no credential on a council's API, and a council
+    administrator's token none on the platform API (tokens live next to their users)."""
+    from rest_framework.authtoken.models import Token
+
+    operator_key = Token.objects.get(user=platform_staff_client.user).key
+    assert platform_staff_client.get("/platform/api/v1/councils/").status_code == 200  # control
+    on_council = Client(
+        HTTP_HOST=council_a.primary_domain, HTTP_AUTHORIZATION=f"Token {operator_key}"
+    ).get("/api/v1/warehouse/", HTTP_ACCEPT="application/json")
+    assert on_council.status_code == 401
+    with in_council(council_a):
+        council_key = Token.objects.create(user=client_a.user).key
+    own = Client(HTTP_HOST=council_a.primary_domain, HTTP_AUTHORIZATION=f"Token {council_key}")
+    assert own.get("/api/v1/warehouse/", HTTP_ACCEPT="application/json").status_code == 200
+    on_platform = Client(HTTP_HOST=platform_host, HTTP_AUTHORIZATION=f"Token {council_key}").get(
+        "/platform/api/v1/councils/", HTTP_ACCEPT="application/json"
+    )
+    assert on_platform.status_code == 401
+    assert on_platform.json()["error"]["code"] == "authentication_failed"
