@@ -30,12 +30,30 @@ def seed_demo(council) -> None:
         trust_rank=60,
         place=False,
     )
-    resolve_people(actor="demo")
-    resolve_places(actor="demo")
+    from .models import PersonRecord, PlaceRecord
+
+    # A re-run (``make run`` again) imports the same records, which changes none of them:
+    # resolving again would only repeat the last run's result, at most of seed_demo's time.
+    if not _resolved_since_last_change("people", PersonRecord):
+        resolve_people(actor="demo")
+    if not _resolved_since_last_change("places", PlaceRecord):
+        resolve_places(actor="demo")
     group = Group.objects.filter(name="Master data").first()
     admin = get_user_model().objects.filter(username=f"admin@{council.slug}.example").first()
     if group and admin:
         admin.groups.add(group)
+
+
+def _resolved_since_last_change(kind: str, model) -> bool:
+    """A full run of ``kind`` finished after the last change to any of its records."""
+    from .models import ResolutionRun
+
+    last = (
+        ResolutionRun.objects.filter(kind=kind, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .first()
+    )
+    return last is not None and not model.objects.filter(updated_at__gt=last.finished_at).exists()
 
 
 def _planning(gazetteer: list[dict], seed: int) -> list[dict]:
