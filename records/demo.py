@@ -1,4 +1,5 @@
-"""Demo records for ``make run``: on the starter file plan, a few records and published decisions.
+"""Demo records for ``make run``: on the starter file plan, a few records and published decisions,
+and the website's decisions page (under the home page, so residents reach it in one step).
 Idempotent: keyed on class codes and titles, so running it again adds nothing."""
 
 from datetime import date, timedelta
@@ -70,3 +71,26 @@ def seed_demo(council) -> None:
             owner="Head of Housing",
             review_date=date(today.year + 1, 4, 1),
         )
+    _decisions_page()
+
+
+def _decisions_page() -> None:
+    """The council website's page of published decisions, a child of the home page."""
+    from wagtail.models import Page
+
+    from records.models import DecisionsIndexPage
+
+    if DecisionsIndexPage.objects.exists():
+        return
+    home = Page.objects.filter(depth=2).first()
+    if home is None:
+        return
+    page = DecisionsIndexPage(
+        title="Council decisions",
+        slug="decisions",
+        intro="<p>Decisions taken by the cabinet, its members and officers, with the reasons "
+        "for each and the actions that follow.</p>",
+        search_description="Decisions taken by the council, with the reasons for each.",
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()

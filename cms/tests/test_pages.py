@@ -172,6 +172,16 @@ def test_robots_and_sitemap_name_the_council_host(site, anon_web, web_council):
     assert sitemap.status_code == 200
     sitemap.render()
     assert f"http://{web_council.primary_domain}/bins-and-recycling/".encode() in sitemap.content
+    # Asked for on another port, over HTTPS: the addresses are on that origin, not the Site's.
+    elsewhere = anon_web.get(
+        "/sitemap.xml", HTTP_HOST=f"{web_council.primary_domain}:8443", secure=True
+    )
+    elsewhere.render()
+    assert (
+        f"<loc>https://{web_council.primary_domain}:8443/bins-and-recycling/</loc>".encode()
+        in elsewhere.content
+    )
+    assert f"http://{web_council.primary_domain}/".encode() not in elsewhere.content
 
 
 @pytest.mark.django_db

@@ -44,6 +44,8 @@ def test_every_page_has_a_description_and_the_home_title_names_the_council_once(
         html = anon_web.get(site[key].url).content.decode()
         assert re.search(r'<meta name="description" content="[^"]{10,}">', html), key
         assert '<link rel="icon"' in html
+    sitemap = anon_web.get("/sitemap/").content.decode()
+    assert '<meta name="description" content="Every page of this website' in sitemap
     title = re.search(r"<title>(.*?)</title>", anon_web.get("/").content.decode(), re.S)[1]
     assert title.strip().count(web_council.name.split()[0]) == 1, title
 

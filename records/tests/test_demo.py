@@ -18,3 +18,16 @@ def test_demo_seed_is_idempotent(council_a):
             Decision.objects.count(),
         ) == counts
         assert counts[1] == 3 and Decision.objects.get().published
+
+
+def test_demo_site_has_one_live_decisions_page_under_the_home_page(council_a):
+    from records.models import DecisionsIndexPage
+
+    with schema_context(council_a.schema_name):
+        seed_demo(council_a)
+        seed_demo(council_a)
+        page = DecisionsIndexPage.objects.get()
+        assert page.live and page.get_parent().depth == 2 and page.slug == "decisions"
+        assert [d.title for d in page.published_decisions()] == [
+            "Adopt the revised housing allocations scheme"
+        ]
