@@ -47,10 +47,22 @@ def preview_follows_early_edits():
     )
 
 
+@hooks.register("insert_editor_js")
+def name_rich_text_editors():
+    """Rich text editors in StreamField blocks get an accessible name (cms/static/cms/admin/)."""
+    return format_html('<script src="{}"></script>', static("cms/admin/name-rich-text-editors.js"))
+
+
 @hooks.register("insert_global_admin_css")
 def target_sizes():
     """Panel toggles and anchors above the 24px minimum target size (cms/static/cms/admin/)."""
     return format_html('<link rel="stylesheet" href="{}">', static("cms/admin/targets.css"))
+
+
+@hooks.register("insert_global_admin_css")
+def listings_reflow():
+    """Listings scroll in their own box at 320 px rather than being cut off (cms/static/cms/admin/)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/admin/reflow.css"))
 
 
 @hooks.register("before_serve_page")
