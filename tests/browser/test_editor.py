@@ -152,3 +152,42 @@ def test_editor_edits_previews_checks_and_publishes(browser, browser_site, edito
     assert _axe_violations(visitor) == []
     visitor.screenshot(path=str(screenshots_dir / "editor-published-320.png"), full_page=True)
     public.close()
+
+
+def test_editors_admin_screens_pass_axe_and_offer_no_sites(
+    browser_site, editor, page, screenshots_dir
+):
+    """The editor's admin screens (sign-in, dashboard, the page explorer, a page's edit form)
+    have no axe violations at 1280 px and 320 px; the Settings menu has no Sites, and the Sites
+    screen sends an administrator back to the dashboard."""
+    from .test_records_manager import check_axe
+
+    base, paths = browser_site
+    page.goto(base + "/admin/login/")
+    check_axe(page, screenshots_dir, "sign-in", prefix="editor")
+    page.fill("#id_username", editor)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/admin/")
+    assert page.locator("h1").first.inner_text().strip() == "Browserton Council"
+    check_axe(page, screenshots_dir, "dashboard", prefix="editor")
+    page.click("#wagtail-sidebar button:has-text('Settings')")
+    items = [line.strip() for line in page.locator("#wagtail-sidebar").inner_text().splitlines()]
+    assert "Branding" in items and "Sites" not in items, items
+    page.goto(base + "/admin/sites/")
+    assert page.url == base + "/admin/"
+    path = paths["pay_council_tax"]
+    parent = _page_id(path.rsplit("/", 2)[0] + "/")
+    page.goto(f"{base}/admin/pages/{parent}/")
+    assert page.locator("table.listing").get_by_text("Pay your council tax").count() == 1
+    check_axe(page, screenshots_dir, "explorer", prefix="editor")
+    page.goto(f"{base}/admin/pages/{_page_id(path)}/edit/")
+    assert page.locator("#id_title").input_value() == "Pay your council tax"
+    # Each rich text box is named after its field or block (Wagtail leaves them unnamed).
+    page.locator(".public-DraftEditor-content").first.wait_for()
+    names = [
+        box.get_attribute("aria-label") or box.get_attribute("aria-labelledby")
+        for box in page.locator(".public-DraftEditor-content[role=textbox]").all()
+    ]
+    assert names and all(names), names
+    check_axe(page, screenshots_dir, "edit", prefix="editor")

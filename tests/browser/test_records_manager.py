@@ -13,7 +13,7 @@ import pytest
 
 from records.tests.files import make_pdf
 
-from .test_site import _axe_violations
+from .test_site import CUT_OFF, _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 PASSWORD = "keep-the-records-2026"
@@ -82,6 +82,8 @@ def check_axe(page, screenshots_dir, name, prefix="records"):
         page.wait_for_function(SETTLED)
         page.screenshot(path=str(screenshots_dir / f"{prefix}-{name}-{width}.png"), full_page=True)
         assert _axe_violations(page) == [], f"{name} at {width} px"
+        # Nothing cut off (WCAG 1.4.10): the admin's <main> hides what overflows it sideways.
+        assert page.evaluate(CUT_OFF) == [], f"{name}: cut off at the right at {width} px"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -209,3 +211,140 @@ def test_records_manager_journey(browser_site, records_manager, page, screenshot
     page.goto(f"{base}/admin/records/records/")
     assert "Cabinet minutes, 12 March" in page.locator("table.listing").inner_text()
     check_axe(page, screenshots_dir, "register")
+
+
+def _declare(page, base, path, title, file_class):
+    page.goto(f"{base}/admin/records/records/new/")
+    page.set_input_files("input[name=file]", str(path))
+    page.fill("input[name=title]", title)
+    page.select_option("select[name=file_class]", label=file_class)
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_url(re.compile(r"/admin/records/records/\d+/$"))
+    return page.url
+
+
+def test_records_manager_keeps_the_plan_reclasses_and_manages_policies_and_actions(
+    browser_site, records_manager, page, screenshots_dir, tmp_path
+):
+    """The rest of the records manager's work: edit a class's disposal schedule, edit a record's
+    metadata and re-class it, review a disposal batch by extending one record and re-classing
+    another, revise a policy (a new version) and add an action arising from a decision."""
+    base, _paths = browser_site
+    draft = tmp_path / "draft-budget.pdf"
+    draft.write_bytes(make_pdf("Draft budget 2027-28"))
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", records_manager)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+
+    # Two classes, then the long-term one's schedule changed from the file plan's listing.
+    for code, title, months, action in (
+        ("WRK-02", "Working drafts", "0", "destroy"),
+        ("FIN-07", "Budget papers", "72", "review"),
+    ):
+        page.goto(f"{base}/admin/records/file-plan/new/")
+        page.fill("input[name=code]", code)
+        page.fill("input[name=title]", title)
+        page.select_option("select[name=trigger]", "creation")
+        page.fill("input[name=period_months]", months)
+        page.select_option("select[name=action]", action)
+        page.click("button[type=submit]:has-text('Create')")
+        page.wait_for_selector(f"text={title}")
+    page.goto(f"{base}/admin/records/file-plan/?q=Budget+papers")
+    page.locator("table.listing tr", has_text="Budget papers").locator("a").first.click()
+    page.fill("input[name=period_months]", "84")
+    page.click("button[type=submit]:has-text('Save')")
+    page.wait_for_selector(".messages .success")
+    row = page.locator("table.listing tr", has_text="Budget papers").inner_text()
+    assert "Review: 84 months after creation of the record" in row, row
+    check_axe(page, screenshots_dir, "file-plan-edited")
+
+    # Edit a record's metadata and re-class it; the audit trail says what changed.
+    notes = _declare(page, base, draft, "Budget notes (draft)", "WRK-02 Working drafts")
+    page.click("a:has-text('Edit metadata')")
+    page.fill("input[name=title]", "Budget notes")
+    page.fill("textarea[name=description]", "Notes from the budget-setting workshops")
+    page.select_option("select[name=file_class]", label="FIN-07 Budget papers")
+    check_axe(page, screenshots_dir, "edit-metadata")
+    page.click("button[type=submit]:has-text('Save')")
+    page.wait_for_load_state()
+    page.goto(notes)
+    assert page.locator("h1").inner_text().strip() == "Budget notes"
+    trail = page.locator("table:has(caption:text('Audit trail'))").inner_text()
+    assert "Metadata changed" in trail
+    assert "WRK-02 Working drafts → FIN-07 Budget papers" in trail, trail
+
+    # A disposal batch: extend one record, re-class the other.
+    _declare(page, base, draft, "Draft budget v3", "WRK-02 Working drafts")
+    _declare(page, base, draft, "Draft budget v4", "WRK-02 Working drafts")
+    page.goto(f"{base}/admin/records/disposal/new/")
+    page.click("button:has-text('Run the schedule now')")
+    page.wait_for_url(re.compile(r"/admin/records/disposal/\d+/review/$"))
+    review = page.url
+    v3 = page.locator("fieldset.records-decision", has_text="Draft budget v3")
+    v3.get_by_label("Extend retention").check()
+    v3.get_by_label("Extend by (months)").fill("12")
+    v3.get_by_label("Note").fill("Needed until the budget is set")
+    v4 = page.locator("fieldset.records-decision", has_text="Draft budget v4")
+    v4.get_by_label("Re-class").check()
+    v4.get_by_label("New class").select_option(label="FIN-07 Budget papers")
+    # Any other record the schedule found (an earlier test's) is approved as scheduled.
+    others = page.locator("fieldset.records-decision").filter(has_not_text="Draft budget v")
+    for i in range(others.count()):
+        others.nth(i).get_by_label("Approve the scheduled action").check()
+    check_axe(page, screenshots_dir, "disposal-extend-reclass")
+    page.click("button:has-text('Save decisions')")
+    page.wait_for_selector("text=Decisions saved.")
+    page.click("button:has-text('Complete the batch')")
+    page.wait_for_selector("text=its certificate is ready to download")
+    assert page.url == review
+    outcomes = page.locator("table.listing tbody")
+    v3_row = outcomes.locator("tr", has_text="Draft budget v3").inner_text()
+    v4_row = outcomes.locator("tr", has_text="Draft budget v4").inner_text()
+    assert "Extend retention" in v3_row and "Re-class" in v4_row, (v3_row, v4_row)
+    assert "FIN-07" in v4_row, v4_row
+    check_axe(page, screenshots_dir, "disposal-outcomes")
+
+    # A policy, then revised: each change is a new version.
+    page.goto(f"{base}/admin/records/policies/new/")
+    page.fill("input[name=title]", "Records retention policy")
+    page.fill("textarea[name=summary]", "How long the council keeps its records, and why.")
+    page.fill("input[name=owner]", "Information governance")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_selector("table.listing >> text=Records retention policy")
+    page.click("table.listing a:has-text('Records retention policy')")
+    page.fill("input[name=review_date]", "2027-04-01")
+    page.click("button[type=submit]:has-text('Save')")
+    page.wait_for_selector("text=saved as a new version")
+    row = page.locator("table.listing tr", has_text="Records retention policy").inner_text()
+    assert "2" in row.split("Information governance", 1)[1] and "1 April 2027" in row, row
+    check_axe(page, screenshots_dir, "policies")
+
+    # A decision under the policy, and an action arising from it.
+    page.goto(f"{base}/admin/records/decisions/new/")
+    page.fill("input[name=title]", "Adopt the records retention policy")
+    page.fill("input[name=decision_maker]", "Cabinet member for resources")
+    page.fill("input[name=decision_date]", "2026-05-04")
+    page.fill("textarea[name=reasons]", "The old schedule predates the current legislation")
+    page.select_option("select[name=policy]", label="Records retention policy (v2)")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_selector("table.listing >> text=Adopt the records retention policy")
+    page.click("table.listing a:has-text('Adopt the records retention policy')")
+    decision = page.url
+    page.click("a:has-text('Add an action arising')")
+    assert "Adopt the records retention policy" in page.locator(
+        "select[name=decision] option:checked"
+    ).inner_text()
+    page.fill("textarea[name=description]", "Tell every service about the new schedule")
+    page.fill("input[name=owner]", "Head of information governance")
+    page.fill("input[name=due_date]", "2026-06-30")
+    check_axe(page, screenshots_dir, "action-arising")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_selector("table.listing >> text=Tell every service about the new schedule")
+    row = page.locator("table.listing tr", has_text="Tell every service").inner_text()
+    assert "Adopt the records retention policy" in row and "30 June 2026" in row, row
+    assert "Open" in row
+    page.goto(decision)
+    arising = page.locator("li", has_text="Tell every service about the new schedule").inner_text()
+    assert "Head of information governance, due 30 June 2026 (open)" in arising, arising

@@ -39,6 +39,38 @@ ANIMATIONS_DONE = """() => document.getAnimations().every((animation) =>
   || !(animation.effect?.getComputedTiming().endTime <= 2000))"""
 
 
+# What is drawn past the right edge of the window and so cut off (WCAG 1.4.10 reflow): the admin's
+# <main> hides what overflows it sideways, so the page's own scroll width does not show it.
+# Content in a box of its own that scrolls (a wide table in a scrolling region) is not cut off,
+# nor is anything not drawn (hidden, transparent, or of no size).
+CUT_OFF = """() => {
+  const edge = document.documentElement.clientWidth + 1;
+  const scrolls = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) return true;
+    }
+    return false;
+  };
+  const unseen = (el) => {
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).opacity === "0") return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll("main *")]
+    .filter((el) => {
+      const box = el.getBoundingClientRect();
+      return box.width > 0 && box.height > 0 && box.right > edge && box.left < edge
+        && getComputedStyle(el).visibility !== "hidden" && !scrolls(el)
+        && !el.closest(".w-minimap")  // Wagtail's minimap: folded away to the right until opened
+        && !unseen(el);
+    })
+    .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")}`
+      + ` (${Math.round(el.getBoundingClientRect().right)} px)`)
+    .slice(0, 10);
+}"""
+
+
 def _axe_violations(page):
     # Once the page has stopped moving: axe measures what is drawn at that instant, and a
     # control caught mid-transition fails (after page.fill the admin runs opacity and position
@@ -138,7 +170,34 @@ def test_form_errors_are_summarised_and_linked(browser_site, page):
     summary.wait_for()
     assert "There is a problem" in summary.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    # Each message names its field, GOV.UK style, and leads to it.
+    listed = summary.locator("ul li").all_inner_texts()
+    assert {"Enter your name", "Enter your email address", "Enter your feedback"} <= set(listed)
+    assert not any("This field is required" in m for m in listed), listed
+    summary.get_by_role("link", name="Enter your email address").click()
+    assert page.evaluate("document.activeElement.id") == "id_email_address"
+    inline = page.locator(".govuk-form-group--error:has(#id_email_address) .govuk-error-message")
+    assert inline.inner_text().split(":", 1)[-1].strip() == "Enter your email address"
+    page.get_by_label("Email address").fill("not-an-email")
+    page.get_by_role("button", name="Send").click()
+    assert page.locator(".govuk-error-summary li").filter(
+        has_text="Enter an email address in the correct format, like name@example.com"
+    ).count() == 1
     assert _axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert _axe_violations(page) == []
+
+
+def test_an_event_gives_its_times_the_govuk_way(browser_site, page):
+    """Times as "10:49pm", "9am", "midday": never "p.m." or a 24-hour clock."""
+    import re
+
+    base, paths = browser_site
+    page.goto(base + paths["event"])
+    when = page.locator(".govuk-summary-list__row", has_text="Date").locator("dd").inner_text()
+    time = r"(\d{1,2}(:\d\d)?(am|pm)|midday|midnight)"
+    assert re.fullmatch(rf"[A-Z][a-z]+day \d{{1,2}} [A-Z][a-z]+ 20\d\d, {time} to .*{time}", when), when
+    assert not re.search(r"[ap]\.m\.|\b\d\d:\d\d\b", when), when
 
 
 @pytest.mark.parametrize("page_type", [*PAGE_TYPES, "search", "not_found"])
