@@ -333,9 +333,10 @@ def test_records_manager_keeps_the_plan_reclasses_and_manages_policies_and_actio
     page.click("table.listing a:has-text('Adopt the records retention policy')")
     decision = page.url
     page.click("a:has-text('Add an action arising')")
-    assert "Adopt the records retention policy" in page.locator(
-        "select[name=decision] option:checked"
-    ).inner_text()
+    assert (
+        "Adopt the records retention policy"
+        in page.locator("select[name=decision] option:checked").inner_text()
+    )
     page.fill("textarea[name=description]", "Tell every service about the new schedule")
     page.fill("input[name=owner]", "Head of information governance")
     page.fill("input[name=due_date]", "2026-06-30")

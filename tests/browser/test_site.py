@@ -180,9 +180,12 @@ def test_form_errors_are_summarised_and_linked(browser_site, page):
     assert inline.inner_text().split(":", 1)[-1].strip() == "Enter your email address"
     page.get_by_label("Email address").fill("not-an-email")
     page.get_by_role("button", name="Send").click()
-    assert page.locator(".govuk-error-summary li").filter(
-        has_text="Enter an email address in the correct format, like name@example.com"
-    ).count() == 1
+    assert (
+        page.locator(".govuk-error-summary li")
+        .filter(has_text="Enter an email address in the correct format, like name@example.com")
+        .count()
+        == 1
+    )
     assert _axe_violations(page) == []
     page.set_viewport_size({"width": 320, "height": 800})
     assert _axe_violations(page) == []
@@ -196,7 +199,9 @@ def test_an_event_gives_its_times_the_govuk_way(browser_site, page):
     page.goto(base + paths["event"])
     when = page.locator(".govuk-summary-list__row", has_text="Date").locator("dd").inner_text()
     time = r"(\d{1,2}(:\d\d)?(am|pm)|midday|midnight)"
-    assert re.fullmatch(rf"[A-Z][a-z]+day \d{{1,2}} [A-Z][a-z]+ 20\d\d, {time} to .*{time}", when), when
+    assert re.fullmatch(
+        rf"[A-Z][a-z]+day \d{{1,2}} [A-Z][a-z]+ 20\d\d, {time} to .*{time}", when
+    ), when
     assert not re.search(r"[ap]\.m\.|\b\d\d:\d\d\b", when), when
 
 
