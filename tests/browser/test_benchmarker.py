@@ -7,6 +7,8 @@ screenshots under test-output/."""
 
 import csv
 import io
+import json
+import re
 
 import pytest
 
@@ -66,6 +68,10 @@ def test_benchmarker_compares_a_council_with_its_peers(
     field = page.locator("input#council")
     field.fill("Browser")
     page.locator(".autocomplete__option", has_text=council.name).first.click()
+    # The measure, under its theme, with how many councils report it.
+    option = page.locator(f"select#metric option[value='{metric.metric_id}']")
+    assert re.search(r" \(\d+ councils\)$", option.text_content()), option.text_content()
+    assert option.evaluate("o => o.parentElement.tagName") == "OPTGROUP"
     page.select_option("select#metric", metric.metric_id)
     page.screenshot(path=str(screenshots_dir / "benchmarks-form-1280.png"), full_page=True)
     assert _axe_violations(page) == []
@@ -73,7 +79,8 @@ def test_benchmarker_compares_a_council_with_its_peers(
     page.wait_for_selector("#peer-table")
     assert page.locator("h2#results").text_content().startswith(metric.title)
     # Choose a group now that its size is known for this council.
-    assert "councils" in page.locator("select#group option[value=tier]").text_content()
+    tier = page.locator("select#group option[value=tier]").text_content()
+    size = int(re.search(r"(\d+) councils$", tier).group(1))
     page.select_option("select#group", "tier")
     page.click("button:text('Compare')")
     page.wait_for_selector("#series-table")
@@ -81,6 +88,27 @@ def test_benchmarker_compares_a_council_with_its_peers(
     assert page.locator("svg.bm-chart desc#series-chart-d").count() == 1
     subject_row = page.locator("#peer-table tr.bm-subject th").text_content()
     assert council.name in subject_row
+    # The group is as big as the choice said; the columns are sorted best first, the council's
+    # own labelled; the median line and quartile band are drawn at the summary's figures; the
+    # value axis has even steps.
+    group = page.locator(".govuk-summary-list__row", has_text="Group").last.inner_text()
+    assert group.split("\t")[-1].startswith(f"{size} councils"), group
+    values = [
+        float(v)
+        for v in page.locator("#peer-table tbody td.govuk-table__cell--numeric").all_inner_texts()
+        if re.fullmatch(r"-?[\d.]+", v.strip())
+    ]
+    best_first = sorted(values, reverse=metric.polarity != "lower")
+    assert values == best_first and len(values) >= 3
+    chart = page.locator("svg#peer-chart-t, svg.bm-chart:has(title#peer-chart-t)").first
+    labels = chart.locator("text").all_text_contents()
+    assert any(t.startswith(f"{council.name}: ") for t in labels), labels
+    median = page.locator(".govuk-summary-list__row", has_text="Group median").inner_text()
+    median_figure = re.search(r"Group median\s+(-?[\d.]+)", median).group(1)
+    assert f"Median {median_figure}" in labels, (median, labels)
+    ticks = [float(t.replace(",", "")) for t in labels if re.fullmatch(r"-?[\d,.]+", t)]
+    steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert len(ticks) >= 3 and len(steps) == 1, ticks
     page.screenshot(path=str(screenshots_dir / "benchmarks-results-1280.png"), full_page=True)
     page.locator("figure.bm-figure").first.screenshot(
         path=str(screenshots_dir / "benchmarks-peer-chart.png")
@@ -95,6 +123,10 @@ def test_benchmarker_compares_a_council_with_its_peers(
         "parseFloat(getComputedStyle(document.querySelector('svg.bm-chart text')).fontSize)"
     )
     assert size >= 14  # chart lettering does not shrink with the page
+    family = page.evaluate(
+        "getComputedStyle(document.querySelector('svg.bm-chart text')).fontFamily"
+    )
+    assert family.startswith('"GDS Transport"'), family  # the GOV.UK typeface
     page.screenshot(path=str(screenshots_dir / "benchmarks-results-320.png"), full_page=True)
     assert _axe_violations(page) == []
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -104,6 +136,18 @@ def test_benchmarker_compares_a_council_with_its_peers(
         page.click("a:text('CSV') >> nth=0")
     rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))  # noqa: PTH123
     assert len(rows) == shown and sum(r["subject"] == "True" for r in rows) == 1
+    # The JSON holds the same councils, in the same order, as the table.
+    with page.expect_download() as download:
+        page.click("a:text('JSON') >> nth=0")
+    data = json.loads(open(download.value.path()).read())  # noqa: PTH123, SIM115
+    names = [t.strip() for t in page.locator("#peer-table tbody th").all_inner_texts()]
+    names = [n.split("\n")[0].removesuffix(" (the council compared)").strip() for n in names]
+    assert [p["council"] for p in data["peers"]] == names
+    # The time series download has a row for each row of the series table.
+    with page.expect_download() as download:
+        page.click("a:text('CSV') >> nth=1")
+    series = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))  # noqa: PTH123, SIM115
+    assert len(series) == page.locator("#series-table tbody tr").count()
     # The permalink shows the same view again.
     heading = page.locator("h2#results").text_content()
     page.goto(page.locator("#permalink").input_value())

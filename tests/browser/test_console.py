@@ -23,6 +23,13 @@ REQUEST = {
     "contact_name": "Chief Executive",
     "contact_email": "chief@consoleton.example",
 }
+NOT_A_COUNCIL = {
+    **REQUEST,
+    "name": "Consoleton Parish Social Club",
+    "slug": "consoleton-club",
+    "gss_code": "E06000975",
+    "contact_email": "secretary@consoleton-club.example",
+}
 
 
 @pytest.fixture(scope="session")
@@ -41,13 +48,14 @@ def console_world(browser_site, django_db_blocker):
 
     def clean():
         get_user_model().objects.filter(username=USERNAME).delete()
-        CouncilRequest.objects.filter(slug=REQUEST["slug"]).delete()
+        CouncilRequest.objects.filter(slug__in=[REQUEST["slug"], NOT_A_COUNCIL["slug"]]).delete()
         CouncilEvent.objects.filter(council_slug=REQUEST["slug"]).delete()
         remove_council(REQUEST["slug"])
 
     with django_db_blocker.unblock():
         clean()
         get_user_model().objects.create_superuser(USERNAME, password=PASSWORD)
+        CouncilRequest.objects.create(**NOT_A_COUNCIL)
         CouncilRequest.objects.create(**REQUEST)
     try:
         yield f"http://{settings.PLATFORM_DOMAIN}:{port}"
@@ -98,8 +106,24 @@ def test_console_journey(console_world, page, screenshots_dir):
     assert table.get_by_text("Council Platform", exact=True).count() == 0
     _check(page, screenshots_dir, "overview")
 
+    # Reject a request that is not from a council: without a reason it is refused by name.
+    page.get_by_role("link", name="Requests", exact=True).click()
+    club = page.locator(".govuk-summary-card", has_text=NOT_A_COUNCIL["name"])
+    club.get_by_role("button", name=f"Reject {NOT_A_COUNCIL['name']}").click()
+    assert (
+        "Enter the reason for rejecting the request"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    _check(page, screenshots_dir, "request-reason-missing")
+    club = page.locator(".govuk-summary-card", has_text=NOT_A_COUNCIL["name"])
+    club.get_by_label("Reason (required to reject)").fill("A social club, not a local authority")
+    club.get_by_role("button", name=f"Reject {NOT_A_COUNCIL['name']}").click()
+    decided = page.locator("table:has(caption:text('Decided requests'))")
+    row = decided.locator("tr", has_text=NOT_A_COUNCIL["name"]).inner_text()
+    assert "Rejected" in row and "A social club, not a local authority" in row, row
+    assert USERNAME in row
+
     # Approve the waiting request with a reason.
-    page.get_by_role("link", name="Requests").click()
     card = page.locator(".govuk-summary-card", has_text="Consoleton Council")
     card.get_by_label("Reason (required to reject)").fill("Checked against the ONS register")
     _check(page, screenshots_dir, "requests")
