@@ -4,7 +4,6 @@ Every change runs in one transaction and writes the council's audit log."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -14,6 +13,8 @@ from django.utils import timezone
 from platform_core.audit.log import append as audit
 from platform_core.errors import Refused
 from platform_core.events import emit
+from platform_core.hosts import council_url
+from tenants.access import current_council
 
 from .models import Organization, ProviderAccount, Service, ServiceChange
 
@@ -58,12 +59,10 @@ def set_provider_password(form) -> None:
 
 
 def _council_url(path: str) -> str:
-    from django.db import connection
-
-    tenant = getattr(connection, "tenant", None)
-    domain = getattr(tenant, "primary_domain", None) or "localhost"
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{domain}{path}"
+    """An absolute link on the current council's own domain (with the dev server's port), in a
+    request or a ``schema_context`` alike (``seed_demo``, tasks)."""
+    council = current_council()
+    return council_url(council.primary_domain if council else "localhost", path)
 
 
 @transaction.atomic

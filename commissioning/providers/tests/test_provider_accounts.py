@@ -15,6 +15,7 @@ from commissioning.providers import actions
 from commissioning.providers.demo import seed_demo, seed_provider_account
 from commissioning.providers.models import Organization, ProviderAccount, Service, ServiceChange
 from platform_core import provisioning
+from platform_core.hosts import council_url
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "keep-it-current-2026"
@@ -55,6 +56,8 @@ def test_account_email_has_a_one_time_link(council_a):
         account = actions.create_provider_account(None, email="a@b.example", organization=org)
         path = actions.set_password_path(account.user)
     assert len(mail.outbox) == 1 and path in mail.outbox[0].body
+    # the link is absolute, on the council's own domain (not localhost)
+    assert council_url(council_a.primary_domain, path) in mail.outbox[0].body
     client = Client(HTTP_HOST=council_a.primary_domain)
     assert client.get(path).status_code == 200
     client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
@@ -171,7 +174,10 @@ def test_the_demo_has_a_provider_account_that_signs_in_and_keeps_its_entries(cou
             Service.objects.filter(organization=account.organization).values_list("name", flat=True)
         )
     assert email in line and "set a password at " in line
-    path = urlparse(line.split("set a password at ")[1]).path
+    link = line.split("set a password at ")[1]
+    # the emailed link is the printed one, on the council's domain (made outside a request)
+    assert mail.outbox[-1].to == [email] and link in mail.outbox[-1].body
+    path = urlparse(link).path
     client = Client(HTTP_HOST=council_a.primary_domain)
     response = client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert response.status_code == 302
