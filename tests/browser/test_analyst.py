@@ -191,6 +191,9 @@ def _edit_metric_and_set_a_kpi_target(page, base, screenshots_dir):
     row = page.locator("table.listing tr", has_text="recycled-share").inner_text()
     assert "Household waste recycled" in row and "5" in row, row
     page.goto(f"{base}/admin/warehouse_kpi_targets/new/")
+    assert page.locator("h1").inner_text().strip() == "New: KPI target"
+    assert "Kpi" not in page.locator("main").inner_text()
+    assert page.locator("label[for=id_kpi]").inner_text().strip().startswith("KPI")
     page.select_option("#id_kpi", label="Household waste recycled")
     page.fill("#id_period", "next year")
     page.fill("#id_target", "60")

@@ -46,12 +46,15 @@ class Kpi(models.Model):
 
 
 class KpiTarget(models.Model):
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="targets")
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="targets", verbose_name="KPI"
+    )
     period = models.CharField(max_length=20)
     target = models.FloatField()
 
     class Meta:
         ordering = ["kpi", "period"]
+        verbose_name = "KPI target"
         constraints = [
             models.UniqueConstraint(fields=["kpi", "period"], name="warehouse_kpi_target_unique")
         ]
