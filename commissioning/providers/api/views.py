@@ -19,6 +19,9 @@ from .. import access, sharing
 ORUK_PROFILE = "https://raw.githubusercontent.com/openreferral/uk-profile/main"
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
+# Far beyond any directory's last page, and small enough that the page's offset always fits
+# PostgreSQL's bigint OFFSET (a page of 10**23 was a 500).
+MAX_PAGE = 10**9
 
 
 def _object_id(value: str):
@@ -58,7 +61,7 @@ def _positive_int(params, name: str, default: int, maximum: int | None = None) -
 
 def _page_args(request) -> tuple[int, int]:
     """The page asked for and its size (``page``, ``per_page``), checked."""
-    page = _positive_int(request.GET, "page", 1)
+    page = _positive_int(request.GET, "page", 1, MAX_PAGE)
     return page, _positive_int(request.GET, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
 
 

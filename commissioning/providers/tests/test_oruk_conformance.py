@@ -273,3 +273,20 @@ def test_cors_on_errors_and_preflight(awkward_a):
     assert preflight.status_code == 200
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert "GET" in preflight["Access-Control-Allow-Methods"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/services", "/service_at_locations", "/taxonomies", "/taxonomy_terms"]
+)
+def test_a_page_number_too_large_for_the_database_is_a_400_naming_page(awkward_a, path):
+    """A page of 10**23 overflowed PostgreSQL's OFFSET and was a 500; a far page that fits is
+    still an empty page."""
+    council, _things, _ = awkward_a
+    client = Client(HTTP_HOST=council.primary_domain)
+    response = client.get("/openreferral" + path, {"page": "99999999999999999999999"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"page": ["must be 1000000000 or less."]}
+    far = client.get("/openreferral" + path, {"page": 1000000000, "per_page": 500})
+    assert far.status_code == 200
+    data = far.json()
+    assert data["empty"] and data["contents"] == [] and data["total_items"] > 0
