@@ -57,6 +57,34 @@ class SharedConnectionApp:
         return [body]
 
 
+def sent_body_conforms(case) -> bool:
+    """Whether a case that schemathesis made negative in its body only was sent with a body
+    the request schema accepts after all: then "schema-violating request accepted" is the
+    tool's mistake, not the API's (schemathesis issue #2983: in the stateful phase, values
+    from an earlier response fill the negative body back in, and the check still reads the
+    case's metadata). Nothing else is excused: a negation in the path, query, headers or
+    cookies, or a body the schema refuses, still fails the run."""
+    from schemathesis.core import NOT_SET
+    from schemathesis.core.jsonschema import make_validator
+    from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.specs.openapi.checks import _get_openapi_schema
+
+    meta = getattr(case, "meta", None)
+    if meta is None or case.body is NOT_SET or not meta.is_negative_at(ParameterLocation.BODY):
+        return False
+    if any(
+        component.mode.is_negative
+        for location, component in meta.components.items()
+        if location != ParameterLocation.BODY
+    ):
+        return False
+    alternative = case.operation.get_body_for_media_type(case.media_type)
+    if alternative is None:
+        return False
+    validator_cls = _get_openapi_schema(case).adapter.jsonschema_validator_cls
+    return make_validator(alternative.optimized_schema, validator_cls).is_valid(case.body)
+
+
 @dataclass
 class Failure:
     operation: str
@@ -118,7 +146,7 @@ def run(
         schema = schema.include(name_regex=operations)
     schema.app = SharedConnectionApp(urlsplit(base_url).hostname)
     failures: dict[tuple, Failure] = {}
-    stats = {"scenarios": 0, "cases": 0, "errors": [], "statuses": {}}
+    stats = {"scenarios": 0, "cases": 0, "errors": [], "statuses": {}, "excused": []}
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             stats["scenarios"] += 1
@@ -135,6 +163,13 @@ def run(
                     failure = node.failure_info.failure
                     case = recorder.cases[case_id].value if case_id in recorder.cases else None
                     operation = failure.operation or (case.operation.label if case else "?")
+                    if (
+                        node.name == "negative_data_rejection"
+                        and case is not None
+                        and sent_body_conforms(case)
+                    ):
+                        stats["excused"].append(f"{operation}: negative body sent valid")
+                        continue
                     key = (operation, failure.title, type(failure).__name__, node.name)
                     if key not in failures:
                         interaction = recorder.interactions.get(case_id)
