@@ -106,6 +106,13 @@ def test_benchmarker_compares_a_council_with_its_peers(
     median = page.locator(".govuk-summary-list__row", has_text="Group median").inner_text()
     median_figure = re.search(r"Group median\s+(-?[\d.]+)", median).group(1)
     assert f"Median {median_figure}" in labels, (median, labels)
+    # The quartile band and the median line are drawn, in the legend's colours.
+    assert chart.locator("rect[fill='#d2e2f1']").count() == 1
+    assert chart.locator("line[stroke='#d4351c']").count() == 1
+    # The time series: the group's inter-quartile band and its median line.
+    series_chart = page.locator("svg.bm-chart:has(title#series-chart-t)")
+    assert series_chart.locator("polygon[fill='#d2e2f1']").count() == 1
+    assert series_chart.locator("[stroke='#d4351c']").count() >= 1
     ticks = [float(t.replace(",", "")) for t in labels if re.fullmatch(r"-?[\d,.]+", t)]
     steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
     assert len(ticks) >= 3 and len(steps) == 1, ticks
