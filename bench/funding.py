@@ -438,6 +438,11 @@ def main(argv):
     fresh_database(DB)
     try:
         council = _council()
+        # Start as a web process or worker does (platform_core/warmup.py): resolvers and
+        # templates built, and what is loaded frozen out of the garbage collector's walks.
+        from platform_core.warmup import warm
+
+        warm()
         only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else None
         if only is None or "matching" in only:
             bench_matching(council, 2000, 10 if quick else 30)
