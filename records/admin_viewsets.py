@@ -405,6 +405,36 @@ class DropFileInput(forms.FileInput):
         css = {"all": ["records/admin/upload.css"]}
 
 
+class DropFilesInput(DropFileInput):
+    """The drop zone taking several files (records/admin/upload.js shows each one's progress)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented pattern); its value is a list."""
+
+    widget = DropFilesInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) == 1:
+            return [super().clean(files[0], initial)]
+        cleaned, errors = [], []
+        for upload in files:  # every refused file is named, not only the first
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except ValidationError as error:
+                errors.extend(f"'{upload.name}': {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
 class RecordForm(WagtailAdminModelForm):
     """A record's metadata. Related records and classes are offered from what the user may see."""
 
@@ -429,10 +459,14 @@ class RecordForm(WagtailAdminModelForm):
 
 
 class DeclareForm(RecordForm):
-    file = forms.FileField(
-        label="File",
-        widget=DropFileInput,
-        help_text="The record's content: version 1. Large files show their progress as they upload.",
+    file = MultipleFileField(
+        label="Files",
+        help_text=(
+            "Each file becomes its own record with the details below, as its version 1. With "
+            "several files, each record's title is the title below followed by its file's name "
+            "(for example 'Cabinet papers — agenda.pdf'). If any file is refused, none is "
+            "declared. Large files show their progress as they upload."
+        ),
     )
 
 
@@ -458,19 +492,35 @@ class RecordIndexView(IndexView):
 
 
 class RecordCreateView(ActionFormMixin, CreateView):
+    """Declare one record per file, all with the form's details (actions.declare_records: all
+    or nothing). One file leads to its record's page; several to the register."""
+
     page_title = "Declare a record"
     success_message = "Record '%(object)s' declared."
+    declared: list[Record] = []
 
     def save_instance(self):
         data = self.form.cleaned_data
-        return actions.declare_record(
+        self.declared = actions.declare_records(
             self.request.user,
-            upload=data["file"],
+            uploads=data["file"],
             related=list(data.get("related") or []),
             **{f: data[f] for f in RECORD_FIELDS if f in data},
         )
+        return self.declared[0]
+
+    def get_success_message(self, instance):
+        if len(self.declared) > 1:
+            titles = ", ".join(f"'{record.title}'" for record in self.declared)
+            return f"{len(self.declared)} records declared: {titles}."
+        return super().get_success_message(instance)
+
+    def get_success_buttons(self):
+        return [] if len(self.declared) > 1 else super().get_success_buttons()
 
     def get_success_url(self):
+        if len(self.declared) > 1:
+            return reverse("records_record:index")
         return reverse("records_detail", args=[self.object.pk])
 
 

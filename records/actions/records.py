@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from platform_core.events import emit
 from .. import storage
 from ..models import Record, RecordVersion
 from ..models.records import storage_name
-from ..validation import inspect_upload
+from ..validation import FileTooLarge, inspect_upload
 from .common import FINAL, Refused, actor_name, is_held, refuse
 from .retention import compute_disposal_due, refresh_due
 
@@ -51,14 +52,15 @@ def _retain_until(disposal_due) -> datetime | None:
     return timezone.now() + timedelta(days=days)
 
 
-def _store_content(upload, disposal_due) -> _StoredContent:
+def _store_content(upload, disposal_due, inspected=None) -> _StoredContent:
     """Check and store the content under a fresh random key. Network I/O: called outside any
     transaction of ours, so a slow or hung store never holds a row lock or the council's audit
     lock (issue 17, item 5). The store is written first and recorded after: content without a
     row (the recording failed, or a timed-out write that landed later) is an orphan that
     ``reconcile_records --fix`` deletes; a row never points at content that was not stored."""
     name = getattr(upload, "name", "") or "upload"
-    inspected = inspect_upload(upload, name)
+    if inspected is None:  # declare_records has checked it already
+        inspected = inspect_upload(upload, name)
     key = storage_name()
     retain_until = _retain_until(disposal_due)
     storage.save_content(
@@ -125,35 +127,103 @@ def _record_version(actor, record: Record, stored: _StoredContent, number: int) 
     return version
 
 
-def declare_record(actor, *, upload, related=(), **metadata) -> Record:
-    """Declare a record: its metadata row and its first version, stored immutably. The content
-    is stored first, then the rows are written in one short transaction."""
+def _new_record(actor, metadata) -> Record:
     fields = {k: v for k, v in metadata.items() if k in RECORD_FIELDS and v is not None}
     record = Record(created_by=actor_name(actor), created_at=timezone.now(), **fields)
     record.disposal_due = compute_disposal_due(record)
+    return record
+
+
+def _write_declared(actor, record: Record, related, stored: _StoredContent) -> None:
+    """The record's row, its audit entry and its first version, in the caller's transaction."""
+    record.save()
+    if related:
+        record.related.set(related)
+    audit(
+        "record.declared",
+        record,
+        actor=actor,
+        detail={
+            "title": record.title,
+            "class": record.file_class.code,
+            "classification": record.classification,
+        },
+    )
+    # Indexed for search after the commit, from the version's event (the handler extracts the
+    # text, then indexes title, description and text).
+    _record_version(actor, record, stored, 1)
+
+
+def declare_record(actor, *, upload, related=(), **metadata) -> Record:
+    """Declare a record: its metadata row and its first version, stored immutably. The content
+    is stored first, then the rows are written in one short transaction."""
+    record = _new_record(actor, metadata)
     stored = _store_content(upload, record.disposal_due)
     try:
         with transaction.atomic():
-            record.save()
-            if related:
-                record.related.set(related)
-            audit(
-                "record.declared",
-                record,
-                actor=actor,
-                detail={
-                    "title": record.title,
-                    "class": record.file_class.code,
-                    "classification": record.classification,
-                },
-            )
-            # Indexed for search after the commit, from the version's event (the handler
-            # extracts the text, then indexes title, description and text).
-            _record_version(actor, record, stored, 1)
+            _write_declared(actor, record, related, stored)
     except BaseException:
         _discard(stored)
         raise
     return record
+
+
+def file_title(title: str, name: str) -> str:
+    """The title of one of several records declared together: the form's title and the file's
+    name, within the title's 300 characters."""
+    limit = Record._meta.get_field("title").max_length
+    suffix = f" — {name}"
+    return f"{title[: max(0, limit - len(suffix))]}{suffix}"[:limit]
+
+
+def declare_records(actor, *, uploads, related=(), **metadata) -> list[Record]:
+    """Declare one record per file, all with the same metadata, all or nothing. With one file
+    this is ``declare_record``. With several, each record's title is the given title and its
+    file's name (``file_title``). Every file is checked before anything is stored: if any is
+    refused, nothing is stored or declared and the error lists every refused file. The contents
+    are stored outside any transaction (as ``declare_record`` does), then every record is
+    written in one short transaction, each with its own audit entry and event; if that fails,
+    the stored contents are deleted."""
+    uploads = list(uploads)
+    if not uploads:
+        raise ValidationError({"file": ["Choose at least one file."]})
+    if len(uploads) == 1:
+        return [declare_record(actor, upload=uploads[0], related=related, **metadata)]
+    refusals, checked = [], []
+    for upload in uploads:
+        name = getattr(upload, "name", "") or "upload"
+        try:
+            checked.append((upload, name, inspect_upload(upload, name)))
+        except FileTooLarge as error:
+            refusals.append(error.message)
+        except ValidationError as error:
+            refusals.extend(error.messages)
+    if refusals:
+        count = len(refusals)
+        raise ValidationError(
+            {
+                "file": [
+                    f"Nothing was declared: {count} of the {len(uploads)} files "
+                    f"{'was' if count == 1 else 'were'} refused.",
+                    *refusals,
+                ]
+            }
+        )
+    title = metadata.get("title") or ""
+    declared, stored = [], []
+    try:
+        for upload, name, inspected in checked:
+            record = _new_record(actor, {**metadata, "title": file_title(title, name)})
+            stored.append(_store_content(upload, record.disposal_due, inspected=inspected))
+            declared.append(record)
+        with transaction.atomic():
+            for record, content in zip(declared, stored, strict=True):
+                _write_declared(actor, record, related, content)
+    except BaseException:
+        for content in stored:
+            _discard(content)
+        raise
+    return declared
 
 
 def add_version(actor, record: Record, upload) -> RecordVersion:

@@ -5,6 +5,7 @@ with the reason next to the field (never a 500) and writes nothing; council B's 
 same 404 for council A's ids as for ids that exist nowhere; OFFICIAL-SENSITIVE records are
 never listed to people who may not read them."""
 
+import html
 import re
 
 import pytest
@@ -387,3 +388,94 @@ def test_closing_a_record_starts_its_retention_and_is_refused_twice(
         record.refresh_from_db()
         assert record.status == "closed" and record.disposal_due is not None
     assert actions_logged(in_council, council_a, "records.record", record.pk)[-1] == "record.closed"
+
+
+def test_declare_several_files_makes_one_record_each_with_the_same_details(
+    records_client_a, council_a, file_plan_a, in_council
+):
+    from platform_core.audit.models import AuditEntry
+    from records.models import Record
+
+    response = records_client_a.post(
+        "/admin/records/records/new/",
+        {
+            "file": [pdf("agenda.pdf", "Agenda"), pdf("minutes.pdf", "Minutes")],
+            "title": f"{MARKER} Cabinet, 12 March",
+            "file_class": file_plan_a["minutes"].pk,
+            "classification": "official_sensitive",
+            "owner": "Democratic services",
+        },
+    )
+    assert response.status_code == 302, errors_of(response)
+    assert response["Location"] == "/admin/records/records/"
+    with in_council(council_a):
+        records = list(Record.objects.filter(title__startswith=MARKER).order_by("id"))
+        assert [r.title for r in records] == [
+            f"{MARKER} Cabinet, 12 March — agenda.pdf",
+            f"{MARKER} Cabinet, 12 March — minutes.pdf",
+        ]
+        assert {(r.file_class_id, r.classification, r.owner) for r in records} == {
+            (file_plan_a["minutes"].pk, "official_sensitive", "Democratic services")
+        }
+        assert [[v.original_name for v in r.versions.all()] for r in records] == [
+            ["agenda.pdf"],
+            ["minutes.pdf"],
+        ]
+        declared = AuditEntry.objects.filter(action="record.declared")
+        assert sorted(declared.values_list("object_id", flat=True)) == sorted(
+            str(r.pk) for r in records
+        )
+    for record in records:
+        assert actions_logged(in_council, council_a, "records.record", record.pk) == [
+            "record.declared",
+            "version.created",
+        ]
+    register = errors_of(records_client_a.get("/admin/records/records/"))
+    assert "2 records declared" in register
+    assert "agenda.pdf" in register and "minutes.pdf" in register
+
+
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        (
+            SimpleUploadedFile("fake.pdf", b"just text", content_type="application/pdf"),
+            [
+                "Nothing was declared: 1 of the 3 files was refused.",
+                "'fake.pdf' claims to be application/pdf but its content is",
+            ],
+        ),
+        (
+            SimpleUploadedFile("empty.pdf", b"", content_type="application/pdf"),
+            ["'empty.pdf': The submitted file is empty."],
+        ),
+    ],
+    ids=["refused-by-the-checks", "empty"],
+)
+def test_declare_several_files_declares_none_when_one_is_refused_and_names_it(
+    records_client_a, council_a, file_plan_a, in_council, bad, expected
+):
+    from platform_core.audit.models import AuditEntry
+    from records.models import Record, RecordVersion
+    from records.storage import list_stored_names
+
+    with in_council(council_a):
+        stored_before = list_stored_names()
+    response = records_client_a.post(
+        "/admin/records/records/new/",
+        {
+            "file": [pdf("agenda.pdf", "Agenda"), bad, pdf("minutes.pdf", "Minutes")],
+            "title": "Several, one bad",
+            "file_class": file_plan_a["minutes"].pk,
+            "classification": "official",
+        },
+    )
+    assert response.status_code == 200
+    text = html.unescape(errors_of(response))
+    for message in expected:
+        assert message in text
+    with in_council(council_a):
+        assert not Record.objects.exists()
+        assert RecordVersion.objects.count() == 0
+        assert not AuditEntry.objects.filter(action="record.declared").exists()
+        assert list_stored_names() == stored_before

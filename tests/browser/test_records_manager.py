@@ -44,25 +44,28 @@ def records_manager(browser_site, django_db_blocker):
     return USERNAME
 
 
-# Drop a file on the drop zone as a person dragging it from their desktop would: a DataTransfer
-# holding the file, dispatched as dragover and drop events on the zone.
-DROP = """([name, b64]) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+# Drop files on the drop zone as a person dragging them from their desktop would: a DataTransfer
+# holding the files, dispatched as dragover and drop events on the zone.
+DROP = """(files) => {
   const transfer = new DataTransfer();
-  transfer.items.add(new File([bytes], name, {type: "application/pdf"}));
+  for (const [name, b64] of files) {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    transfer.items.add(new File([bytes], name, {type: "application/pdf"}));
+  }
   const zone = document.querySelector("[data-records-drop]");
   for (const type of ["dragenter", "dragover", "drop"]) {
     zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
   }
 }"""
-# Every value the upload's progress bar shows, kept on window (the page's content is replaced
-# when the upload finishes).
+# Every value each file's progress bar shows, kept on window (the page's content is replaced
+# when the upload finishes): window.recordsProgress[i] lists the values of file i's bar.
 WATCH_PROGRESS = """() => {
-  window.recordsProgress = [0];
-  const bar = document.querySelector("[data-records-drop-progress] progress");
-  new MutationObserver(() => window.recordsProgress.push(bar.value))
-    .observe(bar, {childList: true, characterData: true, subtree: true});
+  const bars = [...document.querySelectorAll("[data-records-drop-progress]")];
+  window.recordsProgress = bars.map(() => [0]);
+  bars.forEach((bar, i) => new MutationObserver(() => window.recordsProgress[i].push(bar.value))
+    .observe(bar, {childList: true, characterData: true, subtree: true}));
 }"""
+MAX_PROGRESS = "window.recordsProgress.map((values) => Math.max(...values))"
 
 
 SETTLED = """() => [...document.querySelectorAll(".messages > ul")]
@@ -70,8 +73,8 @@ SETTLED = """() => [...document.querySelectorAll(".messages > ul")]
   .every((list) => getComputedStyle(list).opacity === "1")"""
 
 
-def drop_file(page, path):
-    page.evaluate(DROP, [path.name, base64.b64encode(path.read_bytes()).decode()])
+def drop_files(page, *paths):
+    page.evaluate(DROP, [[p.name, base64.b64encode(p.read_bytes()).decode()] for p in paths])
 
 
 def check_axe(page, screenshots_dir, name, prefix="records"):
@@ -118,7 +121,7 @@ def test_records_manager_journey(browser_site, records_manager, page, screenshot
     # Declare a record with its file: the drop zone uploads with a progress bar
     page.goto(f"{base}/admin/records/records/new/")
     assert page.locator("[data-records-drop-hint]").is_visible()
-    drop_file(page, minutes)
+    drop_files(page, minutes)
     assert "cabinet-minutes.pdf (2.9 MB)" in page.locator("[data-records-drop-chosen]").inner_text()
     page.evaluate(WATCH_PROGRESS)
     page.fill("input[name=title]", "Cabinet minutes, 12 March")
@@ -126,7 +129,7 @@ def test_records_manager_journey(browser_site, records_manager, page, screenshot
     check_axe(page, screenshots_dir, "declare")
     page.click("button[type=submit]:has-text('Create')")
     page.wait_for_url(re.compile(r"/admin/records/records/\d+/$"))
-    assert page.evaluate("Math.max(...window.recordsProgress)") == 100
+    assert page.evaluate(MAX_PROGRESS) == [100]
     assert page.locator("text=declared.").count() == 1
     record_url = page.url
     assert page.locator("h1").inner_text().strip() == "Cabinet minutes, 12 March"
@@ -207,9 +210,35 @@ def test_records_manager_journey(browser_site, records_manager, page, screenshot
     assert READABLE_TIME.search(trail)
     check_axe(page, screenshots_dir, "record")
 
+    # Several files at once: one record each, with the form's details, each file's progress
+    agenda = tmp_path / "agenda.pdf"
+    agenda.write_bytes(make_pdf("Cabinet agenda, 9 April", pad_to=2_000_000))
+    reports = tmp_path / "reports-pack.pdf"
+    reports.write_bytes(make_pdf("Cabinet reports pack, 9 April", pad_to=3_000_000))
+    page.goto(f"{base}/admin/records/records/new/")
+    assert "one or more files" in page.locator("[data-records-drop-hint]").inner_text()
+    drop_files(page, agenda, reports)
+    chosen = page.locator("[data-records-drop-chosen] li").all_inner_texts()
+    assert [c.strip() for c in chosen] == [
+        "Chosen: agenda.pdf (1.9 MB)",
+        "Chosen: reports-pack.pdf (2.9 MB)",
+    ]
+    page.evaluate(WATCH_PROGRESS)
+    page.fill("input[name=title]", "Cabinet, 9 April")
+    page.select_option("select[name=file_class]", label="TMP-01 Temporary working papers")
+    check_axe(page, screenshots_dir, "declare-several")
+    page.click("button[type=submit]:has-text('Create')")
+    page.wait_for_url(re.compile(r"/admin/records/records/$"))
+    assert page.evaluate(MAX_PROGRESS) == [100, 100]
+    assert page.locator("text=2 records declared").count() == 1
+
     # The register
     page.goto(f"{base}/admin/records/records/")
-    assert "Cabinet minutes, 12 March" in page.locator("table.listing").inner_text()
+    listing = page.locator("table.listing").inner_text()
+    assert "Cabinet minutes, 12 March" in listing
+    for title in ("Cabinet, 9 April — agenda.pdf", "Cabinet, 9 April — reports-pack.pdf"):
+        row = page.locator("table.listing tr", has_text=title)
+        assert "TMP-01" in row.inner_text(), title
     check_axe(page, screenshots_dir, "register")
 
 

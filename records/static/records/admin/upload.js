@@ -1,7 +1,9 @@
 /* Progressive enhancement of the records file inputs (records.admin_viewsets.DropFileInput).
    Without JavaScript the form is an ordinary multipart form. With it: the input's box is a drop
-   zone, the chosen file's name and size are shown, and on submit the form is sent with
-   XMLHttpRequest so a progress bar can follow a large upload. The server's answer is the same
+   zone (several files where the input takes several), each chosen file's name and size are
+   listed with a progress bar, and on submit the form is sent with XMLHttpRequest so each bar
+   can follow its file's upload. The files travel in one request, one after the other, after
+   the form's other fields: a file's share of the bytes sent so far is its progress. The server's answer is the same
    as without JavaScript: the page it leads to (or the form with its errors) replaces this one. */
 (function () {
   "use strict";
@@ -13,9 +15,32 @@
   }
 
   function showChosen(zone, input) {
-    var out = zone.querySelector("[data-records-drop-chosen]");
-    var file = input.files && input.files[0];
-    out.textContent = file ? "Chosen: " + file.name + " (" + size(file.size) + ")" : "";
+    var list = zone.querySelector("[data-records-drop-chosen]");
+    list.textContent = "";
+    Array.prototype.forEach.call(input.files || [], function (file, index) {
+      var item = document.createElement("li");
+      var name = document.createElement("span");
+      name.textContent = "Chosen: " + file.name + " (" + size(file.size) + ")";
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.textContent = "0%";
+      bar.hidden = true;
+      bar.id = input.id + "-progress-" + index;
+      bar.setAttribute("aria-label", "Upload of " + file.name);
+      bar.setAttribute("data-records-drop-progress", "");
+      item.appendChild(name);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(bar);
+      list.appendChild(item);
+    });
+  }
+
+  function setBar(bar, value) {
+    if (bar.value === value && !bar.hidden) return;
+    bar.hidden = false;
+    bar.value = value;
+    bar.textContent = value + "%";
   }
 
   function enhanceZone(zone) {
@@ -36,7 +61,13 @@
     zone.addEventListener("drop", function (event) {
       event.preventDefault();
       if (event.dataTransfer && event.dataTransfer.files.length) {
-        input.files = event.dataTransfer.files;
+        var dropped = event.dataTransfer.files;
+        if (!input.multiple && dropped.length > 1 && window.DataTransfer) {
+          var first = new DataTransfer(); // this input takes one file: the first dropped
+          first.items.add(dropped[0]);
+          dropped = first.files;
+        }
+        input.files = dropped;
         showChosen(zone, input);
       }
     });
@@ -50,20 +81,31 @@
       var input = zone.querySelector("input[type=file]");
       if (!input.files || !input.files.length) return; // nothing to show progress for
       event.preventDefault();
-      var box = zone.querySelector("[data-records-drop-progress]");
-      var bar = box.querySelector("progress");
-      var percent = box.querySelector("[data-records-drop-percent]");
+      var files = Array.prototype.slice.call(input.files);
+      var bars = zone.querySelectorAll("[data-records-drop-progress]");
+      var status = zone.querySelector("[data-records-drop-status]");
       var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
       buttons.forEach(function (b) { b.disabled = true; });
-      box.hidden = false;
+      bars.forEach(function (bar) { setBar(bar, 0); });
+      var filesBytes = files.reduce(function (sum, file) { return sum + file.size; }, 0);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.action || window.location.href);
       xhr.upload.addEventListener("progress", function (e) {
         if (!e.lengthComputable) return;
+        // The other fields go first, then the files in order: bytes past the fields belong to
+        // the first file until it is sent, then to the next one.
+        var sent = e.loaded - Math.max(0, e.total - filesBytes);
+        files.forEach(function (file, index) {
+          var mine = Math.min(Math.max(sent, 0), file.size);
+          sent -= file.size;
+          if (bars[index]) setBar(bars[index], file.size ? Math.round((mine / file.size) * 100) : 100);
+        });
         var value = Math.round((e.loaded / e.total) * 100);
-        bar.value = value;
-        bar.textContent = value + "%";
-        percent.textContent = value + "% of " + size(e.total);
+        status.textContent = "Uploading: " + value + "% of " + size(e.total);
+      });
+      xhr.upload.addEventListener("load", function () {
+        bars.forEach(function (bar) { setBar(bar, 100); });
+        status.textContent = "Uploaded; checking and storing the " + (files.length > 1 ? "files" : "file") + ".";
       });
       xhr.addEventListener("load", function () {
         // The page the server answered (after following a redirect when the save worked, the
@@ -85,7 +127,7 @@
       });
       xhr.addEventListener("error", function () {
         buttons.forEach(function (b) { b.disabled = false; });
-        percent.textContent = "The upload failed (the connection was lost). Try again.";
+        status.textContent = "The upload failed (the connection was lost). Try again.";
       });
       xhr.send(new FormData(form));
     });
