@@ -479,3 +479,40 @@ def test_declare_several_files_declares_none_when_one_is_refused_and_names_it(
         assert RecordVersion.objects.count() == 0
         assert not AuditEntry.objects.filter(action="record.declared").exists()
         assert list_stored_names() == stored_before
+
+
+def test_declare_several_files_with_the_store_failing_midway_declares_none_and_keeps_nothing(
+    records_client_a, council_a, file_plan_a, in_council, monkeypatch
+):
+    """The checks pass, the first file is stored, the store fails on the second: the first
+    file's content is deleted again and no record is declared."""
+    from records import storage
+    from records.models import Record
+    from records.storage import list_stored_names
+
+    real_save, saved = storage.save_content, []
+
+    def fails_second_time(name, *args, **kwargs):
+        if saved:
+            raise storage.StorageUnavailable("The records store is unreachable.")
+        saved.append(name)
+        return real_save(name, *args, **kwargs)
+
+    monkeypatch.setattr(storage, "save_content", fails_second_time)
+    with in_council(council_a):
+        stored_before = list_stored_names()
+    response = records_client_a.post(
+        "/admin/records/records/new/",
+        {
+            "file": [pdf("agenda.pdf", "Agenda"), pdf("minutes.pdf", "Minutes")],
+            "title": "Store fails",
+            "file_class": file_plan_a["minutes"].pk,
+            "classification": "official",
+        },
+    )
+    assert response.status_code == 200
+    assert "The records store is unreachable." in errors_of(response)
+    assert len(saved) == 1  # the first file was stored before the failure...
+    with in_council(council_a):
+        assert not Record.objects.exists()
+        assert list_stored_names() == stored_before  # ...and deleted again
