@@ -5,10 +5,43 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from platform_core import govuk
+
 from .actions import check_date_of_birth, normalise_postcode
 
 
-class ProposalForm(forms.Form):
+def _kind(field: forms.Field) -> str:
+    """The kind of answer a field takes, for GOV.UK's error messages (platform_core/govuk.py)."""
+    if isinstance(field, forms.EmailField):
+        return "email"
+    if isinstance(field, forms.DecimalField | forms.IntegerField):
+        return "number"
+    return "multiline" if isinstance(field.widget, forms.Textarea) else "text"
+
+
+class GovukErrorsForm(forms.Form):
+    """Error messages that name the field ("Enter your full name"), GOV.UK style, for every
+    field that does not set its own (``own_messages``). A label asked as a question is named
+    by ``nouns`` instead ("Enter the estimated cost", not "Enter your roughly what...")."""
+
+    own_messages: tuple[str, ...] = ()
+    nouns: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in self.own_messages:
+                noun = self.nouns.get(name, field.label)
+                field.error_messages.update(govuk.error_messages(noun, _kind(field)))
+
+
+class ProposalForm(GovukErrorsForm):
+    nouns = {
+        "title": "The project's name",
+        "summary": "A summary of the project",
+        "estimated_cost": "The estimated cost",
+        "recipient_name": "The group's name",
+    }
     title = forms.CharField(max_length=150, label="Project name")
     summary = forms.CharField(max_length=2000, widget=forms.Textarea, label="What would it do?")
     estimated_cost = forms.DecimalField(
@@ -85,7 +118,9 @@ class DateOfBirthField(forms.MultiValueField):
                 raise forms.ValidationError(exc.message_dict["date_of_birth"]) from None
 
 
-class VoteForm(forms.Form):
+class VoteForm(GovukErrorsForm):
+    own_messages = ("date_of_birth", "choices")
+    nouns = {"address": "The first line of your address"}
     name = forms.CharField(max_length=200, label="Your full name")
     date_of_birth = DateOfBirthField(label="Your date of birth", help_text="For example, 27 3 1980")
     address = forms.CharField(max_length=300, label="First line of your address")

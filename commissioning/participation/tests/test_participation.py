@@ -449,3 +449,23 @@ def test_a_paper_ballot_entered_after_the_count_is_refused_and_not_counted(
         with pytest.raises(Refused, match="have been counted"):
             _vote(stale, "Benches", name="Late Paper", channel=Ballot.Channel.PAPER)
         assert Ballot.objects.filter(process=process).count() == 1
+
+
+def test_the_public_forms_errors_name_their_field_govuk_style():
+    from commissioning.participation.forms import ProposalForm, VoteForm
+
+    vote = VoteForm({})
+    assert not vote.is_valid()
+    assert vote.errors["name"] == ["Enter your full name"]
+    assert vote.errors["address"] == ["Enter the first line of your address"]
+    assert vote.errors["postcode"] == ["Enter your postcode"]
+    assert vote.errors["date_of_birth"] == ["Enter your date of birth"]
+    proposal = ProposalForm({"estimated_cost": "lots", "proposer_email": "me"})
+    assert not proposal.is_valid()
+    assert proposal.errors["title"] == ["Enter the project's name"]
+    assert proposal.errors["summary"] == ["Enter a summary of the project"]
+    assert proposal.errors["estimated_cost"] == ["The estimated cost must be a number"]
+    assert proposal.errors["proposer_email"] == [
+        "Enter an email address in the correct format, like name@example.com"
+    ]
+    assert not any("This field is required." in m for e in proposal.errors.values() for m in e)
