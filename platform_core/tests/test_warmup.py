@@ -36,7 +36,11 @@ def test_freeze_moves_what_is_loaded_out_of_the_collectors_reach():
 
     try:
         frozen = freeze()
-        assert frozen == gc.get_freeze_count() > 10_000  # Django and the apps, at least
+        # Frozen objects leave the permanent generation only when they are freed, which other
+        # threads of the test process (pytest-xdist's channel) may do at any moment: a few, never
+        # more than were frozen.
+        assert frozen >= gc.get_freeze_count() > frozen - 1_000
+        assert frozen > 10_000  # Django and the apps, at least
         # A full collection now walks only what is made after the freeze.
         assert len(gc.get_objects()) < frozen / 10
     finally:
