@@ -18,7 +18,7 @@ import math
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.fields.json import KeyTransform
 from django.db.models.signals import post_delete, post_save
 
@@ -263,9 +263,15 @@ def _visible():
     audience = Q(pk__in=readers.values("sharedservice_id"))
     if council.region:
         audience |= Q(regions__contains=[council.region])
-    return SharedService.objects.filter(audience, owner__status=Council.Status.ACTIVE).exclude(
+    visible = SharedService.objects.filter(audience, owner__status=Council.Status.ACTIVE).exclude(
         owner=council.pk
     )
+    # One id, one owner: owners choose their ids (a feed import keeps the feed's, the demo's are
+    # the same everywhere), so another council could share a service under an id a neighbour
+    # already reads and show its own text there. The copy shared first keeps the id; a later
+    # copy with the same id is left out.
+    earlier = visible.filter(service_id=OuterRef("service_id"), pk__lt=OuterRef("pk"))
+    return visible.exclude(Exists(earlier))
 
 
 def _uuid(name: str, value: str) -> uuid.UUID:
@@ -351,12 +357,20 @@ def shared_service_at_locations(params) -> list[dict]:
     ``/service_at_locations`` lists them (by service name, then as the owner lists them), with
     the ORUK filters applied (``proximity`` measured per location). One query on the copies,
     one for this council's own ids (an own service or service-at-location of the same id wins)."""
-    rows, near = _shared_rows(params, "summary", KeyTransform("service_at_locations", "detail"))
+    rows, near = _shared_rows(
+        params, "summary", KeyTransform("service_at_locations", "detail"), "pk"
+    )
+    # A service-at-location id in two copies (another council re-used the id): the copy shared
+    # first keeps it, as in ``shared_service_at_location``.
+    first_copy: dict[str, int] = {}
+    for _id, _summary, sals, copy_pk in rows:
+        for sal in sals or []:
+            first_copy[sal["id"]] = min(first_copy.get(sal["id"], copy_pk), copy_pk)
     items = [
         _sal_json(sal, summary)
-        for _id, summary, sals in rows
+        for _id, summary, sals, copy_pk in rows
         for sal in (sals or [])
-        if _near(sal.get("location") or {}, near)
+        if first_copy[sal["id"]] == copy_pk and _near(sal.get("location") or {}, near)
     ]
     if items:
         own = {
@@ -374,6 +388,7 @@ def shared_service_at_location(sal_id) -> dict | None:
     found = (
         _visible()
         .filter(detail__contains={"service_at_locations": [{"id": str(sal_id)}]})
+        .order_by("pk")  # the copy shared first keeps the id (one id, one owner)
         .values_list("summary", KeyTransform("service_at_locations", "detail"))
         .first()
     )
