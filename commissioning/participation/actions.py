@@ -490,8 +490,9 @@ def publish_results(process: Process, *, actor=None) -> Process:
 
 def award_winners(process: Process, *, actor=None) -> list[Proposal]:
     """Each winning project becomes a grant in the council's 360Giving feed (source: ward
-    budget) and, when the process names a ledger budget, a commitment against it. Runs once;
-    a commitment the ledger refuses (over budget) refuses the whole award."""
+    budget; its recipient is the group named to run it, else "Residents of <ward>") and, when
+    the process names a ledger budget, a commitment against it. Runs once; a commitment the
+    ledger refuses (over budget) refuses the whole award."""
     from commissioning.funding import actions as funding
 
     if not process.results_published_at:
@@ -510,7 +511,10 @@ def award_winners(process: Process, *, actor=None) -> list[Proposal]:
                 description=proposal.summary,
                 amount_awarded=proposal.cost,
                 award_date=today,
-                recipient_name=proposal.recipient_name or proposal.proposer_name,
+                # A project proposed without a group is run by its proposer: the feed is open
+                # data, so it names the ward's residents, never the resident (the proposal,
+                # which only staff read, keeps who proposed it).
+                recipient_name=proposal.recipient_name or f"Residents of {process.ward_name}",
                 programme=f"{process.title} (participatory budget, {process.ward_name})",
                 beneficiary_geo=[process.ward_code],
                 source="ward_budget",
