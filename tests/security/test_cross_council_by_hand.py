@@ -1,7 +1,8 @@
 """Council B's attacks that the isolation probe (tests/isolation/) cannot express as "A's id in a
 URL": credentials carried from one host to another (session cookie, API token, CSRF pair),
 forged host headers, the platform console seen from a council, the anonymous page cache, site
-search, and a Celery task run in B's schema with A's ids.
+search, and a Celery task run in B's schema with A's ids; then the newer areas: sign-in
+redirects, provider sessions, Wagtail bulk actions, the master data export, public forms.
 
 Each test has a control: the same credential or request on its own council works, so a refusal
 on the other council means something.
@@ -209,3 +210,197 @@ def test_platform_and_council_api_tokens_stay_on_their_own_domains(
     )
     assert on_platform.status_code == 401
     assert on_platform.json()["error"]["code"] == "authentication_failed"
+
+
+# --- the newer areas: sign-in redirects, directory bulk actions, exports, public forms -------
+
+EVIL_NEXT = (
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "https:evil.example",
+    "/\t/evil.example",
+    " //evil.example/",
+)
+
+
+def _provider_sign_in(council, in_council, password):
+    """A provider account of ``council`` with ``password`` (username, own service name)."""
+    from commissioning.providers import actions
+    from commissioning.providers.models import Organization, Service
+
+    with in_council(council):
+        org = Organization.objects.create(name=f"{council.name} carers", description="x")
+        Service.objects.create(organization=org, name=f"{council.name} sitting service")
+        account = actions.create_provider_account(
+            None, email="pat@carers.example", organization=org
+        )
+        account.user.set_password(password)
+        account.user.save()
+    return "pat@carers.example"
+
+
+@pytest.mark.parametrize("next_url", EVIL_NEXT)
+def test_sign_in_next_never_leaves_the_councils_own_site(
+    council_a, council_b, in_council, next_url
+):
+    """An open redirect after sign-in (phishing that starts on the council's real domain):
+    neither the provider sign-in nor the staff admin's follows ``next`` to another site, nor to
+    another council's domain. Control: a path on the same site is followed."""
+    from django.contrib.auth import get_user_model
+
+    password = "correct-horse-battery-2026"
+    username = _provider_sign_in(council_a, in_council, password)
+    with in_council(council_a):
+        staff = get_user_model().objects.create_user(
+            "editor@alphaton.example", password=password, is_staff=True, is_superuser=True
+        )
+    forms = (
+        ("/provider/sign-in/", username, "/provider/"),
+        ("/admin/login/", staff.username, "/admin/"),
+    )
+    for page, user, own in forms:
+        for target in (next_url, f"https://{council_b.primary_domain}/"):
+            client = Client(HTTP_HOST=council_a.primary_domain)
+            response = client.post(
+                f"{page}?next={target}", {"username": user, "password": password, "next": target}
+            )
+            assert response.status_code == 302, (page, target)
+            location = response["Location"]
+            assert location == own, (page, target, location)
+            assert "evil" not in location and council_b.primary_domain not in location
+        # control: a path of the same site is followed
+        client = Client(HTTP_HOST=council_a.primary_domain)
+        response = client.post(
+            page, {"username": user, "password": password, "next": f"{own}?from=sign-in"}
+        )
+        assert response["Location"] == f"{own}?from=sign-in"
+
+
+def test_b_provider_session_on_a_host_is_not_a_provider_there(council_a, council_b, in_council):
+    """Demo directories share ids across councils, so B's provider account's organisation may
+    have the same id as one of A's: its cookie on A's host still shows none of A's entries."""
+    password = "correct-horse-battery-2026"
+    _provider_sign_in(council_a, in_council, password)
+    username = _provider_sign_in(council_b, in_council, password)
+    own = Client(HTTP_HOST=council_b.primary_domain)
+    assert (
+        own.post("/provider/sign-in/", {"username": username, "password": password})["Location"]
+        == "/provider/"
+    )
+    assert b"Betaby" in own.get("/provider/").content  # control: B's own entries
+    carried = _cookie_client(council_a.primary_domain, own)
+    response = carried.get("/provider/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/provider/sign-in/")
+    assert b"sitting service" not in carried.get("/provider/", follow=True).content
+
+
+def test_b_bulk_delete_naming_a_directory_entry_deletes_nothing_in_a(
+    council_a, council_b, client_b, in_council
+):
+    """Wagtail's bulk actions take their ids from the query string (not the URL's path, which
+    the isolation probe fills): B's administrator names A's service there."""
+    from commissioning.providers.models import Organization, Service
+
+    with in_council(council_a):
+        org = Organization.objects.create(name="Alphaton-only org", description="A")
+        theirs = Service.objects.create(organization=org, name="Alphaton-only day centre")
+    with in_council(council_b):
+        org = Organization.objects.create(name="Betaby org", description="B")
+        mine = Service.objects.create(organization=org, name="Betaby drop-in")
+    url = "/admin/bulk/providers/service/delete/"
+    page = client_b.get(f"{url}?id={theirs.pk}")
+    assert b"Alphaton-only" not in page.content
+    response = client_b.post(f"{url}?id={theirs.pk}", {"id": str(theirs.pk)})
+    assert b"Alphaton-only" not in response.content
+    with in_council(council_a):
+        assert Service.objects.filter(pk=theirs.pk, name="Alphaton-only day centre").exists()
+    # control: B's own bulk delete works
+    client_b.post(f"{url}?id={mine.pk}", {"id": str(mine.pk)})
+    with in_council(council_b):
+        assert not Service.objects.filter(pk=mine.pk).exists()
+
+
+def test_master_data_golden_ids_csv_neutralises_a_source_systems_ids(
+    council_a, client_a, in_council
+):
+    """Source ids come from council systems' files: a formula planted there is text in the
+    export."""
+    from django.utils import timezone
+
+    from intelligence.masterdata.models import PlaceRecord, Source
+
+    with in_council(council_a):
+        source = Source.objects.create(name="gazette", kind="places")
+        PlaceRecord.objects.create(
+            source=source,
+            source_ref='=HYPERLINK("https://evil.example","x")',
+            address="1 High Street",
+            postcode="NS1 1AA",
+            updated_at=timezone.now(),
+        )
+    response = client_a.get("/api/v1/masterdata/export/", {"kind": "places"})
+    assert response.status_code == 200, response.content
+    body = b"".join(response).decode() if response.streaming else response.content.decode()
+    assert "gazette,'=HYPERLINK" in body.replace('"', "")
+    assert "\n=" not in body and ",=" not in body
+
+
+def test_public_pb_forms_refuse_a_post_without_the_csrf_token(council_a, in_council):
+    """A page elsewhere cannot make a visitor's browser vote or propose on the council's site:
+    without the form's CSRF token nothing is written. Control: with it, the vote counts."""
+    import datetime
+
+    from django.utils import timezone
+
+    from commissioning.participation import actions
+    from commissioning.participation.models import Ballot, Proposal
+
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    with in_council(council_a):
+        process = actions.save_process(
+            title="Ward 1 budget",
+            slug="ward-1",
+            summary="x",
+            ward_code="E05900001",
+            ward_name="Ward 1",
+            budget=10000,
+            postcodes=["NS1 1AA"],
+            proposals_open=now - 5 * day,
+            proposals_close=now - 3 * day,
+            voting_open=now - day,
+            voting_close=now + day,
+        )
+        bulbs = Proposal.objects.create(
+            process=process,
+            title="Bulbs",
+            summary="x",
+            estimated_cost=300,
+            cost=300,
+            status="feasible",
+            proposer_name="R",
+            proposer_email="r@example.org",
+            proposer_postcode="NS1 1AA",
+        )
+    vote = {
+        "name": "Jo Bloggs",
+        "date_of_birth_day": "27",
+        "date_of_birth_month": "3",
+        "date_of_birth_year": "1980",
+        "address": "1 High Street",
+        "postcode": "NS1 1AA",
+        "choices": [str(bulbs.pk)],
+    }
+    client = Client(HTTP_HOST=council_a.primary_domain, enforce_csrf_checks=True)
+    assert client.post("/participate/ward-1/vote/", vote).status_code == 403
+    with in_council(council_a):
+        assert not Ballot.objects.exists()
+    client.get("/participate/ward-1/vote/")
+    token = client.cookies["csrftoken"].value
+    response = client.post("/participate/ward-1/vote/", {**vote, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302, response.content
+    with in_council(council_a):
+        assert Ballot.objects.count() == 1
