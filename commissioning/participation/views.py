@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from platform_core.api.throttling import ClientAddressThrottle
 from platform_core.errors import Refused
 
 from . import access, actions
@@ -37,6 +38,25 @@ def _refusal(form, exc: Refused) -> str | None:
     return None
 
 
+def _throttled(request, template: str, context: dict):
+    """Posts to the public forms are limited per client address (rate ``participation``,
+    ``PARTICIPATION_THROTTLE``): without it a script could cast made-up residents' votes as
+    fast as it runs, and ask the one-vote-each refusal whether any named person has voted.
+    None when the post may go ahead; otherwise the form again with the reason (429)."""
+    throttle = ClientAddressThrottle("participation")
+    if request.method != "POST" or throttle.allow(request):
+        return None
+    wait = throttle.wait() or 60
+    minutes = max(1, int(wait // 60) + (1 if wait % 60 else 0))
+    refusal = (
+        f"Too many attempts from your connection. Try again in {minutes} "
+        f"minute{'s' if minutes != 1 else ''}."
+    )
+    response = render(request, template, {**context, "refusal": refusal}, status=429)
+    response["Retry-After"] = str(int(wait) or 60)
+    return response
+
+
 def index(request):
     now = timezone.now()
     items = [(p, p.stage(now)) for p in access.public_processes()]
@@ -65,6 +85,17 @@ def propose(request, slug):
     refusal = None
     refused = False
     form = ProposalForm(request.POST or None)
+    throttled = _throttled(
+        request,
+        "participation/propose.html",
+        {
+            "process": process,
+            "form": ProposalForm(),
+            "open": process.stage(timezone.now()) == "proposals",
+        },
+    )
+    if throttled:
+        return throttled
     if request.method == "POST" and form.is_valid():
         try:
             actions.submit_proposal(process, **form.cleaned_data)
@@ -98,6 +129,19 @@ def vote(request, slug):
     refusal = None
     refused = False
     form = VoteForm(request.POST or None, proposals=proposals)
+    throttled = _throttled(
+        request,
+        "participation/vote.html",
+        {
+            "process": process,
+            "form": VoteForm(proposals=proposals),
+            "proposals": proposals,
+            "chosen": set(),
+            "open": process.stage(timezone.now()) == "voting",
+        },
+    )
+    if throttled:
+        return throttled
     if request.method == "POST" and form.is_valid():
         try:
             actions.cast_vote(process, **form.cleaned_data)

@@ -505,6 +505,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         # Password-reset emails asked for (Wagtail admin), per client address and per account.
         "password_reset": env("PASSWORD_RESET_THROTTLE", "10/hour"),
         "password_reset_account": env("PASSWORD_RESET_ACCOUNT_THROTTLE", "3/hour"),
+        # Posts to the public participatory budgeting forms (vote, propose), per client address.
+        "participation": env("PARTICIPATION_THROTTLE", "30/hour"),
     },
     # Throttles identify clients the same way as platform_core.clientip (TRUSTED_PROXY_COUNT).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

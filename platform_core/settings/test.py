@@ -30,6 +30,7 @@ REST_FRAMEWORK = {
         "signup": "100000/min",
         "password_reset": "100000/min",
         "password_reset_account": "100000/min",
+        "participation": "100000/min",
     },
 }
 # Every test runs inside one transaction that is rolled back; a refusal written on a separate
