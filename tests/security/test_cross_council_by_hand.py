@@ -404,3 +404,31 @@ def test_public_pb_forms_refuse_a_post_without_the_csrf_token(council_a, in_coun
     assert response.status_code == 302, response.content
     with in_council(council_a):
         assert Ballot.objects.count() == 1
+
+
+def test_provider_sign_in_locks_an_account_out_like_the_admin(council_a, council_b, in_council):
+    """The provider pages' sign-in goes through django-axes too: repeated failures lock the
+    account out of that address (even the right password is then refused), in that council
+    only. Control: the same username in B still signs in."""
+    from django.test import override_settings
+
+    password = "correct-horse-battery-2026"
+    username = _provider_sign_in(council_a, in_council, password)
+    _provider_sign_in(council_b, in_council, password)
+    with override_settings(AXES_FAILURE_LIMIT=3):
+        client = Client(HTTP_HOST=council_a.primary_domain)
+        statuses = [
+            client.post(
+                "/provider/sign-in/", {"username": username, "password": f"wrong-{i}"}
+            ).status_code
+            for i in range(3)
+        ]
+        assert statuses == [200, 200, 429]
+        locked = client.post("/provider/sign-in/", {"username": username, "password": password})
+        assert locked.status_code == 429
+        assert "Too many sign-in attempts" in locked.content.decode()
+        assert "_auth_user_id" not in client.session
+        assert client.get("/provider/").status_code == 302
+        other = Client(HTTP_HOST=council_b.primary_domain)
+        signed_in = other.post("/provider/sign-in/", {"username": username, "password": password})
+        assert signed_in.status_code == 302 and signed_in["Location"] == "/provider/"
