@@ -58,6 +58,17 @@ def public_opportunities() -> QuerySet:
     )
 
 
+def public_releases() -> QuerySet:
+    """The OCDS releases the open feeds (``/api/v1/ocds/``) publish: every commission's but a
+    personal budget holder's. That commissioner is a resident buying their own care, so its
+    releases would name them (the buyer) beside the need, the provider and the price; the
+    council keeps them, the open data leaves them out. A ward councillor's member budget is
+    public spending by an office holder and stays published."""
+    from .models import Release
+
+    return Release.objects.exclude(commission__commissioner__kind="personal_budget_holder")
+
+
 def bids_of_organization(organization) -> QuerySet:
     """An organisation's own bids (for its provider account): what it offered, and where each
     commission stands."""

@@ -16,8 +16,7 @@ from rest_framework.response import Response
 from platform_core.api.errors import error_response
 from platform_core.inputcheck import BadInput
 
-from .. import ocds
-from ..models import Release
+from .. import access, ocds
 
 STAGES = {
     "planning": ["planning"],
@@ -79,7 +78,7 @@ def _int(params, name: str, default: int, maximum: int) -> int:
 @permission_classes([AllowAny])
 def releases(request):
     params = request.query_params
-    qs = Release.objects.order_by("date", "id")
+    qs = access.public_releases().order_by("date", "id")
     if params.get("since"):
         qs = qs.filter(date__gte=_moment("since", params["since"]))
     if params.get("until"):
@@ -123,7 +122,8 @@ def record(request, ocid):
     """An OCDS 1.1 record package: every release of the contracting process and its compiled
     release."""
     rows = list(
-        Release.objects.filter(commission__ocid=ocid)
+        access.public_releases()
+        .filter(commission__ocid=ocid)
         .order_by("date", "id")
         .values_list("data", flat=True)
     )
