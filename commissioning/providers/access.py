@@ -161,6 +161,7 @@ def service_detail(service_id) -> Service | None:
             "service_at_locations__location__addresses",
             "service_at_locations__schedules",
             "contacts__phones",
+            "phones",
             "schedules",
             "cost_options",
             "service_areas",

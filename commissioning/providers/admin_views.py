@@ -104,12 +104,74 @@ def change(request, pk):
         else:
             messages.success(request, f"Change to {item.service.name} decided.")
             return redirect("providers_admin:changes")
-    rows = [{"field": f, "before": item.previous.get(f), "after": v} for f, v in item.data.items()]
+    rows = _change_rows(item)
     return TemplateResponse(
         request,
         "providers/admin/change.html",
         {"item": item, "rows": rows, "form": form, "page_title": f"Change to {item.service.name}"},
     )
+
+
+DAY_NAMES = dict(
+    MO="Monday",
+    TU="Tuesday",
+    WE="Wednesday",
+    TH="Thursday",
+    FR="Friday",
+    SA="Saturday",
+    SU="Sunday",
+)
+LIST_TITLES = {"phones": "Phone numbers", "cost_options": "Costs", "schedules": "Opening hours"}
+
+
+def _row_text(kind: str, row: dict, places: dict) -> str:
+    """One row of a provider's list, as a line a person reads."""
+    if kind == "phones":
+        return row["number"] + (f" ({row['description']})" if row.get("description") else "")
+    if kind == "cost_options":
+        parts = [row.get("option") or "Cost"]
+        if row.get("amount") is not None:
+            parts.append(f"£{row['amount']}")
+        if row.get("amount_description"):
+            parts.append(f"({row['amount_description']})")
+        if row.get("valid_from") or row.get("valid_to"):
+            parts.append(f"valid {row.get('valid_from') or '…'} to {row.get('valid_to') or '…'}")
+        return " ".join(parts)
+    where = places.get(row.get("service_at_location") or "", "All the service's locations")
+    days = ", ".join(DAY_NAMES.get(d, d) for d in (row.get("byday") or "").split(",") if d)
+    times = (
+        f"{row['opens_at']} to {row['closes_at']}"
+        if row.get("opens_at") and row.get("closes_at")
+        else ""
+    )
+    return " ".join(x for x in (f"{where}:", days, times, row.get("description") or "") if x)
+
+
+def _change_rows(item: ServiceChange) -> list[dict]:
+    """The change as "field, now, proposed" rows; a list (phones, costs, opening hours) shows
+    each row as a line, before and after, with the lines added and removed marked."""
+    from .models import ServiceAtLocation
+
+    places = {
+        str(sal.id): sal.location.name or str(sal.location_id)
+        for sal in ServiceAtLocation.objects.filter(service=item.service).select_related("location")
+    }
+    rows = []
+    for field, value in item.data.items():
+        if field in actions.PROVIDER_LISTS:
+            before = [_row_text(field, r, places) for r in item.previous.get(field) or []]
+            after = [_row_text(field, r, places) for r in value or []]
+            rows.append(
+                {
+                    "field": LIST_TITLES[field],
+                    "is_list": True,
+                    "before": [(line, line not in after) for line in before],
+                    "after": [(line, line not in before) for line in after],
+                }
+            )
+        else:
+            rows.append({"field": field, "before": item.previous.get(field), "after": value})
+    return rows
 
 
 # --- importing another directory's ORUK feed ----------------------------------------------------

@@ -348,6 +348,9 @@ def service_detail_json(service) -> dict:
         for sal in service.service_at_locations.all()
     ]
     data["contacts"] = [contact_json(c) for c in service.contacts.all()]
+    # the service's own phones (HSDS 3.0's service ``phones``; the UK profile's schema lists
+    # phones under contacts only, and allows this field)
+    data["phones"] = [phone_json(p) for p in service.phones.all()]
     data["schedules"] = [schedule_json(s) for s in service.schedules.all()]
     data["cost_options"] = [cost_option_json(c) for c in service.cost_options.all()]
     data["service_areas"] = [service_area_json(a) for a in service.service_areas.all()]

@@ -24,6 +24,10 @@ PASSWORD = "keep-it-current-2026"
 @pytest.fixture
 def provider(council_a):
     """(client signed in as Riverside Care's provider account, own service, other service)."""
+    return signed_in_provider(council_a)
+
+
+def signed_in_provider(council_a):
     with schema_context(council_a.schema_name):
         seed_demo(council_a)
         org = Organization.objects.get(name="Riverside Care")
