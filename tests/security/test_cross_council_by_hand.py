@@ -348,19 +348,19 @@ def test_master_data_golden_ids_csv_neutralises_a_source_systems_ids(
     assert "\n=" not in body and ",=" not in body
 
 
-def test_public_pb_forms_refuse_a_post_without_the_csrf_token(council_a, in_council):
-    """A page elsewhere cannot make a visitor's browser vote or propose on the council's site:
-    without the form's CSRF token nothing is written. Control: with it, the vote counts."""
+def _voting_process(council, in_council) -> int:
+    """A ward budget in ``council`` open for voting (postcode NS1 1AA), with one project on the
+    ballot; returns the project's id."""
     import datetime
 
     from django.utils import timezone
 
     from commissioning.participation import actions
-    from commissioning.participation.models import Ballot, Proposal
+    from commissioning.participation.models import Proposal
 
     now = timezone.now()
     day = datetime.timedelta(days=1)
-    with in_council(council_a):
+    with in_council(council):
         process = actions.save_process(
             title="Ward 1 budget",
             slug="ward-1",
@@ -374,7 +374,7 @@ def test_public_pb_forms_refuse_a_post_without_the_csrf_token(council_a, in_coun
             voting_open=now - day,
             voting_close=now + day,
         )
-        bulbs = Proposal.objects.create(
+        return Proposal.objects.create(
             process=process,
             title="Bulbs",
             summary="x",
@@ -384,7 +384,15 @@ def test_public_pb_forms_refuse_a_post_without_the_csrf_token(council_a, in_coun
             proposer_name="R",
             proposer_email="r@example.org",
             proposer_postcode="NS1 1AA",
-        )
+        ).pk
+
+
+def test_public_pb_forms_refuse_a_post_without_the_csrf_token(council_a, in_council):
+    """A page elsewhere cannot make a visitor's browser vote or propose on the council's site:
+    without the form's CSRF token nothing is written. Control: with it, the vote counts."""
+    from commissioning.participation.models import Ballot
+
+    bulbs = _voting_process(council_a, in_council)
     vote = {
         "name": "Jo Bloggs",
         "date_of_birth_day": "27",
@@ -392,7 +400,7 @@ def test_public_pb_forms_refuse_a_post_without_the_csrf_token(council_a, in_coun
         "date_of_birth_year": "1980",
         "address": "1 High Street",
         "postcode": "NS1 1AA",
-        "choices": [str(bulbs.pk)],
+        "choices": [str(bulbs)],
     }
     client = Client(HTTP_HOST=council_a.primary_domain, enforce_csrf_checks=True)
     assert client.post("/participate/ward-1/vote/", vote).status_code == 403
@@ -432,3 +440,50 @@ def test_provider_sign_in_locks_an_account_out_like_the_admin(council_a, council
         other = Client(HTTP_HOST=council_b.primary_domain)
         signed_in = other.post("/provider/sign-in/", {"username": username, "password": password})
         assert signed_in.status_code == 302 and signed_in["Location"] == "/provider/"
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "postcode"),
+    [
+        ("JO  BLOGGS", "1 High Street", "NS1 1AA"),
+        ("\tjo bloggs ", "1 high street", "ns11aa"),
+        ("Jo\u00a0Bloggs", "1 HIGH ST", " NS1  1AA "),
+        ("\uff2a\uff4f \uff22\uff4c\uff4f\uff47\uff47\uff53", "Flat 2, 1 High Street", "NS1 1AA"),
+        ("Jo Bl\u00f3ggs", "1 High Street", "Ns1 1aA"),
+        ("Jo Blo\u200bggs", "1 High Street", "NS1 1AA"),
+        ("Jo\u3000Bloggs", "1 High Street", "NS1 1AA"),
+        ("Bloggs, Jo", "1 High Street", "NS1 1AA"),
+        ("Ms Joanne Bloggs", "somewhere else entirely", "NS1 1AA"),
+    ],
+)
+def test_a_second_pb_vote_with_the_name_or_address_written_differently_is_refused(
+    council_a, in_council, name, address, postcode
+):
+    """Case, spacing, non-breaking and ideographic spaces, fullwidth letters, accents, a
+    zero-width space inside the surname, "Surname, First", a title, and another way of writing
+    the address or postcode are the same resident: the second vote is refused on the public
+    form and only the first is counted. (The key is surname, first initial, date of birth and
+    postcode: someone who gives another date of birth is another resident to the platform;
+    docs/security.md says so.)"""
+    from commissioning.participation.models import Ballot
+
+    bulbs = _voting_process(council_a, in_council)
+    form = {
+        "name": "Jo Bloggs",
+        "date_of_birth_day": "27",
+        "date_of_birth_month": "3",
+        "date_of_birth_year": "1980",
+        "address": "1 High Street",
+        "postcode": "NS1 1AA",
+        "choices": [str(bulbs)],
+    }
+    client = Client(HTTP_HOST=council_a.primary_domain)
+    assert client.post("/participate/ward-1/vote/", form).status_code == 302  # control
+    again = client.post(
+        "/participate/ward-1/vote/",
+        {**form, "name": name, "address": address, "postcode": postcode},
+    )
+    assert again.status_code == 409
+    assert "already voted" in again.content.decode()
+    with in_council(council_a):
+        assert Ballot.objects.count() == 1
