@@ -1,8 +1,10 @@
 """A provider keeps its own directory entries current, in a real browser: it sets its password
 from the emailed one-time link, signs in on the council's domain, sees only its organisation's
 services, cannot open another organisation's (404), has a bad email refused on its field, sends
-a change (which waits for approval), confirms another entry is still correct; a directory
-editor approves the change in the admin and the council's /openreferral/ publishes it.
+a change (which waits for approval) that also changes a phone number, adds a phone and changes
+the opening hours (a closing time before the opening time is refused on its row first),
+confirms another entry is still correct; a directory editor approves the change in the admin,
+seeing the lists before and after, and the council's /openreferral/ publishes it.
 axe-core (WCAG 2.2 AA) at 1280 px and 320 px on each screen; screenshots under test-output/."""
 
 import pytest
@@ -87,15 +89,32 @@ def test_a_provider_keeps_its_entries_current_and_staff_approve(
     assert missing.status == 404
 
     page.goto(f"{base}/provider/services/{edited.pk}/")
+    assert page.input_value("input[name='phones-0-number']") == "01234 567890"
+    assert page.input_value("input[name='schedules-0-opens_at']") == "09:00"
+    _axe_at_both_widths(page, screenshots_dir, "provider-edit")
     page.fill("input[name=email]", "not an email")
+    page.fill("input[name='schedules-0-opens_at']", "18:00")
+    page.fill("input[name='schedules-0-closes_at']", "08:00")
     with page.expect_navigation():
         page.click("button:text('Send changes for approval')")
     assert page.title().startswith("Error:")
-    assert "Enter a valid email address." in page.inner_text(".govuk-error-summary")
+    summary = page.inner_text(".govuk-error-summary")
+    assert "Enter a valid email address." in summary
+    assert "The closing time of opening hours 1 must be after its opening time (18:00)" in summary
     _axe_at_both_widths(page, screenshots_dir, "provider-edit-refused")
+    # the summary's link takes the keyboard to the field
+    page.click("a[href='#id_schedules-0-closes_at']")
+    assert page.evaluate("document.activeElement.name") == "schedules-0-closes_at"
 
     page.fill("input[name=email]", "homecare@riverside.example")
     page.fill("textarea[name=description]", "Visits at home, seven days a week, 7am to 10pm.")
+    page.fill("input[name='phones-0-number']", "01234 765432")
+    page.fill("input[name='phones-1-number']", "07700 900456")
+    page.fill("input[name='phones-1-description']", "Out of hours")
+    page.fill("input[name='schedules-0-opens_at']", "07:00")
+    page.fill("input[name='schedules-0-closes_at']", "22:00")
+    page.check("label:text('Saturday') >> nth=0")
+    page.check("label:text('Sunday') >> nth=0")
     with page.expect_navigation():
         page.click("button:text('Send changes for approval')")
     assert page.url == f"{base}/provider/"
@@ -112,6 +131,8 @@ def test_a_provider_keeps_its_entries_current_and_staff_approve(
     # not published yet: the public directory still has the old description
     published = page.goto(f"{base}/openreferral/services/{edited.pk}").json()
     assert published["description"] != "Visits at home, seven days a week, 7am to 10pm."
+    assert [p["number"] for p in published["phones"]] == ["01234 567890"]
+    assert published["service_at_locations"][0]["schedules"][0]["opens_at"] == "09:00"
 
     page.goto(f"{base}/provider/")
     with page.expect_navigation():
@@ -126,6 +147,8 @@ def test_a_provider_keeps_its_entries_current_and_staff_approve(
         page.click(f"a:text('{edited.name}')")
     table = page.inner_text("table")
     assert "homecare@riverside.example" in table and "seven days a week" in table
+    assert "01234 765432" in table and "07700 900456 (Out of hours)" in table
+    assert "Saturday, Sunday 07:00 to 22:00" in table and "09:00 to 17:00" in table
     _axe_at_both_widths(page, screenshots_dir, "provider-change-decision")
     with page.expect_navigation():
         page.click("button:text('Record decision')")
@@ -134,3 +157,10 @@ def test_a_provider_keeps_its_entries_current_and_staff_approve(
     published = page.goto(f"{base}/openreferral/services/{edited.pk}").json()
     assert published["description"] == "Visits at home, seven days a week, 7am to 10pm."
     assert published["email"] == "homecare@riverside.example"
+    assert sorted(p["number"] for p in published["phones"]) == ["01234 765432", "07700 900456"]
+    [hours] = published["service_at_locations"][0]["schedules"]
+    assert (hours["byday"], hours["opens_at"], hours["closes_at"]) == (
+        "MO,TU,WE,TH,FR,SA,SU",
+        "07:00",
+        "22:00",
+    )
