@@ -487,3 +487,33 @@ def test_a_second_pb_vote_with_the_name_or_address_written_differently_is_refuse
     assert "already voted" in again.content.decode()
     with in_council(council_a):
         assert Ballot.objects.count() == 1
+
+
+def test_review_reminders_run_for_every_council_link_each_to_its_own_site(
+    council_a, council_b, in_council
+):
+    """The beat task walks every council in one process: each provider account's reminder
+    names only its own council's entries and links to its own council's domain (a link to
+    another council's sign-in would send the provider's password there)."""
+    from django.core import mail
+
+    from commissioning.providers.models import Service
+    from commissioning.providers.tasks import review_reminders_all
+
+    for council in (council_a, council_b):
+        _provider_sign_in(council, in_council, "correct-horse-battery-2026")
+        with in_council(council):
+            Service.objects.update(last_reviewed=None, review_reminded_at=None)
+    mail.outbox.clear()
+    result = review_reminders_all.apply().get()
+    assert result[council_a.slug] == 1 and result[council_b.slug] == 1
+    by_council = {}
+    for message in mail.outbox:
+        for council in (council_a, council_b):
+            if f"{council.name} sitting service" in message.body:
+                by_council[council.slug] = message.body
+    assert set(by_council) == {council_a.slug, council_b.slug}
+    for council, other in ((council_a, council_b), (council_b, council_a)):
+        body = by_council[council.slug]
+        assert f"//{council.primary_domain}" in body and "/provider/" in body
+        assert other.primary_domain not in body and other.name not in body
