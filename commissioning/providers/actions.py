@@ -214,8 +214,9 @@ def _normalise_rows(service: Service, kind: str, rows) -> list[dict]:
         row_id = str(row.get("id") or "") or None
         if row_id is not None and row_id not in own_ids:
             raise Refused(
-                f"{label.capitalize()} {n} is not one of this service's {label} (it may have "
-                "been removed meanwhile): reload the page and try again."
+                f"{label.capitalize()} {n} is not one of this service's "
+                f"{kind.replace('_', ' ')} (it may have been removed meanwhile): reload the "
+                "page and try again."
             )
         clean = {"id": row_id}
         for field in fields:

@@ -267,7 +267,7 @@ def test_rows_of_another_service_cannot_be_reached_by_their_id(provider, council
             {"phones": [_existing(before["phones"][0]), {"id": str(stolen.pk), "number": "666"}]},
         )
         body = client.post(f"/provider/services/{own.pk}/", data).content.decode()
-        assert "Phone 2 is not one of this service&#x27;s phone" in body
+        assert "Phone 2 is not one of this service&#x27;s phones (it may have been removed" in body
     # a location or a schedule of another service, through the action itself
     with schema_context(council_a.schema_name):
         user = Organization.objects.get(pk=own.organization_id).accounts.get().user
@@ -323,3 +323,34 @@ def test_add_another_shows_one_more_blank_row_and_saves_nothing(provider, counci
     assert 'name="phones-2-number"' in body and 'value="Kept while adding"' in body
     with schema_context(council_a.schema_name):
         assert not ServiceChange.objects.exists()
+
+
+def test_an_approval_that_no_longer_fits_is_refused_whole(provider, council_a, client_a):
+    """The location a change's opening hours name is removed before staff approve: approving is
+    refused with the reason (not a 500), and the change's phones are not half-applied."""
+    client, own, _other = provider
+    before = _rows(council_a, own)
+    [phone], [hours] = before["phones"], before["schedules"]
+    data = _post_data(
+        own,
+        {
+            "phones": [_existing(phone, number="01234 999000")],
+            "schedules": [_existing(hours, opens_at="10:00", closes_at="16:00")],
+        },
+    )
+    assert client.post(f"/provider/services/{own.pk}/", data).status_code == 302
+    with schema_context(council_a.schema_name):
+        change = ServiceChange.objects.get()
+        ServiceAtLocation.objects.filter(pk=hours["service_at_location"]).delete()
+    response = client_a.post(f"/admin/directory/changes/{change.pk}/", {"decision": "approve"})
+    assert response.status_code == 200
+    assert "is no longer one of" in response.content.decode()
+    with schema_context(council_a.schema_name):
+        assert ServiceChange.objects.get().status == "pending"
+        assert actions.service_rows(Service.objects.get(pk=own.pk), "phones") == [phone]
+    # rejecting it leaves the entry as it is
+    response = client_a.post(f"/admin/directory/changes/{change.pk}/", {"decision": "reject"})
+    assert response.status_code == 302
+    with schema_context(council_a.schema_name):
+        assert ServiceChange.objects.get().status == "rejected"
+        assert actions.service_rows(Service.objects.get(pk=own.pk), "phones") == [phone]
