@@ -517,3 +517,43 @@ def test_review_reminders_run_for_every_council_link_each_to_its_own_site(
         body = by_council[council.slug]
         assert f"//{council.primary_domain}" in body and "/provider/" in body
         assert other.primary_domain not in body and other.name not in body
+
+
+@pytest.mark.parametrize(
+    "forged", ["HTTP_X_FORWARDED_HOST", "HTTP_X_ORIGINAL_HOST", "HTTP_FORWARDED"]
+)
+def test_open_ocds_links_name_the_councils_own_host_whatever_the_forwarded_headers(
+    council_a, council_b, in_council, forged
+):
+    """The open OCDS feeds build absolute links from the request (package ``uri``,
+    ``links.next``): a forged forwarded host never becomes a link another consumer (or a cache)
+    would follow. Control: the links are on A's own domain."""
+    from commissioning.commissions import actions
+    from commissioning.ledgers import actions as ledger
+    from commissioning.providers.models import Organization
+
+    with in_council(council_a):
+        org = Organization.objects.create(name="Youth Action", description="x")
+        member = ledger.create_commissioner("test", name="Cllr Shah", kind="ward_councillor")
+        budget = ledger.create_budget("test", member, name="Ward 1", financial_year="2026-27")
+        ledger.allocate("test", budget, "5000")
+        for title in ("Summer trips", "Winter trips"):
+            actions.direct_commission(
+                "test",
+                commissioner=member,
+                budget=budget,
+                organization=org,
+                title=title,
+                need="x",
+                price="100",
+            )
+    evil = "evil.example" if forged != "HTTP_FORWARDED" else "host=evil.example"
+    response = Client(HTTP_HOST=council_a.primary_domain, **{forged: evil}).get(
+        "/api/v1/ocds/releases/", {"page_size": 1}
+    )
+    assert response.status_code == 200
+    package = response.json()
+    assert package["uri"].startswith(f"http://{council_a.primary_domain}/")
+    assert package["links"]["next"].startswith(f"http://{council_a.primary_domain}/")
+    assert "evil" not in response.content.decode()
+    assert council_b.primary_domain not in response.content.decode()
