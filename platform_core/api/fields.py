@@ -174,6 +174,12 @@ def _primary_key(field, data):
         raise serializers.ValidationError("An id string is required.", code="invalid")
 
 
+def _slug(field, data):
+    # A SlugRelatedField names its object by a string (a metric_id): 0 is not "0".
+    if not isinstance(data, str):
+        raise serializers.ValidationError("A string is required.", code="invalid")
+
+
 def _list(field, data):
     if isinstance(data, Mapping):
         raise serializers.ValidationError("A list is required.", code="not_a_list")
@@ -188,4 +194,5 @@ def install_strict_types() -> None:
     _wrap(serializers.DecimalField, _decimal)
     _wrap(serializers.BooleanField, _boolean)
     _wrap(serializers.PrimaryKeyRelatedField, _primary_key)
+    _wrap(serializers.SlugRelatedField, _slug)
     _wrap(ManyRelatedField, _list)

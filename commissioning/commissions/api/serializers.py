@@ -66,7 +66,7 @@ class CommissionSerializer(serializers.ModelSerializer):
     awarded_to = serializers.SerializerMethodField()
     contract = serializers.SerializerMethodField()
     estimated_value = serializers.DecimalField(**AMOUNT)
-    award_value = serializers.DecimalField(**AMOUNT)
+    award_value = serializers.DecimalField(**AMOUNT, allow_null=True)  # null until the award
 
     class Meta:
         model = Commission

@@ -162,9 +162,9 @@ class CommissionViewSet(
     @extend_schema(
         responses={200: s.BidSerializer(many=True), 409: REFUSED},
         description="The bids, once the deadline has passed (sealed until then: 409). For the "
-        "people who run the commission and its evaluators.",
+        "people who run the commission and its evaluators. All of them, in one list (not paged).",
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def bids(self, request, pk=None):
         commission = self.get_object()
         if (
@@ -173,6 +173,8 @@ class CommissionViewSet(
         ):
             raise PermissionDenied
         if not actions.bids_unsealed(commission):
+            if commission.tender_deadline is None:  # still being planned: no tender yet
+                raise Refused("Bids are sealed: the opportunity has not been published yet.")
             raise Refused(
                 f"Bids are sealed until the deadline ({commission.tender_deadline:%d %B %Y %H:%M})."
             )

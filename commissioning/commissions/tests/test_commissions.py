@@ -361,6 +361,21 @@ def test_bids_are_sealed_over_the_api_and_the_feed_is_public(
     assert anon_client_a.get(f"/opportunities/{c.ocid}/").status_code == 200
 
 
+def test_bids_of_a_commission_still_being_planned_are_sealed_not_a_500(
+    council_a, client_a, in_council
+):
+    """A commission in planning has no tender deadline yet: asking for its bids is a 409 that
+    says so (it was a 500, formatting the missing deadline; found by schemathesis)."""
+    with in_council(council_a):
+        _, _, c = _setup()
+        assert c.tender_deadline is None
+    sealed = client_a.get(f"{API}commissions/{c.pk}/bids/")
+    assert sealed.status_code == 409
+    assert sealed.json()["error"]["message"] == (
+        "Bids are sealed: the opportunity has not been published yet."
+    )
+
+
 def test_priorities_preview_then_save_over_the_api(council_a, client_a, anon_client_a, in_council):
     from intelligence.warehouse.actions import import_observations, save_area, save_metric
 

@@ -5,7 +5,12 @@ commissioning managers see all). Writes go through ``actions``; an over-budget c
 409 whose ``fields.amount`` names the amount available."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -59,11 +64,14 @@ class CommissionerViewSet(
         return Response(self.get_serializer(commissioner).data)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("financial_year", str, description="e.g. 2026-27"),
-        OpenApiParameter("commissioner", int),
-    ]
+# The filters are the list's only (a budget or its ledger ignores them).
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("financial_year", str, description="e.g. 2026-27"),
+            OpenApiParameter("commissioner", int),
+        ]
+    )
 )
 class BudgetViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, IntLookup, TenantGenericViewSet

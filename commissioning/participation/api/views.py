@@ -16,9 +16,10 @@ from . import serializers as s
 
 
 def _results(process) -> dict:
+    """The results as documented (amounts as decimal strings, like every amount in the API)."""
     rows = access.results(process)
     spent = sum((p.cost for p in rows if p.won), Decimal(0))
-    return {
+    results = {
         "ballots": process.ballots.count(),
         "paper_ballots": process.ballots.filter(channel=Ballot.Channel.PAPER).count(),
         "budget": process.budget,
@@ -30,6 +31,7 @@ def _results(process) -> dict:
             for p in rows
         ],
     }
+    return s.ResultsSerializer(results).data
 
 
 class ProcessViewSet(

@@ -148,10 +148,11 @@ class GoldenPlaceDetailSerializer(GoldenPlaceSerializer):
 
 
 class ReviewPairSerializer(serializers.ModelSerializer):
-    person_a = PersonRecordSerializer(read_only=True)
-    person_b = PersonRecordSerializer(read_only=True)
-    place_record = PlaceRecordSerializer(read_only=True)
-    place_candidate = GoldenPlaceSerializer(read_only=True)
+    # A pair is of two people or of a place and its candidate: the other two are null.
+    person_a = PersonRecordSerializer(read_only=True, allow_null=True)
+    person_b = PersonRecordSerializer(read_only=True, allow_null=True)
+    place_record = PlaceRecordSerializer(read_only=True, allow_null=True)
+    place_candidate = GoldenPlaceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewPair
@@ -178,6 +179,11 @@ class MergeSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, default="")
+
+
+class ErasureSerializer(serializers.Serializer):
+    golden_id = serializers.IntegerField(help_text="the golden person erased")
+    source_records = serializers.IntegerField(help_text="how many source records went with it")
 
 
 class SubjectAccessCreateSerializer(serializers.Serializer):

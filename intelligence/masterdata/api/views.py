@@ -164,7 +164,7 @@ class PersonViewSet(TenantReadOnlyViewSet):
             s.GoldenPersonSerializer(actions.merge_people(keep, other, actor=request.user)).data
         )
 
-    @extend_schema(request=s.ReasonSerializer)
+    @extend_schema(request=s.ReasonSerializer, responses=s.ErasureSerializer)
     @action(detail=True, methods=["post"])
     def erase(self, request, pk=None):
         person = access.access_golden_person(request.user, pk, how="erase")
@@ -174,7 +174,9 @@ class PersonViewSet(TenantReadOnlyViewSet):
             actions.erase_person(person, actor=request.user, reason=body.validated_data["reason"])
         )
 
-    @extend_schema(request=s.SubjectAccessCreateSerializer, responses=s.SubjectAccessSerializer)
+    @extend_schema(
+        request=s.SubjectAccessCreateSerializer, responses={201: s.SubjectAccessSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="subject-access")
     def subject_access(self, request, pk=None):
         person = access.access_golden_person(request.user, pk, how="subject-access")
