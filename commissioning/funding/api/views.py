@@ -1,6 +1,7 @@
 """The council's funding API at /api/v1/funding/ on its own domain: calls (the platform-wide
 register and the council's own, as one list), file import, saved searches and their matches."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -308,6 +309,7 @@ class ExternalGrantViewSet(TenantGenericViewSet):
 
 def _area_param(params) -> str:
     area = params.get("area", "").strip().upper()
-    if area and not (len(area) == 9 and area[0] in "EWSNK" and area[1:].isdigit()):
+    # [0-9], not str.isdigit(): fullwidth, Arabic-Indic and superscript digits are no GSS code.
+    if area and not re.fullmatch(r"[EWSNK][0-9]{8}", area):
         raise ValidationError({"area": [f"{area!r} is not a GSS code"]})
     return area

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
@@ -389,3 +390,17 @@ def test_recipients_are_identified_from_their_register_numbers_and_the_same_name
         prefix + "friends-of-the-park",
     ]
     assert list(_shared_validator().iter_errors(package)) == []
+
+
+@pytest.mark.parametrize(
+    "area", ["E\uff10\uff15900001", "E05\u0669\u0660\u0660\u0660\u0660\u0661", "E0590000\u00b9"]
+)
+def test_an_area_with_digits_other_than_ascii_is_refused_naming_it(client_a, area):
+    """Identifiers are ASCII-strict (docs/security.md): ``str.isdigit`` also accepts
+    fullwidth, Arabic-Indic and superscript digits, which named no area and answered an empty
+    200 as if the code were real."""
+    for path in ("/api/v1/funding/grants-data/", "/api/v1/funding/grants-data/funders/"):
+        response = client_a.get(path, {"area": area})
+        assert response.status_code == 400, (path, response.content)
+        assert "is not a GSS code" in response.json()["error"]["fields"]["area"][0]
+    assert client_a.get("/api/v1/funding/grants-data/", {"area": "E05900001"}).status_code == 200
