@@ -20,6 +20,16 @@ class Config(AppConfig):
         provisioning.register()
         signals.connect()
         register_council_figures()
+        name_no_framework_on_the_account_page()
+
+
+def name_no_framework_on_the_account_page() -> None:
+    """The account page's switch for keyboard shortcuts says what they are for without naming
+    the framework ("Enable custom keyboard shortcuts specific to Wagtail.")."""
+    from wagtail.admin.forms.account import ThemePreferencesForm
+
+    field = ThemePreferencesForm.base_fields["keyboard_shortcuts"]
+    field.help_text = "Turn on the admin's own keyboard shortcuts."
 
 
 def register_council_figures() -> None:

@@ -162,3 +162,14 @@ def commons_updates_panel(request, panels):
     ]
     if outdated:
         panels.append(CommonsUpdatesPanel(outdated))
+
+
+@hooks.register("construct_help_menu")
+def no_framework_guides_in_the_help_menu(request, menu_items):
+    """Council staff's Help menu keeps the keyboard shortcuts; the links to Wagtail's release
+    notes and editor guide on wagtail.org ("What's new in Wagtail 8") are left out."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if not (item.name.startswith("whats-new-in-wagtail") or item.name == "editor-guide")
+    ]

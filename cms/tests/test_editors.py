@@ -100,6 +100,74 @@ def test_admin_calls_no_gravatar_and_no_update_check(site, web_council):
     assert "gravatar.com" not in account
 
 
+def _shown_text(html: str) -> str:
+    """The page's words as a person with a browser reads them: no scripts, styles or markup,
+    and not the <noscript> message (Wagtail's skeleton says "JavaScript is required to use
+    Wagtail" to a browser without JavaScript, which the admin cannot be used in anyway)."""
+    html = re.sub(r"<(script|style|template|noscript)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _menu_labels(html: str) -> list[str]:
+    """Every label of the sidebar's menus (drawn from the page's sidebar data by its script)."""
+    import json
+
+    data = re.search(r'<script id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S)
+    labels = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("label"), str):
+                labels.append(node["label"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(data.group(1)))
+    return labels
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/", "/admin/account/"])
+def test_dashboard_and_account_page_never_name_wagtail(site, web_council, path):
+    """A new account's dashboard had a "What's new in Wagtail" banner and a "Wagtail 8.0.1
+    editor guide" link, the Help menu "What's new in Wagtail 8.0" and "Editor Guide" (both
+    on wagtail.org), and the account page "Enable custom keyboard shortcuts specific to
+    Wagtail"."""
+    response = _superuser_client(web_council, username="new.starter@webham.example").get(path)
+    assert response.status_code == 200
+    shown = _shown_text(response.content.decode())
+    assert "Webham" in shown  # the page's words were read
+    assert "wagtail" not in shown.lower(), re.findall(r".{0,60}wagtail.{0,60}", shown, re.I)
+    labels = _menu_labels(response.content.decode())
+    assert "Shortcuts" in labels  # the Help menu keeps its keyboard shortcuts
+    assert not [label for label in labels if "wagtail" in label.lower()], labels
+    assert "Editor Guide" not in labels
+
+
+@pytest.mark.django_db
+def test_account_page_offers_no_time_zone_the_browser_rejects(site, web_council):
+    """Wagtail offered every name in the system's zone database, "localtime" among them, and
+    the account page's script failed on it ("Invalid time zone specified: localtime")."""
+    account = _superuser_client(web_council).get("/admin/account/")
+    assert account.status_code == 200
+    page = account.content.decode()
+    assert 'value="localtime"' not in page and 'value="posixrules"' not in page
+    assert 'name="locale-current_time_zone"' not in page  # one zone: nothing to choose
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("report", ["workflow", "workflow_tasks"])
+def test_moderation_reports_speak_of_pages_not_snippets(site, web_council, report):
+    response = _superuser_client(web_council).get(f"/admin/reports/{report}/")
+    assert response.status_code == 200
+    shown = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+    assert "No pages have been submitted for moderation yet." in shown
+    assert "snippets" not in shown
+
+
 @pytest.mark.django_db
 def test_council_superuser_cannot_see_or_edit_sites(site, web_council):
     chief = _superuser_client(web_council)

@@ -449,6 +449,14 @@ def direct_view(request):
 # --- priorities --------------------------------------------------------------------------------
 
 
+class FormFieldPanel(FieldPanel):
+    """A panel for a field the view's form declares itself (not a column of the model): it
+    asks the model form for nothing, and renders the form's field with its label."""
+
+    def get_form_options(self):
+        return {}
+
+
 class PriorityForm(forms.ModelForm):
     metric_codes = forms.CharField(
         required=False, label="Needs indicators (warehouse metric ids, comma separated)"
@@ -517,7 +525,12 @@ class PriorityViewSet(LedgerViewSet):
     list_display = ["title", "weight", "set_by", "updated_at"]
     list_filter = ["weight", "published"]
     search_fields = ["title", "outcome"]
-    panels = [FieldPanel("title")]
+    # Every field of PriorityForm: a field without a panel is rendered bare, without its label.
+    panels = [
+        *(FieldPanel(name) for name in ("title", "outcome", "weight", "set_by")),
+        *(FormFieldPanel(name) for name in ("metric_codes", "areas", "reasons")),
+        FieldPanel("published"),
+    ]
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -464,6 +464,13 @@ WAGTAIL_SITE_NAME = "Council Platform"
 # The admin calls no third party: no avatars from gravatar.com, no release check at wagtail.org.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nor a banner on the dashboard about what is new in Wagtail: council staff never see its name.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Staff see times in the council's own zone. Wagtail's default offers every name in the system's
+# zone database, "localtime" and "posixrules" among them, which the browser rejects (the account
+# page's script failed: "Invalid time zone specified: localtime"); with one zone the account
+# page leaves the choice out.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAILADMIN_BASE_URL = f"http://{PLATFORM_DOMAIN}"
 # Renditions are the only public files; originals and documents stay private (the default).
 WAGTAILIMAGES_RENDITION_STORAGE = "public"

@@ -254,6 +254,22 @@ def test_the_new_commission_form_labels_every_field(client_a):
         assert f'<label for="id_{name}" id="id_{name}-label">' in page, name
 
 
+def test_the_new_priority_form_labels_every_field(client_a):
+    """Each field has its label (only the title had one: the others were rendered bare)."""
+    page = client_a.get(f"{ADMIN}priorities/new/").content.decode()
+    for name in (
+        "title",
+        "outcome",
+        "weight",
+        "set_by",
+        "metric_codes",
+        "areas",
+        "reasons",
+        "published",
+    ):
+        assert f'<label for="id_{name}" id="id_{name}-label"' in page, name
+
+
 def test_a_commissioner_cannot_run_or_see_another_commissioners_commission(
     ward, council_a, in_council
 ):

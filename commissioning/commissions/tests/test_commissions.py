@@ -358,6 +358,7 @@ def test_bids_are_sealed_over_the_api_and_the_feed_is_public(
     assert len(page["releases"]) == 1 and "next" in page["links"]
     site = anon_client_a.get("/opportunities/")
     assert site.status_code == 200 and b"Befriending" in site.content
+    assert b'href="/api/v1/ocds/releases/?stage=tender"' in site.content
     assert anon_client_a.get(f"/opportunities/{c.ocid}/").status_code == 200
 
 
@@ -374,6 +375,15 @@ def test_bids_of_a_commission_still_being_planned_are_sealed_not_a_500(
     assert sealed.json()["error"]["message"] == (
         "Bids are sealed: the opportunity has not been published yet."
     )
+
+
+def test_opportunities_page_links_the_feed_only_when_it_has_releases(anon_client_a):
+    """With nothing open, the tender feed answers 404 (an OCDS 1.1 package cannot be empty):
+    the page does not link to it."""
+    site = anon_client_a.get("/opportunities/")
+    assert site.status_code == 200 and b"no open opportunities" in site.content
+    assert anon_client_a.get("/api/v1/ocds/releases/?stage=tender").status_code == 404
+    assert b"/api/v1/ocds/releases/" not in site.content
 
 
 def test_priorities_preview_then_save_over_the_api(council_a, client_a, anon_client_a, in_council):
