@@ -180,3 +180,47 @@ def test_a_kpis_metric_id_must_be_a_string(council_a, in_council, client_a):
         )
         assert answer.status_code == 400, answer.content[:300]
         assert answer.json()["error"]["fields"]["metric_id"] == ["A string is required."]
+
+
+def test_the_ocds_release_pages_document_the_bounds_they_enforce(
+    council_a, anon_client_a, schema_a
+):
+    """page=0 and page_size=1001 are refused (400): the document says so with its bounds (it
+    promised any integer; the outside run's positive_data_acceptance found page=0)."""
+    api = "/api/v1/ocds/releases/"
+    bounds = {p.name: p.definition["schema"] for p in schema_a[api]["GET"].query}
+    assert bounds["page"]["minimum"] == 1 and bounds["page"]["maximum"] == 10**6
+    assert bounds["page_size"]["minimum"] == 1 and bounds["page_size"]["maximum"] == 1000
+    for query in ({"page": 0}, {"page_size": 0}, {"page_size": 1001}, {"page": 10**6 + 1}):
+        refused = anon_client_a.get(api, query)
+        assert refused.status_code == 400, query
+        _conforms(schema_a, "GET", api, refused)
+
+
+def test_awarding_the_winners_is_documented_as_the_list_it_answers(demo_a):
+    """POST processes/{id}/award/ answers the winners as one list (``Response(...many=True)``);
+    it was documented as a page (found by the outside run's response_schema_conformance; the
+    demo's process is already awarded, so a second award is the documented 409)."""
+    document = _document(demo_a.primary_domain)
+    award = document["paths"]["/api/v1/participation/processes/{id}/award/"]["post"]
+    schema = award["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["type"] == "array", schema
+    assert "page_size" not in [p["name"] for p in award.get("parameters", [])]
+
+
+def test_a_kpi_title_longer_than_200_characters_is_refused_not_a_500(
+    council_a, in_council, client_a
+):
+    from intelligence.warehouse.demo import seed_demo as seed_warehouse
+    from intelligence.warehouse.models import Kpi
+
+    with in_council(council_a):
+        seed_warehouse(council_a)
+        kpi = Kpi.objects.first()
+    answer = client_a.patch(
+        f"/api/v1/warehouse/kpis/{kpi.pk}/",
+        json.dumps({"title": "0" * 201}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.content[:300]
+    assert "title" in answer.json()["error"]["fields"]

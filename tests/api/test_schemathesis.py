@@ -45,11 +45,20 @@ def _schema(host: str) -> dict:
 
 @pytest.fixture
 def council_token(council_a, in_council):
-    """A council administrator with every role, and a little of everything to read."""
+    """A council administrator with every role, and a little of everything to read: the demo's
+    records, warehouse, commissioning (commissions at every stage), participatory budgets (one
+    counted and published) and master data (review pairs of people and of places). Without the
+    last three the run never saw their answers (an outside run against `make run`'s councils
+    found them undocumented: tests/api/test_document_matches_demo_answers.py)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
+    from commissioning.commissions.demo import seed_demo as seed_commissions
+    from commissioning.ledgers.demo import seed_demo as seed_ledgers
+    from commissioning.participation.demo import seed_demo as seed_participation
+    from commissioning.providers.demo import seed_demo as seed_providers
+    from intelligence.masterdata.demo import seed_demo as seed_masterdata
     from intelligence.warehouse.demo import seed_demo as seed_warehouse
     from records.demo import seed_demo as seed_records
 
@@ -58,8 +67,16 @@ def council_token(council_a, in_council):
             "fuzz@alphaford.example", email="fuzz@alphaford.example", is_staff=True
         )
         user.groups.set(Group.objects.all())
-        seed_records(council_a)
-        seed_warehouse(council_a)
+        for seed in (
+            seed_records,
+            seed_warehouse,  # before participation: its wards
+            seed_ledgers,
+            seed_providers,
+            seed_commissions,
+            seed_participation,
+            seed_masterdata,
+        ):
+            seed(council_a)
         return Token.objects.create(user=user).key
 
 

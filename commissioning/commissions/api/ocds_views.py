@@ -27,6 +27,7 @@ STAGES = {
 }
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+MAX_PAGE = 10**6
 
 
 def _moment(name: str, value: str, end: bool = False) -> datetime:
@@ -60,8 +61,13 @@ def _int(params, name: str, default: int, maximum: int) -> int:
         OpenApiParameter("since", OpenApiTypes.STR, description="Releases dated on or after"),
         OpenApiParameter("until", OpenApiTypes.STR, description="Releases dated on or before"),
         OpenApiParameter("stage", OpenApiTypes.STR, enum=list(STAGES)),
-        OpenApiParameter("page", OpenApiTypes.INT),
-        OpenApiParameter("page_size", OpenApiTypes.INT, description=f"At most {MAX_PAGE_SIZE}"),
+        # The bounds _int enforces (page=0 was documented as valid and refused).
+        OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            description=f"At most {MAX_PAGE_SIZE}",
+        ),
     ],
     responses={
         200: OpenApiTypes.OBJECT,
@@ -88,7 +94,7 @@ def releases(request):
         if stage not in STAGES:
             raise BadInput("stage", f"must be one of {', '.join(STAGES)}.")
         qs = qs.filter(tag__in=STAGES[stage])
-    page = _int(params, "page", 1, 10**6)
+    page = _int(params, "page", 1, MAX_PAGE)
     size = _int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     start = (page - 1) * size
     rows = list(qs.values_list("data", flat=True)[start : start + size + 1])

@@ -90,7 +90,7 @@ class ProcessViewSet(
         return Response(_results(process))
 
     @extend_schema(request=None, responses=s.ProposalSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)  # the winners, one list
     def award(self, request, pk=None):
         """Winning projects become grants (in the 360Giving feed) committed against the ward
         budget."""

@@ -49,7 +49,8 @@ class KpiSerializer(serializers.ModelSerializer):
     metric_id = serializers.SlugRelatedField(
         source="metric", slug_field="metric_id", queryset=Metric.objects.all()
     )
-    title = serializers.CharField(required=False, allow_blank=True)
+    # Kpi.title's length: a longer title was a 500 (the database's varchar(200)).
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     targets = TargetsField(child=serializers.FloatField(), required=False)
     latest = serializers.SerializerMethodField()
 
