@@ -224,3 +224,21 @@ def test_a_kpi_title_longer_than_200_characters_is_refused_not_a_500(
     )
     assert answer.status_code == 400, answer.content[:300]
     assert "title" in answer.json()["error"]["fields"]
+
+
+def test_a_prioritys_metric_ids_and_area_codes_are_lists_of_strings(council_a, client_a):
+    """They were documented as any JSON value (model JSON fields): a dict was stored as it came.
+    Documented and checked as lists of strings now (found by the outside run: null, which the
+    document allowed, was refused)."""
+    document = _document(council_a.primary_domain)
+    fields = document["components"]["schemas"]["PriorityRequest"]["properties"]
+    for name in ("metric_ids", "area_codes"):
+        assert fields[name]["type"] == "array" and fields[name]["items"]["type"] == "string"
+    for bad in ({"a": 1}, None, [1]):
+        answer = client_a.post(
+            "/api/v1/commissioning/priorities/",
+            json.dumps({"title": "T", "weight": 1, "area_codes": bad}),
+            content_type="application/json",
+        )
+        assert answer.status_code == 400, (bad, answer.content[:300])
+        assert any(k.startswith("area_codes") for k in answer.json()["error"]["fields"])

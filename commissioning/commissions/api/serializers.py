@@ -205,6 +205,19 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class PrioritySerializer(serializers.ModelSerializer):
+    # Lists of ids (JSON fields in the model): documented and checked as lists of strings, not
+    # any JSON value.
+    metric_ids = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        help_text="Warehouse metric ids that measure the need.",
+    )
+    area_codes = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        help_text="Wards or other areas.",
+    )
+
     class Meta:
         model = Priority
         fields = [
