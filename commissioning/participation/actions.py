@@ -185,9 +185,25 @@ def check_proposal(
 # --- votes ----------------------------------------------------------------------------------
 
 
-def _letters(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z ]", "", text)
+def _name_words(name: str, *, latin: bool) -> list[str]:
+    """A name's words without case, accents, punctuation or titles. ``latin``: letters folded
+    to a-z and every other character dropped (the key every Latin-script name has always had);
+    otherwise letters of any script are kept (case-folded, without combining marks)."""
+    text = unicodedata.normalize("NFKD", name or "")
+    if latin:
+        text = text.encode("ascii", "ignore").decode().lower()
+    else:
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    if "," in text:
+        surname, _, given = text.partition(",")
+        text = f"{given} {surname}"
+    # Apostrophes and hyphens join a name's parts: "O'Brien" = "OBrien", "Smith-Jones".
+    text = re.sub(r"['\u2019\-]", "", text)
+    if latin:
+        text = re.sub(r"[^a-z ]", "", text)
+    else:
+        text = "".join(c if c.isalpha() else " " for c in text)
+    return [w for w in text.split() if w not in HONORIFICS]
 
 
 # Words that are not a name: a resident who writes "Mr John Smith" or "John Smith Jr" once and
@@ -200,14 +216,10 @@ HONORIFICS = frozenset(
 
 def _surname_and_initial(name: str) -> tuple[str, str] | None:
     """The surname and first initial of a name, written either way round ("John Smith" or
-    "Smith, John"), without titles ("Mrs", "Dr") or suffixes ("Jr")."""
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    if "," in text:
-        surname, _, given = text.partition(",")
-        text = f"{given} {surname}"
-    # Apostrophes and hyphens join a name's parts: "O'Brien" = "OBrien", "Smith-Jones".
-    text = re.sub(r"['\u2019\-]", "", text)
-    words = [w for w in _letters(text).split() if w not in HONORIFICS]
+    "Smith, John"), without titles ("Mrs", "Dr") or suffixes ("Jr"). A name with Latin letters
+    is keyed on them alone (so its key never changes); a name in another script ("李明",
+    "Алексей Смирнов") on its own letters, rather than being refused as no name at all."""
+    words = _name_words(name, latin=True) or _name_words(name, latin=False)
     if not words:
         return None
     return words[-1], words[0][0]

@@ -351,6 +351,38 @@ def test_titles_and_name_order_do_not_give_a_second_vote(council_a, in_council, 
         assert BallotChoice.objects.filter(ballot__process=process).count() == 2
 
 
+def test_names_in_any_script_vote_once_and_latin_names_keep_their_key(
+    council_a, in_council, make_process
+):
+    """A resident whose name has no Latin letters votes (it was refused as "no name"), once;
+    a Latin-script name's key is what it always was, so nobody who voted before a change
+    gets a second vote."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    with in_council(council_a):
+        process = make_process()
+        for name, again in (
+            ("李明", " 李明 "),
+            ("Алексей Смирнов", "АЛЕКСЕЙ СМИРНОВ"),
+            ("Σοφία Παπαδοπούλου", "Σοφια Παπαδοπουλου"),  # accents are not a new resident
+        ):
+            _vote(process, "Bulbs", name=name)
+            with pytest.raises(Refused, match="already voted"):
+                _vote(process, "Benches", name=again)
+        assert Ballot.objects.filter(process=process).count() == 3
+        for blank in ("", " ", "Mr", "!!"):
+            with pytest.raises(Exception, match="Enter your full name"):
+                actions.voter_key(process, name=blank, date_of_birth=DOB, postcode="NS1 1AA")
+        identity = f"{process.pk}|obrien|s|{DOB.isoformat()}|NS1 1AA"  # the key's shape before
+        before = hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256)
+        for name in ("Séan O'Brien", "Sean  OBrien", "Søren O’Brien"):
+            key = actions.voter_key(process, name=name, date_of_birth=DOB, postcode="NS1 1AA")
+            assert key == before.hexdigest(), name
+
+
 def test_a_process_without_postcodes_checks_the_postcode_directory(
     council_a, in_council, make_process
 ):
@@ -469,3 +501,37 @@ def test_the_public_forms_errors_name_their_field_govuk_style():
         "Enter an email address in the correct format, like name@example.com"
     ]
     assert not any("This field is required." in m for e in proposal.errors.values() for m in e)
+
+
+def test_the_data_migration_takes_proposers_names_out_of_grants_awarded_before(
+    council_a, in_council, make_process
+):
+    """participation 0002: a grant an earlier award made out to the proposer (no group named)
+    names the ward's residents; a grant to a named group, or renamed by staff since, is left."""
+    import importlib
+
+    from django.apps import apps
+
+    from commissioning.funding.models import Grant
+
+    migration = importlib.import_module(
+        "commissioning.participation.migrations.0002_pb_grants_name_residents"
+    )
+    with in_council(council_a):
+        process = make_process(stage="closed")
+        _vote(process, "Bulbs", "Play area", channel=Ballot.Channel.PAPER)
+        actions.count(process)
+        actions.publish_results(process)
+        actions.award_winners(process)
+        bulbs, play = (process.proposals.get(title=t) for t in ("Bulbs", "Play area"))
+        # As the award before the fix left them: the proposer as the open feed's recipient.
+        Grant.objects.filter(pk=bulbs.grant_id).update(recipient_name=bulbs.proposer_name)
+        Proposal.objects.filter(pk=play.pk).update(recipient_name="Friends of the Park")
+        Grant.objects.filter(pk=play.grant_id).update(recipient_name="Friends of the Park")
+        assert bulbs.proposer_name and not bulbs.recipient_name
+
+        migration.name_the_residents(apps, None)
+
+        names = dict(Grant.objects.values_list("pk", "recipient_name"))
+        assert names[bulbs.grant_id] == f"Residents of {process.ward_name}"
+        assert names[play.grant_id] == "Friends of the Park"
