@@ -45,6 +45,32 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
     raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
 
 
+def wait_for_worker(port: int, process=None, timeout: float = 180.0) -> None:
+    """Until a gunicorn worker answers a request (any answer): gunicorn binds its port before a
+    worker has loaded and warmed the application (platform_core/warmup.py), which on a loaded
+    machine takes far longer than a request should, and a test's first request must not pay
+    for it inside its own time limit."""
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while True:
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=max(deadline - time.monotonic(), 1)
+        )
+        try:
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return
+        except OSError:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"the server on port {port} exited") from None
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"no worker answered on port {port} after {timeout} s") from None
+            time.sleep(0.1)
+        finally:
+            conn.close()
+
+
 class RedisServer:
     """A private redis-server (no persistence) on a free port."""
 
@@ -249,6 +275,7 @@ class WebServer:
             stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port, timeout=60)
+        wait_for_worker(self.port, self.process)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
