@@ -53,6 +53,13 @@ def name_rich_text_editors():
     return format_html('<script src="{}"></script>', static("cms/admin/name-rich-text-editors.js"))
 
 
+@hooks.register("insert_global_admin_js")
+def mend_wagtail_screens():
+    """The new user form's "Roles" link and the multiple image upload's file input made
+    accessible (cms/static/cms/admin/wagtail-screens.js)."""
+    return format_html('<script src="{}"></script>', static("cms/admin/wagtail-screens.js"))
+
+
 @hooks.register("insert_global_admin_css")
 def target_sizes():
     """Panel toggles and anchors above the 24px minimum target size (cms/static/cms/admin/)."""

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .test_site import _axe_violations
+from .test_site import CUT_OFF, _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -191,3 +191,40 @@ def test_editors_admin_screens_pass_axe_and_offer_no_sites(
     ]
     assert names and all(names), names
     check_axe(page, screenshots_dir, "edit", prefix="editor")
+
+
+def test_wagtails_new_user_and_multiple_upload_screens_pass_axe_and_reflow(
+    browser_site, editor, page, screenshots_dir
+):
+    """Two of Wagtail's own screens, mended by cms/static/cms/admin/wagtail-screens.js and
+    reflow.css: the new user form's "Roles" link (a tab outside any tablist) and the multiple
+    image upload's unlabelled file input and too-wide button."""
+    from .crawl import sign_in
+
+    base, _ = browser_site
+    sign_in(page, base, editor, PASSWORD)
+    for path, name in (
+        ("/admin/users/new/", "new-user"),
+        ("/admin/images/multiple/add/", "upload"),
+    ):
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{base}{path}")
+            assert _axe_violations(page) == [], (path, width)
+            if width == 320:
+                assert page.evaluate(CUT_OFF) == [], path
+            page.screenshot(
+                path=str(screenshots_dir / f"wagtail-{name}-{width}.png"), full_page=True
+            )
+    assert page.get_attribute("#fileupload", "aria-label") == "Or choose from your computer"
+
+    # the mended "Roles" link still takes the user to the roles tab, and keeps axe clean there
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/admin/users/new/")
+    roles = page.locator("#tab-account a[href='#tab-roles']")
+    assert roles.get_attribute("role") is None
+    roles.click()
+    assert page.get_attribute("#tab-label-roles", "aria-selected") == "true"
+    assert page.is_visible("#tab-roles")
+    assert page.evaluate("document.activeElement.id") == "tab-label-roles"
+    assert _axe_violations(page) == []
