@@ -77,4 +77,40 @@ def error_messages(label: str, kind: str) -> dict[str, str]:
         messages["invalid_choice"] = f"Select {noun} from the list"  # noqa: S608 (not SQL)
     if kind in {"text", "multiline"}:
         messages["max_length"] = f"{name} must be %(limit_value)d characters or fewer"
+    if kind == "number":
+        messages["min_value"] = f"{name} must be %(limit_value)s or more"
+        messages["max_value"] = f"{name} must be %(limit_value)s or less"
     return messages
+
+
+def field_kind(field) -> str:
+    """The kind of answer a Django form field takes, for ``error_messages``."""
+    from django import forms
+
+    if isinstance(field, forms.EmailField):
+        return "email"
+    if isinstance(field, forms.URLField):
+        return "url"
+    if isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):
+        return "number"
+    if isinstance(field, forms.ChoiceField):
+        return "choice"
+    return "multiline" if isinstance(field.widget, forms.Textarea) else "text"
+
+
+class GovukErrors:
+    """A form mixin (``class MyForm(GovukErrors, forms.Form)``, or with a ModelForm): error
+    messages that name the field ("Enter your full name"), GOV.UK style, for every field that
+    does not set its own (``own_messages``). A label asked as a question, or one that is not the
+    resident's own ("Email" of a service), is named by ``nouns`` instead ("Enter the estimated
+    cost", "Enter the service's email address")."""
+
+    own_messages: tuple[str, ...] = ()
+    nouns: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if name not in self.own_messages:
+                noun = self.nouns.get(name, str(field.label or name))
+                field.error_messages.update(error_messages(noun, field_kind(field)))

@@ -10,32 +10,7 @@ from platform_core import govuk
 from .actions import check_date_of_birth, normalise_postcode
 
 
-def _kind(field: forms.Field) -> str:
-    """The kind of answer a field takes, for GOV.UK's error messages (platform_core/govuk.py)."""
-    if isinstance(field, forms.EmailField):
-        return "email"
-    if isinstance(field, forms.DecimalField | forms.IntegerField):
-        return "number"
-    return "multiline" if isinstance(field.widget, forms.Textarea) else "text"
-
-
-class GovukErrorsForm(forms.Form):
-    """Error messages that name the field ("Enter your full name"), GOV.UK style, for every
-    field that does not set its own (``own_messages``). A label asked as a question is named
-    by ``nouns`` instead ("Enter the estimated cost", not "Enter your roughly what...")."""
-
-    own_messages: tuple[str, ...] = ()
-    nouns: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name not in self.own_messages:
-                noun = self.nouns.get(name, field.label)
-                field.error_messages.update(govuk.error_messages(noun, _kind(field)))
-
-
-class ProposalForm(GovukErrorsForm):
+class ProposalForm(govuk.GovukErrors, forms.Form):
     nouns = {
         "title": "The project's name",
         "summary": "A summary of the project",
@@ -118,7 +93,7 @@ class DateOfBirthField(forms.MultiValueField):
                 raise forms.ValidationError(exc.message_dict["date_of_birth"]) from None
 
 
-class VoteForm(GovukErrorsForm):
+class VoteForm(govuk.GovukErrors, forms.Form):
     own_messages = ("date_of_birth", "choices")
     nouns = {"address": "The first line of your address"}
     name = forms.CharField(max_length=200, label="Your full name")

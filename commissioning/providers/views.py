@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from platform_core import govuk
 from platform_core.errors import Refused
 
 from . import actions
@@ -21,7 +22,18 @@ from .models import ProviderAccount, Service, ServiceChange
 SIGN_IN = reverse_lazy("provider:sign-in")
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(govuk.GovukErrors, forms.ModelForm):
+    nouns = {
+        "name": "The service's name",
+        "description": "A description of the service",
+        "url": "The service's website",
+        "email": "The service's email address",
+        "status": "The service's status",
+        "fees": "The service's fees",
+        "minimum_age": "The minimum age",
+        "maximum_age": "The maximum age",
+    }
+
     class Meta:
         model = Service
         fields = list(actions.PROVIDER_FIELDS)

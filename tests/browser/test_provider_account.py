@@ -99,7 +99,7 @@ def test_a_provider_keeps_its_entries_current_and_staff_approve(
         page.click("button:text('Send changes for approval')")
     assert page.title().startswith("Error:")
     summary = page.inner_text(".govuk-error-summary")
-    assert "Enter a valid email address." in summary
+    assert "Enter an email address in the correct format, like name@example.com" in summary
     assert "The closing time of opening hours 1 must be after its opening time (18:00)" in summary
     _axe_at_both_widths(page, screenshots_dir, "provider-edit-refused")
     # the summary's link takes the keyboard to the field

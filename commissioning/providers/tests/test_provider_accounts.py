@@ -204,3 +204,19 @@ def test_provisioning_run_returns_what_the_steps_say(monkeypatch):
     provisioning.register("x.more", lambda council: ["three"], phase=provisioning.DEMO, order=3)
     provisioning.register("x.count", lambda council: 12, phase=provisioning.DEMO, order=4)
     assert provisioning.run(provisioning.DEMO, None) == ["one", "two", "three"]
+
+
+def test_the_provider_edit_forms_errors_name_the_field_govuk_style():
+    from commissioning.providers.views import ServiceForm
+
+    form = ServiceForm(
+        {"name": "", "email": "me", "url": "nope", "status": "gone", "minimum_age": "-1"}
+    )
+    assert not form.is_valid()
+    assert form.errors["name"] == ["Enter the service's name"]
+    assert form.errors["email"] == [
+        "Enter an email address in the correct format, like name@example.com"
+    ]
+    assert form.errors["url"] == ["Enter a web address in the correct format, like www.example.com"]
+    assert form.errors["status"] == ["Select the service's status from the list"]
+    assert form.errors["minimum_age"] == ["The minimum age must be 0 or more"]
