@@ -252,7 +252,7 @@ class RowFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "row": index + 1}
 
 
-def _formset(form, kind):
+def _formset(form):
     return forms.formset_factory(
         form,
         formset=RowFormSet,
@@ -265,9 +265,9 @@ def _formset(form, kind):
 
 
 LISTS = {
-    "phones": (_formset(PhoneForm, "phones"), "Phone numbers", "phone"),
-    "cost_options": (_formset(CostOptionForm, "cost_options"), "Costs", "cost option"),
-    "schedules": (_formset(ScheduleForm, "schedules"), "Opening hours", "opening hours"),
+    "phones": (_formset(PhoneForm), "Phone numbers", "phone"),
+    "cost_options": (_formset(CostOptionForm), "Costs", "cost option"),
+    "schedules": (_formset(ScheduleForm), "Opening hours", "opening hours"),
 }
 
 
