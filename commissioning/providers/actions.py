@@ -55,7 +55,19 @@ PROVIDER_LISTS = {
     ),
 }
 MAX_ROWS = 50  # of each kind on one service
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Opening hours' days as iCalendar's BYDAY codes (ORUK's ``byday``), in the week's order.
+DAY_NAMES = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
+DAYS = tuple(DAY_NAMES)
+# Each list's heading, on the provider's page and on the staff's approval screen.
+LIST_TITLES = {"phones": "Phone numbers", "cost_options": "Costs", "schedules": "Opening hours"}
 REVIEW_DAYS = 365  # a service not reviewed for this long is due for review
 REMIND_EVERY_DAYS = 30  # at most one reminder per organisation in this time
 

@@ -112,18 +112,6 @@ def change(request, pk):
     )
 
 
-DAY_NAMES = dict(
-    MO="Monday",
-    TU="Tuesday",
-    WE="Wednesday",
-    TH="Thursday",
-    FR="Friday",
-    SA="Saturday",
-    SU="Sunday",
-)
-LIST_TITLES = {"phones": "Phone numbers", "cost_options": "Costs", "schedules": "Opening hours"}
-
-
 def _row_text(kind: str, row: dict, places: dict) -> str:
     """One row of a provider's list, as a line a person reads."""
     if kind == "phones":
@@ -138,7 +126,7 @@ def _row_text(kind: str, row: dict, places: dict) -> str:
             parts.append(f"valid {row.get('valid_from') or '…'} to {row.get('valid_to') or '…'}")
         return " ".join(parts)
     where = places.get(row.get("service_at_location") or "", "All the service's locations")
-    days = ", ".join(DAY_NAMES.get(d, d) for d in (row.get("byday") or "").split(",") if d)
+    days = ", ".join(actions.DAY_NAMES.get(d, d) for d in (row.get("byday") or "").split(",") if d)
     times = (
         f"{row['opens_at']} to {row['closes_at']}"
         if row.get("opens_at") and row.get("closes_at")
@@ -163,7 +151,7 @@ def _change_rows(item: ServiceChange) -> list[dict]:
             after = [_row_text(field, r, places) for r in value or []]
             rows.append(
                 {
-                    "field": LIST_TITLES[field],
+                    "field": actions.LIST_TITLES[field],
                     "is_list": True,
                     "before": [(line, line not in after) for line in before],
                     "after": [(line, line not in before) for line in after],

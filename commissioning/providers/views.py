@@ -167,15 +167,7 @@ class CostOptionForm(RowForm):
         return data
 
 
-DAY_CHOICES = [
-    ("MO", "Monday"),
-    ("TU", "Tuesday"),
-    ("WE", "Wednesday"),
-    ("TH", "Thursday"),
-    ("FR", "Friday"),
-    ("SA", "Saturday"),
-    ("SU", "Sunday"),
-]
+DAY_CHOICES = list(actions.DAY_NAMES.items())
 
 
 class ScheduleForm(RowForm):
@@ -265,9 +257,9 @@ def _formset(form):
 
 
 LISTS = {
-    "phones": (_formset(PhoneForm), "Phone numbers", "phone"),
-    "cost_options": (_formset(CostOptionForm), "Costs", "cost option"),
-    "schedules": (_formset(ScheduleForm), "Opening hours", "opening hours"),
+    "phones": (_formset(PhoneForm), actions.LIST_TITLES["phones"], "phone"),
+    "cost_options": (_formset(CostOptionForm), actions.LIST_TITLES["cost_options"], "cost option"),
+    "schedules": (_formset(ScheduleForm), actions.LIST_TITLES["schedules"], "opening hours"),
 }
 
 
