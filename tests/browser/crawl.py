@@ -167,7 +167,9 @@ def crawl_admin(crawl: Crawl, page, who: str, *, forms: bool = True) -> list[str
 
 
 FETCH_STATUS = """async (link) => {
-  try { return (await fetch(link, {credentials: "same-origin"})).status; } catch (e) { return 0; }
+  // 30 s at most: a link that never answers is a finding (status 0), not a hung crawl.
+  const options = {credentials: "same-origin", signal: AbortSignal.timeout(30000)};
+  try { return (await fetch(link, options)).status; } catch (e) { return 0; }
 }"""
 
 

@@ -107,6 +107,9 @@ def _report(crawl, name):
     (OUTPUT / name).write_text("\n".join(lines) + "\n")
 
 
+# 97 screens at two widths with axe, then ~250 links one at a time: about 5 minutes on a quiet
+# 2-core machine, more than pytest's default 300 s limit (it ran out once, while fetching links).
+@pytest.mark.timeout(900)
 def test_council_administrator_menu_has_no_findings(
     browser_site, role_accounts, page, screenshots_dir
 ):
