@@ -125,6 +125,7 @@ def test_council_administrator_menu_has_no_findings(
 
 
 @pytest.mark.skipif(not os.environ.get("CRAWL_ALL"), reason="a few minutes: set CRAWL_ALL=1")
+@pytest.mark.timeout(3600)  # 15 accounts' menus and the public pages: 11 minutes at load 12-15
 def test_every_role_and_public_page_has_no_findings(browser_site, role_accounts, page):
     base, paths = browser_site
     crawl = Crawl(base=base)
